@@ -1,0 +1,89 @@
+"""Vocabularies of the encounter record and the parameter tree.
+
+Each vocabulary is a tuple; a value's position is its integer code in columnar tables.
+Legal content (which countries, which dates) never lives here: only the names of things.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pycountry
+
+#: USBP Southwest Border sectors (https://www.cbp.gov/border-security/along-us-borders/border-patrol-sectors).
+SECTORS: tuple[str, ...] = ("SDC", "ELC", "YUM", "TCA", "EPT", "BBT", "DRT", "LRT", "RGV")
+SECTOR_NAMES: dict[str, str] = {
+    "SDC": "San Diego",
+    "ELC": "El Centro",
+    "YUM": "Yuma",
+    "TCA": "Tucson",
+    "EPT": "El Paso",
+    "BBT": "Big Bend",
+    "DRT": "Del Rio",
+    "LRT": "Laredo",
+    "RGV": "Rio Grande Valley",
+}
+
+#: Demographic groups as CBP counts them.
+DEMOGRAPHICS: tuple[str, ...] = ("UAC", "FMUA", "SA")
+DEMOGRAPHIC_NAMES: dict[str, str] = {
+    "UAC": "unaccompanied alien child",
+    "FMUA": "member of a family unit",
+    "SA": "single adult",
+}
+
+#: Pathways a determination can assign. UNDETERMINED means a missing fact decides it.
+PATHWAYS: tuple[str, ...] = (
+    "UAC_REFERRAL",
+    "TITLE42_EXPULSION",
+    "ACA_TRANSFER",
+    "MPP_RETURN",
+    "EXPEDITED_REMOVAL",
+    "CREDIBLE_FEAR",
+    "NTA_RELEASE",
+    "UNDETERMINED",
+)
+PATHWAY_DOCS: dict[str, str] = {
+    "UAC_REFERRAL": "Unaccompanied child transferred to HHS/ORR custody and placed in section 240 "
+    "proceedings (TVPRA, 8 U.S.C. 1232).",
+    "TITLE42_EXPULSION": "Expelled under the CDC order made under 42 U.S.C. 265, without Title 8 "
+    "processing.",
+    "ACA_TRANSFER": "Barred from asylum in the US and removed to an ACA partner country to seek "
+    "protection there (INA 208(a)(2)(A); 8 CFR 208.30(e)(7)); `receiving_country` names it.",
+    "MPP_RETURN": "Placed in section 240 proceedings and returned to Mexico to await hearings "
+    "(INA 235(b)(2)(C)).",
+    "EXPEDITED_REMOVAL": "Removed under INA 235(b)(1) without a hearing (no fear claimed).",
+    "CREDIBLE_FEAR": "Expedited removal with a credible-fear screening because the person claims "
+    "fear (INA 235(b)(1)(B)).",
+    "NTA_RELEASE": "Issued a notice to appear (section 240 proceedings) and released or detained "
+    "in the US.",
+    "UNDETERMINED": "The answer depends on a fact the record does not give; the explanation "
+    "names it.",
+}
+
+#: US states that hold southwest-border sectors and ports.
+STATES: tuple[str, ...] = ("CA", "AZ", "NM", "TX")
+#: Federal judicial circuits (28 U.S.C. 41).
+CIRCUITS: tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "DC", "FED")
+
+#: ISO 3166-1 alpha-2 code used for stateless persons (a user-assigned code).
+STATELESS = "XX"
+
+
+@cache
+def countries() -> tuple[str, ...]:
+    """ISO 3166-1 alpha-2 codes, sorted, plus XX for stateless persons."""
+    return tuple(sorted([c.alpha_2 for c in pycountry.countries] + [STATELESS]))
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    """ISO 639-1 two-letter language codes, sorted."""
+    return tuple(sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")))
+
+
+def country_name(code: str) -> str:
+    if code == STATELESS:
+        return "stateless"
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country else code

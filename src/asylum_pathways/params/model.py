@@ -1,0 +1,190 @@
+"""A parameter: a named legal fact or assumption with dated, cited values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+EPOCH = dt.date(1970, 1, 1)
+
+#: Sentinel list value meaning "every member of the vocabulary".
+ALL = "all"
+
+
+def day_number(day: dt.date) -> int:
+    """Days since 1970-01-01, the integer time axis of every columnar table."""
+    return (day - EPOCH).days
+
+
+def from_day_number(n: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(n))
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    href: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"title": self.title, "href": self.href}
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    """The value a parameter takes from `start` until the next dated value.
+
+    `value is None` marks a repeal or suspension.
+    """
+
+    start: dt.date
+    value: Any
+    references: tuple[Reference, ...]
+    note: str | None = None
+    origin: str = ""  # "file line N" or "scenario NAME"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    section: str  # "law" or "assumptions"
+    description: str
+    label: str
+    unit: str
+    values: tuple[DatedValue, ...]
+    references: tuple[Reference, ...] = ()
+    items: str | None = None
+    keys: str | None = None
+    note: str | None = None
+    last_reviewed: dt.date | None = None
+    source: str = ""
+    _starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32), repr=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        starts = np.array([day_number(v.start) for v in self.values], dtype=np.int32)
+        object.__setattr__(self, "_starts", starts)
+
+    def with_values(self, values: tuple[DatedValue, ...]) -> Parameter:
+        return replace(self, values=values, _cache={})
+
+    # -- one day ---------------------------------------------------------------------------
+    def entry_at(self, day: dt.date) -> DatedValue | None:
+        """The dated value in force on `day`, or None before the first date."""
+        i = int(np.searchsorted(self._starts, day_number(day), side="right")) - 1
+        return self.values[i] if i >= 0 else None
+
+    def at(self, day: dt.date) -> Any:
+        """The value in force on `day`; None before the first date or while repealed."""
+        entry = self.entry_at(day)
+        return None if entry is None else entry.value
+
+    # -- many days -------------------------------------------------------------------------
+    def version_index(self, days: np.ndarray) -> np.ndarray:
+        """For each day number, the index of the value in force, or -1 before the first."""
+        return np.searchsorted(self._starts, days, side="right").astype(np.int32) - 1
+
+    def table(self, key: Any, build: Any) -> np.ndarray:
+        """A per-version lookup table, built once per vocabulary and cached.
+
+        The table has one row per dated value plus a last row for "before the first date",
+        so that `table[version_index(days)]` works with index -1.
+        """
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]  # type: ignore[no-any-return]
+
+    def member(self, days: np.ndarray, codes: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
+        """Is each person's code (an index into `vocabulary`) in the list in force on their day?
+
+        Works for list parameters; a null (repealed) value or a day before the first date
+        gives False; the list value "all" gives True.
+        """
+
+        def build() -> np.ndarray:
+            position = {code: i for i, code in enumerate(vocabulary)}
+            out = np.zeros((len(self.values) + 1, len(vocabulary) + 1), dtype=bool)
+            for row, entry in enumerate(self.values):
+                if entry.value == ALL:
+                    out[row, :-1] = True
+                elif entry.value is not None:
+                    for item in entry.value:
+                        if item in position:
+                            out[row, position[item]] = True
+            return out
+
+        table = self.table(("member", vocabulary), build)
+        return table[self.version_index(days), codes]  # type: ignore[no-any-return]
+
+    def flag(self, days: np.ndarray) -> np.ndarray:
+        """A bool parameter per day: True where the value in force is true."""
+
+        def build() -> np.ndarray:
+            return np.array([v.value is True for v in self.values] + [False], dtype=bool)
+
+        return self.table(("flag",), build)[self.version_index(days)]  # type: ignore[no-any-return]
+
+    def numbers(self, days: np.ndarray, default: float = np.nan) -> np.ndarray:
+        """A numeric parameter per day (NaN, or `default`, before the first date or if null)."""
+
+        def build() -> np.ndarray:
+            vals = [default if v.value is None else float(v.value) for v in self.values]
+            return np.array([*vals, default], dtype=np.float64)
+
+        return self.table(("numbers", default), build)[self.version_index(days)]  # type: ignore[no-any-return]
+
+    def keyed_member(
+        self,
+        days: np.ndarray,
+        keys: np.ndarray,
+        codes: np.ndarray,
+        key_vocabulary: tuple[str, ...],
+        vocabulary: tuple[str, ...],
+    ) -> np.ndarray:
+        """For a map parameter (key -> list), is each person's code in the list for their key?"""
+
+        def build() -> np.ndarray:
+            kpos = {k: i for i, k in enumerate(key_vocabulary)}
+            vpos = {v: i for i, v in enumerate(vocabulary)}
+            out = np.zeros(
+                (len(self.values) + 1, len(key_vocabulary) + 1, len(vocabulary) + 1), dtype=bool
+            )
+            for row, entry in enumerate(self.values):
+                for k, items in (entry.value or {}).items():
+                    listed = items if isinstance(items, list) else [items]
+                    for item in listed:
+                        if k in kpos and item in vpos:
+                            out[row, kpos[k], vpos[item]] = True
+            return out
+
+        table = self.table(("keyed_member", key_vocabulary, vocabulary), build)
+        return table[self.version_index(days), keys, codes]  # type: ignore[no-any-return]
+
+    def keyed_code(
+        self,
+        days: np.ndarray,
+        keys: np.ndarray,
+        key_vocabulary: tuple[str, ...],
+        vocabulary: tuple[str, ...],
+    ) -> np.ndarray:
+        """For a map parameter (key -> one item), the item's code per person (-1 if none)."""
+
+        def build() -> np.ndarray:
+            kpos = {k: i for i, k in enumerate(key_vocabulary)}
+            vpos = {v: i for i, v in enumerate(vocabulary)}
+            out = np.full((len(self.values) + 1, len(key_vocabulary) + 1), -1, dtype=np.int16)
+            for row, entry in enumerate(self.values):
+                for k, item in (entry.value or {}).items():
+                    if k in kpos and item in vpos:
+                        out[row, kpos[k]] = vpos[item]
+            return out
+
+        table = self.table(("keyed_code", key_vocabulary, vocabulary), build)
+        return table[self.version_index(days), keys]  # type: ignore[no-any-return]
+
+    def effective_references(self, entry: DatedValue | None) -> tuple[Reference, ...]:
+        if entry is not None and entry.references:
+            return entry.references
+        return self.references

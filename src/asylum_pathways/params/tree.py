@@ -1,0 +1,87 @@
+"""The parameter tree: lookup by dotted name, by day, and a stable fingerprint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from asylum_pathways.errors import UserError
+from asylum_pathways.params.model import Parameter
+
+AGREEMENTS = "law.aca.agreements."
+
+
+class Snapshot:
+    """The tree as of one day: `p = tree.at(day); p.law.mpp.enrolment_in_force`."""
+
+    def __init__(self, tree: ParameterTree, day: dt.date, prefix: str = "") -> None:
+        self._tree = tree
+        self._day = day
+        self._prefix = prefix
+
+    def __getattr__(self, part: str) -> Any:
+        name = f"{self._prefix}{part}"
+        if name in self._tree.params:
+            return self._tree.params[name].at(self._day)
+        if any(n.startswith(name + ".") for n in self._tree.params):
+            return Snapshot(self._tree, self._day, name + ".")
+        raise AttributeError(f"no parameter or folder named {name!r}")
+
+
+class ParameterTree:
+    def __init__(self, params: dict[str, Parameter], ports: tuple[str, ...], root: Path) -> None:
+        self.params = dict(sorted(params.items()))
+        self.ports = ports
+        self.root = root
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(self.params.values())
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.params
+
+    def get(self, name: str) -> Parameter:
+        try:
+            return self.params[name]
+        except KeyError:
+            close = [n for n in self.params if name.split(".")[-1] in n][:5]
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UserError(
+                f"no parameter named {name!r}{hint} (`asylum-pathways params list` lists them)"
+            ) from None
+
+    def at(self, day: dt.date) -> Snapshot:
+        return Snapshot(self, day)
+
+    def replaced(self, changed: dict[str, Parameter]) -> ParameterTree:
+        return ParameterTree({**self.params, **changed}, self.ports, self.root)
+
+    def receiving_countries(self) -> tuple[str, ...]:
+        """ISO codes of the ACA partner countries: one folder each under law.aca.agreements."""
+        found = {n[len(AGREEMENTS) :].split(".")[0] for n in self.params if n.startswith(AGREEMENTS)}
+        return tuple(sorted(c.upper() for c in found))
+
+    def agreement(self, country: str, leaf: str) -> Parameter:
+        return self.get(f"{AGREEMENTS}{country.lower()}.{leaf}")
+
+    def fingerprint(self) -> str:
+        """SHA-256 of every parameter's dated values: equal hashes mean equal law and assumptions."""
+        canon = {
+            p.name: [[v.start.isoformat(), _jsonable(v.value)] for v in p.values] for p in self
+        }
+        blob = json.dumps(canon, sort_keys=True, separators=(",", ":")).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
