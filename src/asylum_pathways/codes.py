@@ -87,3 +87,8 @@ def country_name(code: str) -> str:
         return "stateless"
     country = pycountry.countries.get(alpha_2=code)
     return country.name if country else code
+
+
+def language_name(code: str) -> str:
+    language = pycountry.languages.get(alpha_2=code)
+    return language.name if language else code

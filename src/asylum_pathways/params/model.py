@@ -96,11 +96,11 @@ class Parameter:
             self._cache[key] = build()
         return self._cache[key]  # type: ignore[no-any-return]
 
-    def member(self, days: np.ndarray, codes: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
-        """Is each person's code (an index into `vocabulary`) in the list in force on their day?
+    def member_table(self, vocabulary: tuple[str, ...]) -> np.ndarray:
+        """Bool table [version (+1 row for "before the first date"), code (+1 for missing)].
 
-        Works for list parameters; a null (repealed) value or a day before the first date
-        gives False; the list value "all" gives True.
+        A null (repealed) value or the row before the first date is all False; the list
+        value "all" is all True (except the missing-code column).
         """
 
         def build() -> np.ndarray:
@@ -115,8 +115,11 @@ class Parameter:
                             out[row, position[item]] = True
             return out
 
-        table = self.table(("member", vocabulary), build)
-        return table[self.version_index(days), codes]  # type: ignore[no-any-return]
+        return self.table(("member", vocabulary), build)
+
+    def member(self, days: np.ndarray, codes: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
+        """Is each person's code (an index into `vocabulary`, -1 missing) in the list in force?"""
+        return self.member_table(vocabulary)[self.version_index(days), codes]  # type: ignore[no-any-return]
 
     def flag(self, days: np.ndarray) -> np.ndarray:
         """A bool parameter per day: True where the value in force is true."""

@@ -1,0 +1,1 @@
+"""The `asylum-pathways` command line."""

@@ -1,0 +1,1 @@
+"""Reading and writing encounter records and determinations."""

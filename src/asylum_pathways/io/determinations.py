@@ -1,0 +1,55 @@
+"""Determinations of many records as a table (CSV or Parquet), with reason codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from asylum_pathways import codes
+from asylum_pathways.errors import InputError
+from asylum_pathways.params.model import EPOCH
+from asylum_pathways.rules import tri
+from asylum_pathways.rules.checks import ALL_PASSED
+from asylum_pathways.rules.engine import Determinations
+
+
+def to_frame(det: Determinations, person_id: pl.Series, scenario: str) -> pl.DataFrame:
+    """One row per person: pathway, receiving country, the deciding program, and for each
+    program its amenability (true/false/null) and reason code (the deciding rule's id)."""
+    pathways = np.array(codes.PATHWAYS)
+    countries = np.array([*codes.countries(), ""])
+    keys = np.array([*det.keys, ""])
+    columns: dict[str, object] = {
+        "person_id": person_id,
+        "date": pl.Series(det.day.astype("datetime64[D]")).cast(pl.Date),
+        "scenario": [scenario] * len(person_id),
+        "pathway": pathways[det.pathway],
+        "receiving_country": pl.Series(countries[det.receiving_country]).replace("", None),
+        "decided_by": keys[det.decided_by],
+        "family_size": det.group_size,
+    }
+    for prog in det.programs:
+        status = det.status[prog.key]
+        columns[f"amenable_{prog.key}"] = pl.Series(status == tri.T).set(
+            pl.Series(status == tri.U), None
+        )
+        ids = np.array([c.id for c in prog.checks] + [""] * (ALL_PASSED - len(prog.checks))
+                       + [prog.reason_id(ALL_PASSED)])
+        columns[f"reason_{prog.key}"] = ids[det.reason[prog.key]]
+    return pl.DataFrame(columns)
+
+
+def write_table(frame: pl.DataFrame, path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame.write_csv(path)
+    elif suffix in (".parquet", ".pq"):
+        frame.write_parquet(path)
+    else:
+        raise InputError(f"--out {path}: unsupported file type {suffix!r} (expected .csv or .parquet)")
+
+
+def epoch_days(dates: pl.Series) -> np.ndarray:
+    return (dates.to_numpy().astype("datetime64[D]") - np.datetime64(EPOCH)).astype(np.int32)

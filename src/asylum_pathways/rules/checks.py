@@ -1,0 +1,68 @@
+"""A check is one legal question asked of every person at once; a program is an ordered
+list of checks. The first check that fails decides (its id is the reason code); if none
+fails but one is unknown, the first unknown decides; if all pass, the person is amenable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from asylum_pathways.rules.context import Context
+
+#: Reason index meaning "every check passed".
+ALL_PASSED = 63
+
+
+@dataclass(frozen=True)
+class Program:
+    """A program (or pathway rule) and the checks that decide a person's amenability."""
+
+    key: str  # ACA_GT, MPP, TITLE42, or a pathway rule such as CREDIBLE_FEAR
+    pathway: str
+    label: str
+    checks: tuple[Check, ...]
+    country: str | None = None  # receiving country of an ACA
+
+    def param(self, template: str) -> str:
+        """Resolve '{agreement}' in a parameter name to this program's agreement folder."""
+        country = (self.country or "").lower()
+        return template.format(agreement=f"law.aca.agreements.{country}")
+
+    def reason_id(self, index: int) -> str:
+        if index == ALL_PASSED:
+            return f"{self.key.lower()}.amenable"
+        return self.checks[index].id
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    question: str
+    passed: str
+    failed: str
+    unknown: str
+    params: tuple[str, ...]
+    facts: tuple[str, ...]
+    authority: str
+    fn: Callable[[Context, Program], np.ndarray]
+
+
+def evaluate(ctx: Context, program: Program) -> tuple[np.ndarray, np.ndarray]:
+    """Status (tri int8) and reason index (uint8) of every person for `program`.
+
+    Each check's outcome r in {F, U, T} and position c are packed as r * 64 + c; the
+    minimum over checks is then the worst outcome at its first position.
+    """
+    if len(program.checks) >= ALL_PASSED:
+        raise ValueError(f"{program.key}: too many checks")
+    acc = np.full(ctx.enc.n, 255, dtype=np.uint8)
+    for position, check in enumerate(program.checks):
+        outcome = check.fn(ctx, program).astype(np.uint8)
+        np.minimum(acc, (outcome << 6) | np.uint8(position), out=acc)
+    status = (acc >> 6).astype(np.int8)
+    reason = acc & np.uint8(63)
+    reason[status == 2] = ALL_PASSED
+    return status, reason

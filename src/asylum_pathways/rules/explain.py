@@ -1,0 +1,239 @@
+"""One case, explained: every program's deciding rule and the assignment, with citations.
+
+The explanation is built from the same columnar answer the population path produces
+(a one-row table), so the two can never disagree. Its JSON shape is versioned (`schema`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+from asylum_pathways import codes
+from asylum_pathways.params import ParameterTree
+from asylum_pathways.params.model import Parameter, Reference, from_day_number
+from asylum_pathways.rules import tri
+from asylum_pathways.rules.checks import ALL_PASSED, Check, Program
+from asylum_pathways.rules.engine import Determinations
+from asylum_pathways.rules.records import Encounters
+
+SCHEMA = "asylum-pathways/determination/v1"
+PLURAL = {"UAC": "unaccompanied children", "FMUA": "family units", "SA": "single adults"}
+
+
+def explain(
+    tree: ParameterTree,
+    enc: Encounters,
+    det: Determinations,
+    row: int,
+    person_id: str,
+    scenario: str,
+) -> dict[str, Any]:
+    """The JSON answer for person `row` of a determination."""
+    day = from_day_number(int(det.day[row]))
+    arrival = from_day_number(int(enc.arrival[row]))
+    words = _words(tree, enc, row, day, arrival)
+    record = record_values(tree, enc, row)
+    explanation: list[dict[str, Any]] = []
+    amenable: dict[str, bool | None] = {}
+    missing: list[str] = []
+    for prog in det.programs:
+        value = int(det.status[prog.key][row])
+        amenable[prog.key] = tri.to_json(value)
+        reason = int(det.reason[prog.key][row])
+        step = _step(tree, prog, value, reason, words, record, day, arrival)
+        explanation.append(step)
+        if value == tri.U:
+            missing.extend(step["inputs"].keys())
+
+    pathway = codes.PATHWAYS[int(det.pathway[row])]
+    key = det.keys[int(det.decided_by[row])] if det.decided_by[row] >= 0 else None
+    receiving = (
+        codes.countries()[int(det.receiving_country[row])]
+        if det.receiving_country[row] >= 0
+        else None
+    )
+    explanation.append(_assignment(tree, det, row, pathway, key, receiving, words, day, arrival))
+    if pathway == "UNDETERMINED" and key is not None:
+        prog = det.program(key)
+        idx = int(det.reason[key][row])
+        if idx != ALL_PASSED:
+            missing.extend(prog.checks[idx].facts)
+    return {
+        "schema": SCHEMA,
+        "person_id": person_id,
+        "date": day.isoformat(),
+        "encounter_date": arrival.isoformat(),
+        "scenario": scenario,
+        "pathway": pathway,
+        "receiving_country": receiving,
+        "amenable": amenable,
+        "missing_facts": sorted(set(missing)),
+        "family_size": int(det.group_size[row]),
+        "explanation": explanation,
+    }
+
+
+def _words(
+    tree: ParameterTree, enc: Encounters, row: int, day: dt.date, arrival: dt.date
+) -> dict[str, str]:
+    demographic = codes.DEMOGRAPHICS[int(enc.demographic[row])]
+    sector = codes.SECTORS[int(enc.sector[row])]
+    port = tree.ports[int(enc.port[row])] if enc.port[row] >= 0 else None
+    location = f"port {port}" if port else f"{codes.SECTOR_NAMES[sector]} sector ({sector})"
+    lang = int(enc.language[row])
+    return {
+        "date": day.isoformat(),
+        "arrival": arrival.isoformat(),
+        "citizenship": codes.country_name(codes.countries()[int(enc.citizenship[row])]),
+        "demographic": codes.DEMOGRAPHIC_NAMES[demographic],
+        "demographic_plural": PLURAL[demographic],
+        "location": location,
+        "language": codes.language_name(codes.languages()[lang]) if lang >= 0 else "an unknown language",
+        "circuit": "",
+    }
+
+
+def _fill(text: str, words: dict[str, str], prog: Program) -> str:
+    country = codes.country_name(prog.country) if prog.country else ""
+    return text.format(**words, country=country)
+
+
+def _step(
+    tree: ParameterTree,
+    prog: Program,
+    value: int,
+    reason: int,
+    words: dict[str, str],
+    record: dict[str, Any],
+    day: dt.date,
+    arrival: dt.date,
+) -> dict[str, Any]:
+    if reason == ALL_PASSED:
+        checks = prog.checks
+        because = "; ".join(_fill(c.passed, words, prog) for c in checks)
+        rule = prog.reason_id(reason)
+        authority = "; ".join(dict.fromkeys(c.authority for c in checks))
+    else:
+        check = prog.checks[reason]
+        checks = (check,)
+        text = {tri.F: check.failed, tri.U: check.unknown}.get(np.int8(value), check.passed)
+        because = _fill(text, words, prog)
+        rule = check.id
+        authority = check.authority
+    parameters: dict[str, dict[str, Any]] = {}
+    references: dict[tuple[str, str], Reference] = {}
+    for check in checks:
+        for template in check.params:
+            param = tree.get(prog.param(template))
+            at = arrival if template == "law.aca.ifr_in_force" else day
+            used, refs = _parameter_used(param, at)
+            parameters[param.name] = used
+            for ref in refs:
+                references.setdefault((ref.title, ref.href), ref)
+    inputs = {f: record.get(f) for c in checks for f in c.facts}
+    return {
+        "program": prog.key,
+        "rule": rule,
+        "outcome": tri.to_json(value),
+        "because": because[:1].upper() + because[1:] + ".",
+        "authority": authority,
+        "inputs": inputs,
+        "parameters": list(parameters.values()),
+        "references": [r.as_dict() for r in references.values()],
+    }
+
+
+def _parameter_used(param: Parameter, day: dt.date) -> tuple[dict[str, Any], tuple[Reference, ...]]:
+    entry = param.entry_at(day)
+    if entry is None:
+        first = param.values[0]
+        refs = param.effective_references(first)
+        return (
+            {
+                "name": param.name,
+                "value": None,
+                "in_force_from": None,
+                "note": f"no value before {first.start.isoformat()}",
+            },
+            refs,
+        )
+    refs = param.effective_references(entry)
+    return (
+        {
+            "name": param.name,
+            "value": entry.value,
+            "in_force_from": entry.start.isoformat(),
+            "note": entry.note,
+        },
+        refs,
+    )
+
+
+def _assignment(
+    tree: ParameterTree,
+    det: Determinations,
+    row: int,
+    pathway: str,
+    key: str | None,
+    receiving: str | None,
+    words: dict[str, str],
+    day: dt.date,
+    arrival: dt.date,
+) -> dict[str, Any]:
+    priority = tree.get("law.assignment.priority")
+    used, refs = _parameter_used(priority, day)
+    order = " > ".join(used["value"] or [])
+    size = int(det.group_size[row])
+    family = f" for the whole family unit of {size}" if size > 1 else ""
+    if pathway == "UNDETERMINED":
+        prog = det.program(key) if key else None
+        idx = int(det.reason[key][row]) if key else ALL_PASSED
+        missing = prog.checks[idx].unknown if prog and idx != ALL_PASSED else "a fact is missing"
+        because = (
+            f"The pathway{family} cannot be decided: {prog.label if prog else ''} comes first in "
+            f"the priority order ({order}) and {_fill(missing, words, prog) if prog else missing}"
+        )
+    else:
+        target = f" to {codes.country_name(receiving)}" if receiving else ""
+        by = det.program(key).label if key else pathway
+        because = (
+            f"{pathway}{target}{family}: the first pathway in the priority order of "
+            f"{day.isoformat()} ({order}) that applies ({by})"
+        )
+    return {
+        "program": "ASSIGNMENT",
+        "rule": "assignment.priority",
+        "outcome": pathway,
+        "because": because + ".",
+        "authority": "dated priority order (law.assignment.priority)",
+        "inputs": {"family_size": size},
+        "parameters": [used],
+        "references": [r.as_dict() for r in refs],
+    }
+
+
+def record_values(tree: ParameterTree, enc: Encounters, row: int) -> dict[str, Any]:
+    """The facts of person `row` as the record gave them (None where unknown)."""
+
+    def pick(vocabulary: tuple[str, ...], code: int) -> str | None:
+        return vocabulary[code] if code >= 0 else None
+
+    out: dict[str, Any] = {
+        "encounter_date": from_day_number(int(enc.arrival[row])).isoformat(),
+        "sector": codes.SECTORS[int(enc.sector[row])],
+        "port": pick(tree.ports, int(enc.port[row])),
+        "citizenship": codes.countries()[int(enc.citizenship[row])],
+        "habitual_residence": pick(codes.countries(), int(enc.habitual_residence[row])),
+        "demographic": codes.DEMOGRAPHICS[int(enc.demographic[row])],
+        "age": int(enc.age[row]) if enc.age[row] >= 0 else None,
+        "language": pick(codes.languages(), int(enc.language[row])),
+    }
+    for name, values in enc.flags.items():
+        out[name] = tri.to_json(int(values[row]))
+    out["aca_fear_established"] = {
+        cc: tri.to_json(int(v[row])) for cc, v in enc.aca_fear.items() if v[row] != tri.U
+    }
+    return out

@@ -1,0 +1,216 @@
+"""Apply a scenario overlay to the parameter tree, validating it atomically.
+
+A scenario file:
+
+    name: my-scenario
+    description: What this world assumes.
+    extends: outlook-2020-03-10          # optional: another scenario applied first
+    reference: [{title: ..., href: ...}] # optional default reference for its values
+    law:
+      mpp.enrolment_in_force:            # a parameter name under law/
+        - {from: 2020-03-12, to: 2020-06-30, value: false, note: ...}
+    assumptions:
+      aca.sv.annual_cap:
+        - {from: 2020-03-31, value: 2000}
+
+Each change sets the value from `from` (inclusive) to `to` (inclusive; absent = for
+good); after `to` the tree's own value resumes. Every problem in the file (unknown
+parameter, wrong section, bad value, overlapping ranges) is reported together, before
+anything runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from asylum_pathways.errors import ParameterError
+from asylum_pathways.params import DatedValue, Parameter, ParameterTree, Reference
+from asylum_pathways.params.loader import SECTIONS, _references
+from asylum_pathways.params.units import check_value, item_kinds
+from asylum_pathways.params.yamlio import line_of, load_yaml
+
+FILE_KEYS = {"name", "description", "extends", "reference", *SECTIONS}
+CHANGE_KEYS = {"from", "to", "value", "note", "reference"}
+DEFAULT = "history"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    tree: ParameterTree
+    source: str
+    sha256: str
+    changed: tuple[str, ...]  # names of the parameters the overlay changes
+
+
+def builtin_dir() -> Path:
+    return Path(str(resources.files("asylum_pathways") / "scenarios" / "builtin"))
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in builtin_dir().glob("*.yaml"))
+
+
+def load_scenario(spec: str, tree: ParameterTree) -> Scenario:
+    """A built-in scenario by name, or a scenario file by path."""
+    path = builtin_dir() / f"{spec}.yaml"
+    if not path.exists():
+        path = Path(spec)
+        if not path.exists():
+            raise ParameterError(
+                f"scenario {spec!r}: not a built-in scenario ({', '.join(builtin_names())}) "
+                f"and no such file"
+            )
+    return _load(path, tree, seen=())
+
+
+def _load(path: Path, tree: ParameterTree, seen: tuple[str, ...]) -> Scenario:
+    data = load_yaml(path)
+    where = str(path)
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise ParameterError(f"{where}: a scenario is a mapping with name, description, law, assumptions")
+    for key in set(data) - FILE_KEYS:
+        problems.append(
+            f"{where} line {line_of(data, key)}: unknown key {key!r} "
+            f"(expected {', '.join(sorted(FILE_KEYS))})"
+        )
+    name = str(data.get("name") or path.stem)
+    base = tree
+    changed: list[str] = []
+    if data.get("extends"):
+        parent_spec = str(data["extends"])
+        if parent_spec in seen:
+            raise ParameterError(f"{where}: scenarios extend each other in a cycle ({parent_spec})")
+        parent_path = builtin_dir() / f"{parent_spec}.yaml"
+        if not parent_path.exists():
+            parent_path = (path.parent / parent_spec).resolve()
+        if not parent_path.exists():
+            problems.append(f"{where} line {line_of(data, 'extends')}: extends unknown scenario {parent_spec!r}")
+        else:
+            parent = _load(parent_path, tree, (*seen, name))
+            base = parent.tree
+            changed.extend(parent.changed)
+    default_refs = _references(data.get("reference"), f"{where} reference", problems)
+    kinds = item_kinds(tree.ports)
+    updated: dict[str, Parameter] = {}
+    for section in SECTIONS:
+        block = data.get(section) or {}
+        if not isinstance(block, dict):
+            problems.append(f"{where} line {line_of(data, section)}: {section} must be a mapping")
+            continue
+        for rel_name, changes in block.items():
+            line = line_of(block, rel_name)
+            full = f"{section}.{rel_name}"
+            if full not in base:
+                other = f"{[s for s in SECTIONS if s != section][0]}.{rel_name}"
+                hint = (
+                    f" (it is under {other.split('.')[0]}:)"
+                    if other in base
+                    else " (`asylum-pathways params list` lists the names)"
+                )
+                problems.append(f"{where} line {line}: {section}: unknown parameter {rel_name!r}{hint}")
+                continue
+            param = base.get(full)
+            new_values = _apply(param, changes, where, line, name, default_refs, kinds, problems)
+            if new_values is not None:
+                updated[full] = param.with_values(new_values)
+                changed.append(full)
+    if problems:
+        raise ParameterError(
+            f"scenario {where} has {len(problems)} problem(s); nothing was run:\n  "
+            + "\n  ".join(problems)
+        )
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Scenario(
+        name=name,
+        description=str(data.get("description", "")).strip(),
+        tree=base.replaced(updated),
+        source=str(path),
+        sha256=digest,
+        changed=tuple(dict.fromkeys(changed)),
+    )
+
+
+def _apply(
+    param: Parameter,
+    changes: Any,
+    where: str,
+    line: int | None,
+    scenario: str,
+    default_refs: tuple[Reference, ...],
+    kinds: dict[str, tuple[str, ...]],
+    problems: list[str],
+) -> tuple[DatedValue, ...] | None:
+    before = len(problems)
+    if not isinstance(changes, list) or not changes:
+        problems.append(f"{where} line {line}: {param.name}: expected a list of changes "
+                        "({from: YYYY-MM-DD, value: ...})")
+        return None
+    ranges: list[tuple[dt.date, dt.date | None, Any, str | None, tuple[Reference, ...], int | None]] = []
+    for change in changes:
+        cline = getattr(change, "line", line)
+        if not isinstance(change, dict):
+            problems.append(f"{where} line {cline}: {param.name}: each change is a mapping, got {change!r}")
+            continue
+        for key in set(change) - CHANGE_KEYS:
+            problems.append(f"{where} line {cline}: {param.name}: unknown key {key!r} "
+                            f"(expected {', '.join(sorted(CHANGE_KEYS))})")
+        start, end = change.get("from"), change.get("to")
+        if not isinstance(start, dt.date):
+            problems.append(f"{where} line {cline}: {param.name}: 'from' {start!r} is not a date (YYYY-MM-DD)")
+            continue
+        if end is not None and not isinstance(end, dt.date):
+            problems.append(f"{where} line {cline}: {param.name}: 'to' {end!r} is not a date (YYYY-MM-DD)")
+            continue
+        if end is not None and end < start:
+            problems.append(f"{where} line {cline}: {param.name}: 'to' {end} is before 'from' {start}")
+            continue
+        if "value" not in change:
+            problems.append(f"{where} line {cline}: {param.name}: missing 'value' (null ends the parameter)")
+            continue
+        problem = check_value(change["value"], param.unit, param.items, param.keys, kinds)
+        if problem:
+            problems.append(f"{where} line {cline}: {param.name}: {problem}")
+            continue
+        refs = _references(change.get("reference"), f"{where} line {cline}", problems) or default_refs
+        ranges.append((start, end, change["value"], change.get("note"), refs, cline))
+    ranges.sort(key=lambda r: r[0])
+    for a, b in zip(ranges, ranges[1:], strict=False):
+        if a[1] is None or b[0] <= a[1]:
+            problems.append(
+                f"{where} line {b[5]}: {param.name}: the change from {b[0]} overlaps the change "
+                f"from {a[0]} (to {a[1] or 'the end'})"
+            )
+    if len(problems) > before:
+        return None
+    values = list(param.values)
+    for start, end, value, note, refs, _ in ranges:
+        origin = f"scenario {scenario}"
+        new = [v for v in values if v.start < start]
+        new.append(DatedValue(start, value, refs, note, origin=origin))
+        if end is not None:
+            after = end + dt.timedelta(days=1)
+            current = _value_on(values, after)
+            if current is None:  # the range ends before the parameter's first date
+                new.append(DatedValue(after, None, refs, "end of the scenario's range", origin))
+            else:
+                new.append(DatedValue(after, current.value, current.references, current.note,
+                                      current.origin))
+            new.extend(v for v in values if v.start > after)
+        values = new
+    return tuple(values)
+
+
+def _value_on(values: list[DatedValue], day: dt.date) -> DatedValue | None:
+    found = None
+    for v in values:
+        if v.start <= day:
+            found = v
+    return found
