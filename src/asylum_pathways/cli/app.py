@@ -48,26 +48,17 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; a UserError prints one line (no traceback unless --debug) and exits 2."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        app(args=args, standalone_mode=False)
+        app(args=args, prog_name="asylum-pathways")
     except UserError as exc:
         if debug:
             raise
         typer.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        raise SystemExit(130) from None
-    except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
+    except Exception as exc:
         if debug:
             raise
         typer.echo(
