@@ -32,8 +32,13 @@ def cli_reference() -> str:
     lines = [HEADER, "# CLI reference\n"]
 
     def walk(cmd: object, path: list[str]) -> None:
-        result = runner.invoke(app, [*path, "--help"], prog_name="asylum-pathways",
-                               terminal_width=80, env={"COLUMNS": "80", "NO_COLOR": "1"})
+        result = runner.invoke(
+            app,
+            [*path, "--help"],
+            prog_name="asylum-pathways",
+            terminal_width=80,
+            env={"COLUMNS": "80", "NO_COLOR": "1"},
+        )
         title = " ".join(["asylum-pathways", *path])
         text = "\n".join(line.rstrip() for line in result.output.strip("\n").splitlines())
         lines.append(f"\n## `{title}`\n\n```text\n{text}\n```\n")
@@ -45,13 +50,16 @@ def cli_reference() -> str:
 
 
 def encounter_schema() -> str:
-    rows = [HEADER, "# Encounter record schema\n\n",
-            "One record per person (JSON object, CSV row or Parquet row). Missing optional facts "
-            "are *unknown*: an answer that depends on one says which fact is missing. In CSV and "
-            "Parquet, `aca_fear_established` is one column per receiving country, named "
-            "`aca_fear_established_<CC>` (e.g. `aca_fear_established_GT`); booleans are "
-            "`true`/`false` (or empty for unknown).\n\n",
-            "| field | type | required | meaning |\n|---|---|---|---|\n"]
+    rows = [
+        HEADER,
+        "# Encounter record schema\n\n",
+        "One record per person (JSON object, CSV row or Parquet row). Missing optional facts "
+        "are *unknown*: an answer that depends on one says which fact is missing. In CSV and "
+        "Parquet, `aca_fear_established` is one column per receiving country, named "
+        "`aca_fear_established_<CC>` (e.g. `aca_fear_established_GT`); booleans are "
+        "`true`/`false` (or empty for unknown).\n\n",
+        "| field | type | required | meaning |\n|---|---|---|---|\n",
+    ]
     for f in FIELDS:
         rows.append(f"| `{f.name}` | {f.kind} | {'yes' if f.required else 'no'} | {f.doc} |\n")
     rows.append("\n## Pathways\n\n| pathway | meaning |\n|---|---|\n")
@@ -60,7 +68,7 @@ def encounter_schema() -> str:
     return "".join(rows)
 
 
-def _refs(refs: tuple) -> str:  # type: ignore[type-arg]
+def _refs(refs: tuple) -> str:
     return "; ".join(f"[{r.title}]({r.href})" for r in refs)
 
 
@@ -72,9 +80,12 @@ def legal_timeline(tree: ParameterTree) -> str:
         for v in p.values:
             events.append((v.start, p, v))
     events.sort(key=lambda e: (e[0], e[1].name))
-    lines = [HEADER, "# Legal timeline\n\n",
-             "Every dated value of the law tree (`src/asylum_pathways/parameters/law/`), in date "
-             "order, with its citation. `null` marks a repeal or suspension; `all` every member.\n"]
+    lines = [
+        HEADER,
+        "# Legal timeline\n\n",
+        "Every dated value of the law tree (`src/asylum_pathways/parameters/law/`), in date "
+        "order, with its citation. `null` marks a repeal or suspension; `all` every member.\n",
+    ]
     year = None
     for day, p, v in events:
         if day.year != year:
@@ -90,10 +101,13 @@ def legal_timeline(tree: ParameterTree) -> str:
 
 
 def assumptions(tree: ParameterTree) -> str:
-    lines = [HEADER, "# Operational assumptions\n\n",
-             "Numbers that are not law (capacities, rates, shares), under "
-             "`src/asylum_pathways/parameters/assumptions/`. Each says whether it is a published "
-             "figure or derived, and how.\n"]
+    lines = [
+        HEADER,
+        "# Operational assumptions\n\n",
+        "Numbers that are not law (capacities, rates, shares), under "
+        "`src/asylum_pathways/parameters/assumptions/`. Each says whether it is a published "
+        "figure or derived, and how.\n",
+    ]
     for p in tree:
         if p.section != "assumptions":
             continue
@@ -102,8 +116,10 @@ def assumptions(tree: ParameterTree) -> str:
             lines.append(f"*Note:* {p.note}\n\n")
         for v in p.values:
             note = f" — {v.note}" if v.note else ""
-            lines.append(f"- from {v.start.isoformat()}: `{_jsonable(v.value)}`{note}. "
-                         f"Sources: {_refs(p.effective_references(v))}\n")
+            lines.append(
+                f"- from {v.start.isoformat()}: `{_jsonable(v.value)}`{note}. "
+                f"Sources: {_refs(p.effective_references(v))}\n"
+            )
     return "".join(lines)
 
 

@@ -22,11 +22,19 @@ from asylum_pathways.scenarios.overlay import DEFAULT
 
 
 def determine(
-    case: Path = typer.Argument(..., help="A case (.json) or many records (.json list, .csv, .parquet)."),
-    date: str = typer.Option(None, "--date", help="Determine as of this day (default: each record's encounter_date)."),
-    scenario: str = typer.Option(DEFAULT, "--scenario", help="Built-in scenario name or scenario YAML file."),
+    case: Path = typer.Argument(
+        ..., help="A case (.json) or many records (.json list, .csv, .parquet)."
+    ),
+    date: str = typer.Option(
+        None, "--date", help="Determine as of this day (default: each record's encounter_date)."
+    ),
+    scenario: str = typer.Option(
+        DEFAULT, "--scenario", help="Built-in scenario name or scenario YAML file."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
-    out: Path = typer.Option(None, "--out", help="Write many determinations to this .csv or .parquet file."),
+    out: Path = typer.Option(
+        None, "--out", help="Write many determinations to this .csv or .parquet file."
+    ),
 ) -> None:
     """Which programs a person is amenable to, which pathway policy assigns, and why."""
     base = load_tree()
@@ -34,6 +42,7 @@ def determine(
     table = read_encounters(case, chosen.tree)
     enc = table.encounters
     day = day_numbers(parse_date(date, "--date"), enc.n) if date else None
+    _check_coverage(chosen.tree, enc.arrival if day is None else day, case, date)
     det = run(chosen.tree, enc, day)
     ids = [str(x) for x in table.person_id.to_list()]
     many = enc.n != 1 or out is not None
@@ -61,6 +70,19 @@ def determine(
         _print(answer)
 
 
+def _check_coverage(tree: Any, days: np.ndarray, case: Path, date: str | None) -> None:
+    """Refuse days before the parameter tree begins instead of answering UNDETERMINED."""
+    from asylum_pathways.params.model import day_number, from_day_number
+
+    first = tree.get("law.assignment.priority").values[0].start
+    if days.shape[0] and int(days.min()) < day_number(first):
+        where = "--date" if date else f"{case}: encounter_date"
+        raise InputError(
+            f"{where} {from_day_number(int(days.min())).isoformat()} is before "
+            f"{first.isoformat()}, where the parameter tree begins"
+        )
+
+
 def _print(answer: dict[str, Any]) -> None:
     console = Console()
     target = f" to {answer['receiving_country']}" if answer["receiving_country"] else ""
@@ -84,11 +106,11 @@ def _print(answer: dict[str, Any]) -> None:
             k = (ref["title"], ref["href"])
             refs.setdefault(k, len(refs) + 1)
             marks.append(f"[{refs[k]}]")
-        console.print(f"- [bold]{step['program']}[/bold] ({step['rule']}): {step['because']} "
-                      f"{' '.join(marks)}", highlight=False)
+        console.print(
+            f"- [bold]{step['program']}[/bold] ({step['rule']}): {step['because']} "
+            f"{' '.join(marks)}",
+            highlight=False,
+        )
     console.print("\n[bold]Sources[/bold]")
     for (title, href), number in refs.items():
         console.print(f"[{number}] {title} — {href}", highlight=False, markup=False)
-
-
-__all__ = ["determine", "np"]

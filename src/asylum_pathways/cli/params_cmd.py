@@ -12,7 +12,9 @@ from rich.table import Table
 from asylum_pathways.params import load_tree
 from asylum_pathways.params.tree import _jsonable
 
-app = typer.Typer(help="List the parameter tree and show a parameter's history.", no_args_is_help=True)
+app = typer.Typer(
+    help="List the parameter tree and show a parameter's history.", no_args_is_help=True
+)
 
 
 @app.command("list")
@@ -24,8 +26,15 @@ def list_params(
     tree = load_tree()
     rows = [p for p in tree if section is None or p.section == section]
     if as_json:
-        typer.echo(json.dumps([{"name": p.name, "label": p.label, "unit": p.unit,
-                                "values": len(p.values)} for p in rows], indent=2))
+        typer.echo(
+            json.dumps(
+                [
+                    {"name": p.name, "label": p.label, "unit": p.unit, "values": len(p.values)}
+                    for p in rows
+                ],
+                indent=2,
+            )
+        )
         return
     table = Table("name", "label", "unit", "values", box=None)
     for p in rows:
@@ -62,11 +71,21 @@ def show(
         for v in param.values
     ]
     if as_json:
-        typer.echo(json.dumps({"name": param.name, "label": param.label, "unit": param.unit,
-                               "description": param.description, "note": param.note,
-                               "date": day.isoformat() if day else None,
-                               "value_on_date": _jsonable(current.value) if current else None,
-                               "history": history}, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "name": param.name,
+                    "label": param.label,
+                    "unit": param.unit,
+                    "description": param.description,
+                    "note": param.note,
+                    "date": day.isoformat() if day else None,
+                    "value_on_date": _jsonable(current.value) if current else None,
+                    "history": history,
+                },
+                indent=2,
+            )
+        )
         return
     console = Console()
     console.print(f"[bold]{param.name}[/bold] — {param.label} ({param.unit})")
@@ -81,5 +100,7 @@ def show(
         for ref in item["references"]:
             console.print(f"    [dim]{ref['title']} — {ref['href']}[/dim]")
     if day:
-        value = json.dumps(_jsonable(current.value)) if current else "no value (before the first date)"
+        value = (
+            json.dumps(_jsonable(current.value)) if current else "no value (before the first date)"
+        )
         console.print(f"\nOn {day.isoformat()}: {value}")

@@ -35,8 +35,11 @@ def to_frame(det: Determinations, person_id: pl.Series, scenario: str) -> pl.Dat
         columns[f"amenable_{prog.key}"] = pl.Series(status == tri.T).set(
             pl.Series(status == tri.U), None
         )
-        ids = np.array([c.id for c in prog.checks] + [""] * (ALL_PASSED - len(prog.checks))
-                       + [prog.reason_id(ALL_PASSED)])
+        ids = np.array(
+            [c.id for c in prog.checks]
+            + [""] * (ALL_PASSED - len(prog.checks))
+            + [prog.reason_id(ALL_PASSED)]
+        )
         columns[f"reason_{prog.key}"] = ids[det.reason[prog.key]]
     return pl.DataFrame(columns)
 
@@ -48,7 +51,9 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
     elif suffix in (".parquet", ".pq"):
         frame.write_parquet(path)
     else:
-        raise InputError(f"--out {path}: unsupported file type {suffix!r} (expected .csv or .parquet)")
+        raise InputError(
+            f"--out {path}: unsupported file type {suffix!r} (expected .csv or .parquet)"
+        )
 
 
 def epoch_days(dates: pl.Series) -> np.ndarray:

@@ -34,7 +34,7 @@ class EncounterTable:
     """Validated records: the engine's columns plus the identifiers and dates as given."""
 
     encounters: Encounters
-    person_id: list[str] | pl.Series
+    person_id: pl.Series
     encounter_date: pl.Series
     frame: pl.DataFrame  # the input as strings, for writing results beside it
 
@@ -48,7 +48,7 @@ def read_encounters(path: Path, tree: ParameterTree) -> EncounterTable:
         if suffix == ".json":
             return from_json(json.loads(path.read_text(encoding="utf-8")), str(path), tree)
         if suffix == ".csv":
-            frame = pl.read_csv(path, infer_schema=False, missing_utf8_is_empty_string=False)
+            frame = pl.read_csv(path, infer_schema=False)
             return from_frame(frame, str(path), tree, line_offset=2, line_word="line")
         if suffix in (".parquet", ".pq"):
             frame = pl.read_parquet(path)
@@ -94,7 +94,9 @@ def from_json(data: Any, source: str, tree: ParameterTree) -> EncounterTable:
     return from_frame(frame, source, tree, line_offset=1, line_word=offset_word)
 
 
-def _fear_object(value: Any, where: str, tree: ParameterTree, problems: list[str]) -> dict[str, Any]:
+def _fear_object(
+    value: Any, where: str, tree: ParameterTree, problems: list[str]
+) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -193,8 +195,9 @@ def from_frame(
     def categorical(name: str, vocabulary: tuple[str, ...], expected: str) -> np.ndarray:
         col = column(name)
         lookup = pl.Series("v", list(vocabulary), dtype=pl.String)
-        idx = col.replace_strict(lookup, pl.Series(range(len(vocabulary))), default=-1,
-                                 return_dtype=pl.Int32)
+        idx = col.replace_strict(
+            lookup, pl.Series(range(len(vocabulary))), default=-1, return_dtype=pl.Int32
+        )
         bad = (idx == -1) & col.is_not_null()
         for row in _first_rows(bad):
             problems.append(f"{where(row, name)}: {col[row]!r} is not {expected}")
@@ -221,10 +224,14 @@ def from_frame(
         )
     for name in ("sector", "citizenship", "demographic"):
         required(name)
-    sector = categorical("sector", codes.SECTORS, f"a USBP sector code ({', '.join(codes.SECTORS)})")
+    sector = categorical(
+        "sector", codes.SECTORS, f"a USBP sector code ({', '.join(codes.SECTORS)})"
+    )
     port = categorical("port", tree.ports, f"a port code ({', '.join(tree.ports)})")
     citizenship = categorical(
-        "citizenship", codes.countries(), "an ISO 3166 alpha-2 code (expected e.g. GT; XX = stateless)"
+        "citizenship",
+        codes.countries(),
+        "an ISO 3166 alpha-2 code (expected e.g. GT; XX = stateless)",
     )
     residence = categorical(
         "habitual_residence", codes.countries(), "an ISO 3166 alpha-2 code (expected e.g. GT)"
@@ -264,13 +271,19 @@ def from_frame(
 
 
 def _first_rows(mask: pl.Series) -> list[int]:
-    return mask.fill_null(False).arg_true().head(MAX_SHOWN).to_list()  # type: ignore[no-any-return]
+    return mask.fill_null(False).arg_true().head(MAX_SHOWN).to_list()
 
 
 def _raise(problems: list[str]) -> None:
     if problems:
-        extra = "" if len(problems) <= 3 * MAX_SHOWN else f"\n  ... and {len(problems) - 3 * MAX_SHOWN} more"
-        raise InputError("invalid encounter records:\n  " + "\n  ".join(problems[: 3 * MAX_SHOWN]) + extra)
+        extra = (
+            ""
+            if len(problems) <= 3 * MAX_SHOWN
+            else f"\n  ... and {len(problems) - 3 * MAX_SHOWN} more"
+        )
+        raise InputError(
+            "invalid encounter records:\n  " + "\n  ".join(problems[: 3 * MAX_SHOWN]) + extra
+        )
 
 
 def parse_date(text: str, what: str) -> dt.date:

@@ -4,4 +4,12 @@ from asylum_pathways.params.loader import load_tree
 from asylum_pathways.params.model import ALL, DatedValue, Parameter, Reference, day_number
 from asylum_pathways.params.tree import ParameterTree
 
-__all__ = ["ALL", "DatedValue", "Parameter", "ParameterTree", "Reference", "day_number", "load_tree"]
+__all__ = [
+    "ALL",
+    "DatedValue",
+    "Parameter",
+    "ParameterTree",
+    "Reference",
+    "day_number",
+    "load_tree",
+]

@@ -94,7 +94,7 @@ class Parameter:
         """
         if key not in self._cache:
             self._cache[key] = build()
-        return self._cache[key]  # type: ignore[no-any-return]
+        return self._cache[key]
 
     def member_table(self, vocabulary: tuple[str, ...]) -> np.ndarray:
         """Bool table [version (+1 row for "before the first date"), code (+1 for missing)].
@@ -117,9 +117,11 @@ class Parameter:
 
         return self.table(("member", vocabulary), build)
 
-    def member(self, days: np.ndarray, codes: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
+    def member(
+        self, days: np.ndarray, codes: np.ndarray, vocabulary: tuple[str, ...]
+    ) -> np.ndarray:
         """Is each person's code (an index into `vocabulary`, -1 missing) in the list in force?"""
-        return self.member_table(vocabulary)[self.version_index(days), codes]  # type: ignore[no-any-return]
+        return self.member_table(vocabulary)[self.version_index(days), codes]
 
     def flag(self, days: np.ndarray) -> np.ndarray:
         """A bool parameter per day: True where the value in force is true."""
@@ -127,7 +129,7 @@ class Parameter:
         def build() -> np.ndarray:
             return np.array([v.value is True for v in self.values] + [False], dtype=bool)
 
-        return self.table(("flag",), build)[self.version_index(days)]  # type: ignore[no-any-return]
+        return self.table(("flag",), build)[self.version_index(days)]
 
     def numbers(self, days: np.ndarray, default: float = np.nan) -> np.ndarray:
         """A numeric parameter per day (NaN, or `default`, before the first date or if null)."""
@@ -136,7 +138,7 @@ class Parameter:
             vals = [default if v.value is None else float(v.value) for v in self.values]
             return np.array([*vals, default], dtype=np.float64)
 
-        return self.table(("numbers", default), build)[self.version_index(days)]  # type: ignore[no-any-return]
+        return self.table(("numbers", default), build)[self.version_index(days)]
 
     def keyed_member(
         self,
@@ -163,16 +165,13 @@ class Parameter:
             return out
 
         table = self.table(("keyed_member", key_vocabulary, vocabulary), build)
-        return table[self.version_index(days), keys, codes]  # type: ignore[no-any-return]
+        return table[self.version_index(days), keys, codes]
 
-    def keyed_code(
-        self,
-        days: np.ndarray,
-        keys: np.ndarray,
-        key_vocabulary: tuple[str, ...],
-        vocabulary: tuple[str, ...],
+    def code_table(
+        self, key_vocabulary: tuple[str, ...], vocabulary: tuple[str, ...]
     ) -> np.ndarray:
-        """For a map parameter (key -> one item), the item's code per person (-1 if none)."""
+        """For a map parameter (key -> one item): int16 table [version (+1), key (+1)] of item
+        codes, -1 where none."""
 
         def build() -> np.ndarray:
             kpos = {k: i for i, k in enumerate(key_vocabulary)}
@@ -184,8 +183,18 @@ class Parameter:
                         out[row, kpos[k]] = vpos[item]
             return out
 
-        table = self.table(("keyed_code", key_vocabulary, vocabulary), build)
-        return table[self.version_index(days), keys]  # type: ignore[no-any-return]
+        return self.table(("code_table", key_vocabulary, vocabulary), build)
+
+    def keyed_code(
+        self,
+        days: np.ndarray,
+        keys: np.ndarray,
+        key_vocabulary: tuple[str, ...],
+        vocabulary: tuple[str, ...],
+    ) -> np.ndarray:
+        """For a map parameter (key -> one item), the item's code per person (-1 if none)."""
+        table = self.code_table(key_vocabulary, vocabulary)
+        return table[self.version_index(days), keys]
 
     def effective_references(self, entry: DatedValue | None) -> tuple[Reference, ...]:
         if entry is not None and entry.references:

@@ -62,7 +62,9 @@ class ParameterTree:
 
     def receiving_countries(self) -> tuple[str, ...]:
         """ISO codes of the ACA partner countries: one folder each under law.aca.agreements."""
-        found = {n[len(AGREEMENTS) :].split(".")[0] for n in self.params if n.startswith(AGREEMENTS)}
+        found = {
+            n[len(AGREEMENTS) :].split(".")[0] for n in self.params if n.startswith(AGREEMENTS)
+        }
         return tuple(sorted(c.upper() for c in found))
 
     def agreement(self, country: str, leaf: str) -> Parameter:

@@ -80,7 +80,9 @@ def check_value(
             return f"expected a mapping of {keys} to {items}, got {type(value).__name__}"
         for k, v in value.items():
             problem = _check_item(k, keys, kinds) or (
-                _check_list(v, items, kinds) if isinstance(v, list) else _check_item(v, items, kinds)
+                _check_list(v, items, kinds)
+                if isinstance(v, list)
+                else _check_item(v, items, kinds)
             )
             if problem:
                 return f"key {k!r}: {problem}"

@@ -62,9 +62,7 @@ def _not_stateless_resident(ctx: Context, prog: Program) -> np.ndarray:
     # Agreement art. 2: not stateless persons habitually resident in the receiving country.
     own = codes.countries().index(prog.country or "")
     stateless = ctx.enc.citizenship == codes.countries().index(codes.STATELESS)
-    applies = stateless & _excluded(
-        ctx, prog, "stateless_habitual_residents_of_receiving_country"
-    )
+    applies = stateless & _excluded(ctx, prog, "stateless_habitual_residents_of_receiving_country")
     residence = ctx.enc.habitual_residence
     out = tri.where(applies & (residence == own), tri.F, tri.T)
     return tri.where(applies & (residence < 0), tri.U, out)
@@ -127,39 +125,6 @@ ACA_CHECKS: tuple[Check, ...] = (
         _transfers_operating,
     ),
     Check(
-        "aca.location",
-        "Was the agreement being applied where the person was encountered ({location})?",
-        "the agreement was being applied in {location}",
-        "the agreement was not being applied in {location} on {date}",
-        "",
-        (f"{A}.implementing_sectors",),
-        ("sector", "port"),
-        "USCIS phased implementation",
-        _location,
-    ),
-    Check(
-        "aca.nationality",
-        "Is a national of {citizenship} amenable to transfer to {country}?",
-        "nationals of {citizenship} were amenable to transfer to {country} on {date}",
-        "nationals of {citizenship} were not amenable to transfer to {country} on {date}",
-        "",
-        (f"{A}.amenable_nationalities",),
-        ("citizenship",),
-        "USCIS amenable-population guidance",
-        _nationality,
-    ),
-    Check(
-        "aca.demographic",
-        "Is a {demographic} amenable to transfer to {country}?",
-        "{demographic_plural} were amenable to transfer to {country} on {date}",
-        "{demographic_plural} were not amenable to transfer to {country} on {date}",
-        "",
-        (f"{A}.amenable_demographics",),
-        ("demographic",),
-        "USCIS phased implementation",
-        _demographic,
-    ),
-    Check(
         "aca.excluded_national",
         "Is the person a national of {country}?",
         "not a national of {country}",
@@ -191,6 +156,39 @@ ACA_CHECKS: tuple[Check, ...] = (
         ("demographic",),
         "ACA art. 4",
         _not_uac,
+    ),
+    Check(
+        "aca.location",
+        "Was the agreement being applied where the person was encountered ({location})?",
+        "the agreement was being applied in {location}",
+        "the agreement was not being applied in {location} on {date}",
+        "",
+        (f"{A}.implementing_sectors",),
+        ("sector", "port"),
+        "USCIS phased implementation",
+        _location,
+    ),
+    Check(
+        "aca.nationality",
+        "Is a national of {citizenship} amenable to transfer to {country}?",
+        "nationals of {citizenship} were amenable to transfer to {country} on {date}",
+        "nationals of {citizenship} were not amenable to transfer to {country} on {date}",
+        "",
+        (f"{A}.amenable_nationalities",),
+        ("citizenship",),
+        "USCIS amenable-population guidance",
+        _nationality,
+    ),
+    Check(
+        "aca.demographic",
+        "Is a {demographic} amenable to transfer to {country}?",
+        "{demographic_plural} were amenable to transfer to {country} on {date}",
+        "{demographic_plural} were not amenable to transfer to {country} on {date}",
+        "",
+        (f"{A}.amenable_demographics",),
+        ("demographic",),
+        "USCIS phased implementation",
+        _demographic,
     ),
     Check(
         "aca.seeks_protection",

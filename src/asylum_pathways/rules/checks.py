@@ -54,14 +54,36 @@ def evaluate(ctx: Context, program: Program) -> tuple[np.ndarray, np.ndarray]:
     """Status (tri int8) and reason index (uint8) of every person for `program`.
 
     Each check's outcome r in {F, U, T} and position c are packed as r * 64 + c; the
-    minimum over checks is then the worst outcome at its first position.
+    minimum over checks is then the worst outcome at its first position. Rows that have
+    already failed cannot change, so once they are the majority the remaining checks are
+    asked only of the rows still open.
     """
     if len(program.checks) >= ALL_PASSED:
         raise ValueError(f"{program.key}: too many checks")
-    acc = np.full(ctx.enc.n, 255, dtype=np.uint8)
+    n = ctx.enc.n
+    if len(program.checks) == 1:
+        status = program.checks[0].fn(ctx, program)
+        return status, np.where(status == 2, np.uint8(ALL_PASSED), np.uint8(0))
+    acc = np.full(n, 255, dtype=np.uint8)
+    rows: np.ndarray | None = None  # None: all rows
+    current = ctx
     for position, check in enumerate(program.checks):
-        outcome = check.fn(ctx, program).astype(np.uint8)
-        np.minimum(acc, (outcome << 6) | np.uint8(position), out=acc)
+        outcome = check.fn(current, program)
+        packed = np.left_shift(outcome.view(np.uint8), 6)
+        packed |= np.uint8(position)
+        if rows is None:
+            np.minimum(acc, packed, out=acc)
+            still = acc >= 64
+        else:
+            sub = np.minimum(acc[rows], packed)
+            acc[rows] = sub
+            still = sub >= 64
+        if position + 2 < len(program.checks):
+            open_count = int(np.count_nonzero(still))
+            if open_count < 0.5 * still.shape[0]:
+                local = np.flatnonzero(still)
+                rows = local if rows is None else rows[local]
+                current = current.subset(local)
     status = (acc >> 6).astype(np.int8)
     reason = acc & np.uint8(63)
     reason[status == 2] = ALL_PASSED

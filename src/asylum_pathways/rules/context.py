@@ -27,22 +27,42 @@ class Context:
         self.axis = np.arange(lo, hi + 1, dtype=np.int32)
         self.rel = (day - lo).astype(np.intp)
         self.arrival_rel = (enc.arrival - lo).astype(np.intp)
-        self.ar = np.arange(enc.n)
+
+    def subset(self, index: np.ndarray) -> Context:
+        """The same evaluation restricted to rows `index` (columns are taken lazily)."""
+        sub = Context.__new__(Context)
+        sub.tree = self.tree
+        sub.enc = LazyRows(self.enc, index)  # type: ignore[assignment]
+        sub.day = self.day[index]
+        sub.axis = self.axis
+        sub.rel = self.rel[index]
+        sub.arrival_rel = self.arrival_rel[index]
+        for cached in ("location_sector", "circuit"):
+            if cached in self.__dict__:
+                sub.__dict__[cached] = self.__dict__[cached][index]
+        return sub
 
     # -- parameters by day -------------------------------------------------------------
     def flag(self, name: str, at_arrival: bool = False) -> np.ndarray:
         """A bool parameter as of each person's day (or arrival day): bool array."""
         by_day = self.tree.get(name).flag(self.axis)
-        return by_day[self.arrival_rel if at_arrival else self.rel]  # type: ignore[no-any-return]
+        return by_day[self.arrival_rel if at_arrival else self.rel]
 
-    def number(self, name: str, default: float = np.nan) -> np.ndarray:
-        return self.tree.get(name).numbers(self.axis, default)[self.rel]  # type: ignore[no-any-return]
+    def number(self, name: str, default: float = np.nan, constant_ok: bool = False) -> np.ndarray:
+        """A numeric parameter per person; with `constant_ok`, a 0-d array when it does not
+        change over the days evaluated."""
+        by_day = self.tree.get(name).numbers(self.axis, default)
+        if constant_ok and (by_day == by_day[0]).all():
+            return np.asarray(by_day[0])
+        return by_day[self.rel]
 
-    def member(self, name: str, person_codes: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
+    def member(
+        self, name: str, person_codes: np.ndarray, vocabulary: tuple[str, ...]
+    ) -> np.ndarray:
         """Is each person's code in the list parameter `name` on their day? (-1 -> False)"""
         param = self.tree.get(name)
         by_day = _per_day_member(param, self.axis, vocabulary)
-        return by_day[self.rel, person_codes]  # type: ignore[no-any-return]
+        return by_day[self.rel, person_codes]
 
     def member_tri(
         self, name: str, person_codes: np.ndarray, vocabulary: tuple[str, ...]
@@ -58,35 +78,89 @@ class Context:
     def is_all(self, name: str) -> np.ndarray:
         param = self.tree.get(name)
         rows = np.array([v.value == ALL for v in param.values] + [False])
-        return rows[param.version_index(self.axis)][self.rel]  # type: ignore[no-any-return]
+        return rows[param.version_index(self.axis)][self.rel]
 
     def listed(self, name: str, item: str, vocabulary: tuple[str, ...]) -> np.ndarray:
         """Is `item` in the list parameter `name` on each person's day?"""
         param = self.tree.get(name)
         by_day = _per_day_member(param, self.axis, vocabulary)[:, vocabulary.index(item)]
-        return by_day[self.rel]  # type: ignore[no-any-return]
+        return by_day[self.rel]
 
     # -- places ------------------------------------------------------------------------
+    def keyed_code(
+        self,
+        name: str,
+        keys: np.ndarray,
+        key_vocabulary: tuple[str, ...],
+        vocabulary: tuple[str, ...],
+        at_arrival: bool = False,
+    ) -> np.ndarray:
+        """A map parameter (key -> one item) as of each person's day: item code, -1 if none."""
+        param = self.tree.get(name)
+        by_day = param.code_table(key_vocabulary, vocabulary)[param.version_index(self.axis)]
+        return by_day[self.arrival_rel if at_arrival else self.rel, keys]
+
     @cached_property
     def location_sector(self) -> np.ndarray:
         """The sector of the encounter: the port's sector when a port is given."""
-        port_sector = self.tree.get("law.geo.port_sector")
-        from_port = port_sector.keyed_code(
-            self.enc.arrival, self.enc.port, self.tree.ports, codes.SECTORS
+        enc = self.enc
+        if not (enc.port >= 0).any():
+            return enc.sector.astype(np.int16)
+        from_port = self.keyed_code(
+            "law.geo.port_sector", enc.port, self.tree.ports, codes.SECTORS, at_arrival=True
         )
-        return np.where(self.enc.port >= 0, from_port, self.enc.sector).astype(np.int16)
+        return np.where(enc.port >= 0, from_port, enc.sector).astype(np.int16)
 
     @cached_property
     def circuit(self) -> np.ndarray:
         """Federal circuit code of the encounter location (sector -> state -> circuit)."""
-        state = self.tree.get("law.geo.sector_state").keyed_code(
-            self.day, self.location_sector, codes.SECTORS, codes.STATES
+        state = self.keyed_code(
+            "law.geo.sector_state", self.location_sector, codes.SECTORS, codes.STATES
         )
-        return self.tree.get("law.geo.state_circuit").keyed_code(  # type: ignore[no-any-return]
-            self.day, state, codes.STATES, codes.CIRCUITS
-        )
+        return self.keyed_code("law.geo.state_circuit", state, codes.STATES, codes.CIRCUITS)
+
+
+class LazyRows:
+    """Rows `index` of an Encounters table; each column is taken when first read."""
+
+    def __init__(self, enc: Encounters | LazyRows, index: np.ndarray) -> None:
+        root: Encounters
+        if isinstance(enc, LazyRows):  # rows of rows: index the original table once
+            index = enc.__dict__["_index"][index]
+            root = enc.__dict__["_enc"]
+        else:
+            root = enc
+        self._enc = root
+        self._index = index
+        self._cache: dict[str, object] = {}
+        self.n = int(index.shape[0])
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        cache = self.__dict__["_cache"]
+        if name not in cache:
+            value = getattr(self._enc, name)
+            value = _LazyDict(value, self._index) if isinstance(value, dict) else value[self._index]
+            cache[name] = value
+        return cache[name]
+
+
+class _LazyDict(dict[str, np.ndarray]):
+    def __init__(self, source: dict[str, np.ndarray], index: np.ndarray) -> None:
+        super().__init__()
+        self._source = source
+        self._index = index
+
+    def __missing__(self, key: str) -> np.ndarray:
+        value = self._source[key][self._index]
+        self[key] = value
+        return value
+
+    def get(self, key: str, default: object = None) -> np.ndarray | None:  # type: ignore[override]
+        return self[key] if key in self._source else default  # type: ignore[return-value]
 
 
 def _per_day_member(param: Parameter, axis: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
     """Bool table [day on the axis, code (+1 column for a missing code)]."""
-    return param.member_table(vocabulary)[param.version_index(axis)]  # type: ignore[no-any-return]
+    return param.member_table(vocabulary)[param.version_index(axis)]

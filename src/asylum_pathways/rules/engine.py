@@ -100,64 +100,110 @@ def determine(
 
 
 def _fixed(status: np.ndarray, key: int) -> tuple[np.ndarray, np.ndarray]:
-    return status, np.full(status.shape[0], key, dtype=np.int16)
+    return status, np.broadcast_to(np.int16(key), status.shape)
 
 
 def _choose_agreement(
     ctx: Context, groups: Groups, aca: list[Program], status: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Among the ACAs the whole family is amenable to, the lowest assignment rank wins;
-    an unknown at a lower rank leaves the answer unknown."""
+    an unknown at a lower rank leaves the answer unknown.
+
+    Each agreement c packs (rank, unknown?, c) into one uint16; the minimum over agreements
+    that are not false is the deciding one.
+    """
     n = ctx.enc.n
     if not aca:
         return np.zeros(n, np.int8), np.zeros(n, np.int16), np.full(n, -1, np.int16)
-    st = np.stack([groups.all(status[p.key]) for p in aca])
-    ranks = np.stack([ctx.number(p.param("{agreement}.assignment_rank"), NO_RANK) for p in aca])
-    rank_t = np.where(st == tri.T, ranks, NO_RANK)
-    rank_u = np.where(st == tri.U, ranks, NO_RANK)
-    best_t, best_u = rank_t.min(axis=0), rank_u.min(axis=0)
-    has_t = best_t < NO_RANK
-    out = tri.where(has_t & (best_t <= best_u), tri.T, tri.where(best_u < NO_RANK, tri.U, tri.F))
-    chosen = np.where(out == tri.U, rank_u.argmin(axis=0), rank_t.argmin(axis=0))
-    # keys of the ACA programs are the first len(aca) keys of the engine's key list
-    key = chosen.astype(np.int16)
+    if len(aca) > 127:
+        raise ValueError("at most 127 receiving countries")
+    best = np.full(n, np.iinfo(np.uint16).max, dtype=np.uint16)
+    for c, prog in enumerate(aca):
+        st = groups.all(status[prog.key])
+        rank = ctx.number(prog.param("{agreement}.assignment_rank"), 255, constant_ok=True)
+        rank16 = np.clip(rank, 0, 255).astype(np.uint16)
+        packed = (rank16 << 8) | ((st == tri.U).astype(np.uint16) << 7) | np.uint16(c)
+        np.minimum(best, np.where(st == tri.F, np.uint16(65535), packed), out=best)
+    none = best == 65535
+    chosen = np.where(none, 0, best & 127).astype(np.int16)
+    out = tri.where(none, tri.F, tri.where((best & 128) > 0, tri.U, tri.T))
     countries = codes.countries()
     country_codes = np.array([countries.index(p.country or "") for p in aca], dtype=np.int16)
-    return out, key, np.where(out == tri.T, country_codes[chosen], -1).astype(np.int16)
+    receiving = np.where(out == tri.T, country_codes[chosen], -1).astype(np.int16)
+    # the ACA programs are the first len(aca) keys of the engine's key list
+    return out, chosen, receiving
 
 
 def _assign(
     ctx: Context, candidates: dict[str, tuple[np.ndarray, np.ndarray]]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Walk the dated priority list: the first candidate with status T wins; an unknown
-    before it makes the pathway UNDETERMINED (decided_by names the blocking program)."""
-    param = ctx.tree.get(PRIORITY)
-    lists = [v.value or [] for v in param.values]
-    width = max((len(x) for x in lists), default=0)
-    table = np.full((len(lists) + 1, width), -1, dtype=np.int8)
-    for row, items in enumerate(lists):
-        table[row, : len(items)] = [PATHWAY_CODE[p] for p in items]
-    rows = table[param.version_index(ctx.axis)][ctx.rel]  # person x position
+    """Walk the dated priority list: the first candidate that is not false decides; if it
+    is true it is the pathway, if unknown the pathway is UNDETERMINED and `decided_by`
+    names the blocking program.
 
+    Each pathway p packs (its rank, unknown?, p) into a uint8; the minimum over pathways
+    that are not false is the deciding one. When the lists in force on the people's days
+    agree on one order (each is a subsequence of it), ranks are constants and only
+    pathways missing from some list need a per-person mask.
+    """
+    param = ctx.tree.get(PRIORITY)
+    versions = np.unique(param.version_index(ctx.axis))
+    lists = [param.values[v].value or [] if v >= 0 else [] for v in versions]
+    order = _merged_order(lists)
+    version = None
     n = ctx.enc.n
-    pathway = np.full(n, -1, dtype=np.int8)
-    decided = np.full(n, -1, dtype=np.int16)
-    blocked = np.zeros(n, dtype=bool)
-    stack_status = np.stack([candidates[p][0] if p in candidates else np.zeros(n, np.int8)
-                             for p in codes.PATHWAYS])
-    stack_key = np.stack([candidates[p][1] if p in candidates else np.zeros(n, np.int16)
-                          for p in codes.PATHWAYS])
-    for position in range(width):
-        code = rows[:, position]
-        valid = code >= 0
-        safe = np.where(valid, code, 0)
-        st = np.where(valid, stack_status[safe, ctx.ar], tri.F)
-        open_ = (pathway < 0) & ~blocked
-        win = open_ & (st == tri.T)
-        pathway[win] = code[win]
-        decided[win] = stack_key[safe, ctx.ar][win]
-        stop = open_ & (st == tri.U)
-        blocked |= stop
-        decided[stop] = stack_key[safe, ctx.ar][stop]
-    pathway[pathway < 0] = UNDETERMINED
-    return pathway, decided
+    best = np.full(n, 255, dtype=np.uint8)
+    for pathway, (st, _key) in candidates.items():
+        p = PATHWAY_CODE[pathway]
+        listed = [pathway in items for items in lists]
+        if not any(listed):
+            continue
+        if version is None and (order is None or not all(listed)):
+            version = param.version_index(ctx.axis)[ctx.rel]
+        if order is not None:
+            rank: np.ndarray | np.uint8 = np.uint8(order.index(pathway))
+            excluded = st == tri.F
+            if not all(listed):
+                absent = np.zeros(len(param.values) + 1, dtype=bool)
+                absent[versions[[not x for x in listed]]] = True
+                excluded |= absent[version]
+        else:
+            table = np.full(len(param.values) + 1, 255, dtype=np.uint8)
+            for row, entry in enumerate(param.values):
+                if pathway in (entry.value or []):
+                    table[row] = (entry.value or []).index(pathway)
+            rank = table[version]
+            excluded = (st == tri.F) | (rank == 255)
+        packed = (st == tri.U).view(np.uint8) << 3
+        packed |= (np.uint8(rank) << 4) | np.uint8(p)
+        packed |= excluded.view(np.uint8) * np.uint8(255)
+        np.minimum(best, packed, out=best)
+    decided_pathway = best & np.uint8(7)
+    none = best == 255
+    pathway_out = np.where(((best & 8) > 0) | none, UNDETERMINED, decided_pathway).astype(np.int8)
+    fixed = np.full(len(codes.PATHWAYS), -1, dtype=np.int16)
+    varying = []
+    for pathway, (_st, key) in candidates.items():
+        if key.strides == (0,):
+            fixed[PATHWAY_CODE[pathway]] = key[0] if key.shape[0] else -1
+        else:
+            varying.append((PATHWAY_CODE[pathway], key))
+    decided = fixed[decided_pathway]
+    for code, key in varying:
+        decided = np.where(decided_pathway == code, key, decided)
+    decided[none] = -1
+    return pathway_out, decided.astype(np.int16)
+
+
+def _merged_order(lists: list[list[str]]) -> list[str] | None:
+    """One order of which every list is a subsequence, or None if the lists disagree."""
+    merged: list[str] = []
+    for items in sorted(lists, key=len, reverse=True):
+        for item in items:
+            if item not in merged:
+                merged.append(item)
+    for items in lists:
+        positions = [merged.index(item) for item in items]
+        if positions != sorted(positions):
+            return None
+    return merged

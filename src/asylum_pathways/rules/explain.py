@@ -15,11 +15,13 @@ from asylum_pathways import codes
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.params.model import Parameter, Reference, from_day_number
 from asylum_pathways.rules import tri
-from asylum_pathways.rules.checks import ALL_PASSED, Check, Program
+from asylum_pathways.rules.checks import ALL_PASSED, Program
 from asylum_pathways.rules.engine import Determinations
 from asylum_pathways.rules.records import Encounters
 
 SCHEMA = "asylum-pathways/determination/v1"
+#: Parameters the rules read on the day of the encounter rather than the day of decision.
+AT_ARRIVAL = {"law.aca.ifr_in_force", "law.title42.in_force"}
 PLURAL = {"UAC": "unaccompanied children", "FMUA": "family units", "SA": "single adults"}
 
 
@@ -46,7 +48,7 @@ def explain(
         step = _step(tree, prog, value, reason, words, record, day, arrival)
         explanation.append(step)
         if value == tri.U:
-            missing.extend(step["inputs"].keys())
+            missing.extend(unknown_facts(tree, enc, det, prog, [row]))
 
     pathway = codes.PATHWAYS[int(det.pathway[row])]
     key = det.keys[int(det.decided_by[row])] if det.decided_by[row] >= 0 else None
@@ -55,12 +57,12 @@ def explain(
         if det.receiving_country[row] >= 0
         else None
     )
-    explanation.append(_assignment(tree, det, row, pathway, key, receiving, words, day, arrival))
+    blocking: list[str] = []
     if pathway == "UNDETERMINED" and key is not None:
-        prog = det.program(key)
-        idx = int(det.reason[key][row])
-        if idx != ALL_PASSED:
-            missing.extend(prog.checks[idx].facts)
+        members = np.flatnonzero(enc.group == enc.group[row])
+        blocking = unknown_facts(tree, enc, det, det.program(key), list(members))
+        missing.extend(blocking)
+    explanation.append(_assignment(tree, det, row, pathway, key, receiving, blocking, day, arrival))
     return {
         "schema": SCHEMA,
         "person_id": person_id,
@@ -91,7 +93,9 @@ def _words(
         "demographic": codes.DEMOGRAPHIC_NAMES[demographic],
         "demographic_plural": PLURAL[demographic],
         "location": location,
-        "language": codes.language_name(codes.languages()[lang]) if lang >= 0 else "an unknown language",
+        "language": codes.language_name(codes.languages()[lang])
+        if lang >= 0
+        else "an unknown language",
         "circuit": "",
     }
 
@@ -128,7 +132,7 @@ def _step(
     for check in checks:
         for template in check.params:
             param = tree.get(prog.param(template))
-            at = arrival if template == "law.aca.ifr_in_force" else day
+            at = arrival if template in AT_ARRIVAL else day
             used, refs = _parameter_used(param, at)
             parameters[param.name] = used
             for ref in refs:
@@ -179,7 +183,7 @@ def _assignment(
     pathway: str,
     key: str | None,
     receiving: str | None,
-    words: dict[str, str],
+    blocking: list[str],
     day: dt.date,
     arrival: dt.date,
 ) -> dict[str, Any]:
@@ -188,13 +192,17 @@ def _assignment(
     order = " > ".join(used["value"] or [])
     size = int(det.group_size[row])
     family = f" for the whole family unit of {size}" if size > 1 else ""
-    if pathway == "UNDETERMINED":
-        prog = det.program(key) if key else None
-        idx = int(det.reason[key][row]) if key else ALL_PASSED
-        missing = prog.checks[idx].unknown if prog and idx != ALL_PASSED else "a fact is missing"
+    if pathway == "UNDETERMINED" and key is None:
         because = (
-            f"The pathway{family} cannot be decided: {prog.label if prog else ''} comes first in "
-            f"the priority order ({order}) and {_fill(missing, words, prog) if prog else missing}"
+            f"No priority order was in force on {day.isoformat()}: the parameter tree covers "
+            f"{priority.values[0].start.isoformat()} onward"
+        )
+    elif pathway == "UNDETERMINED":
+        label = det.program(key).label if key else ""
+        facts = ", ".join(dict.fromkeys(blocking)) or "a fact"
+        because = (
+            f"The pathway{family} cannot be decided: whether {label} applies comes first in the "
+            f"priority order ({order}) and depends on facts the record does not give ({facts})"
         )
     else:
         target = f" to {codes.country_name(receiving)}" if receiving else ""
@@ -237,3 +245,22 @@ def record_values(tree: ParameterTree, enc: Encounters, row: int) -> dict[str, A
         cc: tri.to_json(int(v[row])) for cc, v in enc.aca_fear.items() if v[row] != tri.U
     }
     return out
+
+
+def unknown_facts(
+    tree: ParameterTree, enc: Encounters, det: Determinations, prog: Program, rows: list[int]
+) -> list[str]:
+    """Every fact whose absence leaves `prog` unknown for these rows (a person, or the
+    members of a family), found by asking each check again of each row alone."""
+    from asylum_pathways.rules.context import Context
+
+    facts: list[str] = []
+    for row in rows:
+        if det.status[prog.key][row] != tri.U:
+            continue
+        one = enc.take(np.array([row]))
+        ctx = Context(tree, one, det.day[[row]])
+        for check in prog.checks:
+            if check.fn(ctx, prog)[0] == tri.U:
+                facts.extend(check.facts)
+    return list(dict.fromkeys(facts))

@@ -22,6 +22,17 @@ class Groups:
         self.starts = np.flatnonzero(boundary)
         self.counts = np.diff(np.append(self.starts, n))
         self.trivial = self.starts.shape[0] == n
+        # rows in groups of two or more, in group order: the only rows a reduction changes
+        multi = self.counts > 1
+        self.multi_rows = np.repeat(self.starts[multi], self.counts[multi]) + _ramp(
+            self.counts[multi]
+        )
+        if self.order is not None:
+            self.multi_rows = self.order[self.multi_rows]
+        self.multi_starts = np.concatenate([[0], np.cumsum(self.counts[multi])[:-1]]).astype(
+            np.intp
+        )
+        self.multi_counts = self.counts[multi]
 
     def size(self) -> np.ndarray:
         return self._broadcast(self.counts.astype(np.int32))
@@ -35,8 +46,11 @@ class Groups:
         return x if self.trivial else self._reduce(np.maximum, x)
 
     def _reduce(self, ufunc: np.ufunc, x: np.ndarray) -> np.ndarray:
-        xs = x if self.order is None else x[self.order]
-        return self._broadcast(ufunc.reduceat(xs, self.starts))
+        values = x[self.multi_rows]
+        reduced = ufunc.reduceat(values, self.multi_starts)
+        out = x.copy()
+        out[self.multi_rows] = np.repeat(reduced, self.multi_counts)
+        return out
 
     def _broadcast(self, per_group: np.ndarray) -> np.ndarray:
         out = np.repeat(per_group, self.counts)
@@ -45,3 +59,12 @@ class Groups:
         result = np.empty_like(out)
         result[self.order] = out
         return result
+
+
+def _ramp(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ..., c-1 for each count c, concatenated."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.intp)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    return np.arange(total) - starts

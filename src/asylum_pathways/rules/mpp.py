@@ -40,7 +40,7 @@ def _sector_served(ctx: Context) -> np.ndarray:
     port_sector = _port_sector_table(served_by, ctx.tree.ports)[rows]  # day x port x sector
     by_day = np.einsum("dp,dps->ds", active, port_sector) > 0
     by_day = np.concatenate([by_day, np.zeros((by_day.shape[0], 1), bool)], axis=1)
-    return by_day[ctx.rel, ctx.enc.sector]  # type: ignore[no-any-return]
+    return by_day[ctx.rel, ctx.enc.sector]
 
 
 def _port_sector_table(param: object, ports: tuple[str, ...]) -> np.ndarray:
@@ -91,7 +91,7 @@ def _not_mexican(ctx: Context, prog: Program) -> np.ndarray:
     return tri.from_bool(~(mexican & _listed(ctx, "nationals_of_mexico")))
 
 
-def _flag_exclusion(field: str, category: str):  # type: ignore[no-untyped-def]
+def _flag_exclusion(field: str, category: str):
     def check(ctx: Context, prog: Program) -> np.ndarray:
         listed = _listed(ctx, category)
         return tri.where(listed, tri.negate(ctx.enc.flags[field]), tri.T)
@@ -119,6 +119,28 @@ MPP_CHECKS: tuple[Check, ...] = (
         (),
         "INA 235(b)(2)(C); DHS memoranda of 2019-01-25 and 2021-01-20",
         _in_force,
+    ),
+    Check(
+        "mpp.excluded_uac",
+        "Is the person an unaccompanied child?",
+        "not an unaccompanied child",
+        "unaccompanied children are not amenable to MPP",
+        "",
+        ("law.mpp.exclusions",),
+        ("demographic",),
+        GUIDING,
+        _not_uac,
+    ),
+    Check(
+        "mpp.excluded_mexican",
+        "Is the person a Mexican national?",
+        "not a Mexican national",
+        "Mexican nationals are not amenable to MPP",
+        "",
+        ("law.mpp.exclusions",),
+        ("citizenship",),
+        f"{GUIDING}; INA 235(b)(2)(C)",
+        _not_mexican,
     ),
     Check(
         "mpp.injunction",
@@ -174,28 +196,6 @@ MPP_CHECKS: tuple[Check, ...] = (
         ("demographic",),
         "DHS phased implementation",
         _demographic,
-    ),
-    Check(
-        "mpp.excluded_uac",
-        "Is the person an unaccompanied child?",
-        "not an unaccompanied child",
-        "unaccompanied children are not amenable to MPP",
-        "",
-        ("law.mpp.exclusions",),
-        ("demographic",),
-        GUIDING,
-        _not_uac,
-    ),
-    Check(
-        "mpp.excluded_mexican",
-        "Is the person a Mexican national?",
-        "not a Mexican national",
-        "Mexican nationals are not amenable to MPP",
-        "",
-        ("law.mpp.exclusions",),
-        ("citizenship",),
-        f"{GUIDING}; INA 235(b)(2)(C)",
-        _not_mexican,
     ),
     Check(
         "mpp.excluded_returning_lpr",

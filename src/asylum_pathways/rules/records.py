@@ -30,7 +30,9 @@ FIELDS: tuple[Field, ...] = (
         "Family unit: members share it and get one pathway. Absent: the person is alone.",
     ),
     Field("encounter_date", "date", True, "Day of the encounter (arrival), YYYY-MM-DD."),
-    Field("sector", "sector", True, "USBP southwest sector code: " + ", ".join(codes.SECTORS) + "."),
+    Field(
+        "sector", "sector", True, "USBP southwest sector code: " + ", ".join(codes.SECTORS) + "."
+    ),
     Field(
         "port",
         "port",
@@ -50,7 +52,10 @@ FIELDS: tuple[Field, ...] = (
     Field("language", "language", False, "ISO 639-1 code of the person's language, e.g. es."),
     Field("claims_fear", "bool", False, "Claims fear of return or seeks asylum."),
     Field(
-        "valid_travel_documents", "bool", False, "Holds valid travel documents (Title 42 exception)."
+        "valid_travel_documents",
+        "bool",
+        False,
+        "Holds valid travel documents (Title 42 exception).",
     ),
     Field("criminal_history", "bool", False, "Known criminal history or history of violence."),
     Field("known_health_issue", "bool", False, "Known physical or mental health issue."),

@@ -12,7 +12,8 @@ from asylum_pathways.rules.context import Context
 
 
 def _in_force(ctx: Context, prog: Program) -> np.ndarray:
-    return tri.from_bool(ctx.flag("law.title42.in_force"))
+    # The order covers people at their encounter ("introduction"): read on the arrival day.
+    return tri.from_bool(ctx.flag("law.title42.in_force", at_arrival=True))
 
 
 def _uac_covered(ctx: Context, prog: Program) -> np.ndarray:
@@ -20,7 +21,7 @@ def _uac_covered(ctx: Context, prog: Program) -> np.ndarray:
     return tri.from_bool(~uac | ctx.flag("law.title42.covers_uac"))
 
 
-def _exception(field: str):  # type: ignore[no-untyped-def]
+def _exception(field: str):
     def check(ctx: Context, prog: Program) -> np.ndarray:
         listed = ctx.listed("law.title42.exceptions", field, TITLE42_EXCEPTIONS)
         return tri.where(listed, tri.negate(ctx.enc.flags[field]), tri.T)
@@ -33,9 +34,9 @@ ORDER = "CDC order under 42 U.S.C. 265 (85 FR 16567; 85 FR 65806)"
 TITLE42_CHECKS: tuple[Check, ...] = (
     Check(
         "title42.in_force",
-        "Was the Title 42 order in force on {date}?",
-        "the Title 42 order was in force on {date}",
-        "the Title 42 order was not in force on {date}",
+        "Was the Title 42 order in force when the person was encountered ({arrival})?",
+        "the Title 42 order was in force on {arrival}, the day of the encounter",
+        "the Title 42 order was not in force on {arrival}, the day of the encounter",
         "",
         ("law.title42.in_force",),
         (),

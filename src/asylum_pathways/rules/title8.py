@@ -10,7 +10,7 @@ from asylum_pathways.rules.checks import Check, Program
 from asylum_pathways.rules.context import Context
 
 
-def _is(demographic: str):  # type: ignore[no-untyped-def]
+def _is(demographic: str):
     def check(ctx: Context, prog: Program) -> np.ndarray:
         return tri.from_bool(ctx.enc.demographic == codes.DEMOGRAPHICS.index(demographic))
 
@@ -22,7 +22,7 @@ def _families_released(ctx: Context, prog: Program) -> np.ndarray:
 
 
 def _claims_fear(ctx: Context, prog: Program) -> np.ndarray:
-    return ctx.enc.flags["claims_fear"]  # type: ignore[no-any-return]
+    return ctx.enc.flags["claims_fear"]
 
 
 def _no_fear(ctx: Context, prog: Program) -> np.ndarray:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -75,7 +76,9 @@ def _load(path: Path, tree: ParameterTree, seen: tuple[str, ...]) -> Scenario:
     where = str(path)
     problems: list[str] = []
     if not isinstance(data, dict):
-        raise ParameterError(f"{where}: a scenario is a mapping with name, description, law, assumptions")
+        raise ParameterError(
+            f"{where}: a scenario is a mapping with name, description, law, assumptions"
+        )
     for key in set(data) - FILE_KEYS:
         problems.append(
             f"{where} line {line_of(data, key)}: unknown key {key!r} "
@@ -92,7 +95,9 @@ def _load(path: Path, tree: ParameterTree, seen: tuple[str, ...]) -> Scenario:
         if not parent_path.exists():
             parent_path = (path.parent / parent_spec).resolve()
         if not parent_path.exists():
-            problems.append(f"{where} line {line_of(data, 'extends')}: extends unknown scenario {parent_spec!r}")
+            problems.append(
+                f"{where} line {line_of(data, 'extends')}: extends unknown scenario {parent_spec!r}"
+            )
         else:
             parent = _load(parent_path, tree, (*seen, name))
             base = parent.tree
@@ -109,13 +114,15 @@ def _load(path: Path, tree: ParameterTree, seen: tuple[str, ...]) -> Scenario:
             line = line_of(block, rel_name)
             full = f"{section}.{rel_name}"
             if full not in base:
-                other = f"{[s for s in SECTIONS if s != section][0]}.{rel_name}"
+                other = f"{next(s for s in SECTIONS if s != section)}.{rel_name}"
                 hint = (
                     f" (it is under {other.split('.')[0]}:)"
                     if other in base
                     else " (`asylum-pathways params list` lists the names)"
                 )
-                problems.append(f"{where} line {line}: {section}: unknown parameter {rel_name!r}{hint}")
+                problems.append(
+                    f"{where} line {line}: {section}: unknown parameter {rel_name!r}{hint}"
+                )
                 continue
             param = base.get(full)
             new_values = _apply(param, changes, where, line, name, default_refs, kinds, problems)
@@ -150,39 +157,57 @@ def _apply(
 ) -> tuple[DatedValue, ...] | None:
     before = len(problems)
     if not isinstance(changes, list) or not changes:
-        problems.append(f"{where} line {line}: {param.name}: expected a list of changes "
-                        "({from: YYYY-MM-DD, value: ...})")
+        problems.append(
+            f"{where} line {line}: {param.name}: expected a list of changes "
+            "({from: YYYY-MM-DD, value: ...})"
+        )
         return None
-    ranges: list[tuple[dt.date, dt.date | None, Any, str | None, tuple[Reference, ...], int | None]] = []
+    ranges: list[
+        tuple[dt.date, dt.date | None, Any, str | None, tuple[Reference, ...], int | None]
+    ] = []
     for change in changes:
         cline = getattr(change, "line", line)
         if not isinstance(change, dict):
-            problems.append(f"{where} line {cline}: {param.name}: each change is a mapping, got {change!r}")
+            problems.append(
+                f"{where} line {cline}: {param.name}: each change is a mapping, got {change!r}"
+            )
             continue
         for key in set(change) - CHANGE_KEYS:
-            problems.append(f"{where} line {cline}: {param.name}: unknown key {key!r} "
-                            f"(expected {', '.join(sorted(CHANGE_KEYS))})")
+            problems.append(
+                f"{where} line {cline}: {param.name}: unknown key {key!r} "
+                f"(expected {', '.join(sorted(CHANGE_KEYS))})"
+            )
         start, end = change.get("from"), change.get("to")
         if not isinstance(start, dt.date):
-            problems.append(f"{where} line {cline}: {param.name}: 'from' {start!r} is not a date (YYYY-MM-DD)")
+            problems.append(
+                f"{where} line {cline}: {param.name}: 'from' {start!r} is not a date (YYYY-MM-DD)"
+            )
             continue
         if end is not None and not isinstance(end, dt.date):
-            problems.append(f"{where} line {cline}: {param.name}: 'to' {end!r} is not a date (YYYY-MM-DD)")
+            problems.append(
+                f"{where} line {cline}: {param.name}: 'to' {end!r} is not a date (YYYY-MM-DD)"
+            )
             continue
         if end is not None and end < start:
-            problems.append(f"{where} line {cline}: {param.name}: 'to' {end} is before 'from' {start}")
+            problems.append(
+                f"{where} line {cline}: {param.name}: 'to' {end} is before 'from' {start}"
+            )
             continue
         if "value" not in change:
-            problems.append(f"{where} line {cline}: {param.name}: missing 'value' (null ends the parameter)")
+            problems.append(
+                f"{where} line {cline}: {param.name}: missing 'value' (null ends the parameter)"
+            )
             continue
         problem = check_value(change["value"], param.unit, param.items, param.keys, kinds)
         if problem:
             problems.append(f"{where} line {cline}: {param.name}: {problem}")
             continue
-        refs = _references(change.get("reference"), f"{where} line {cline}", problems) or default_refs
+        refs = (
+            _references(change.get("reference"), f"{where} line {cline}", problems) or default_refs
+        )
         ranges.append((start, end, change["value"], change.get("note"), refs, cline))
     ranges.sort(key=lambda r: r[0])
-    for a, b in zip(ranges, ranges[1:], strict=False):
+    for a, b in itertools.pairwise(ranges):
         if a[1] is None or b[0] <= a[1]:
             problems.append(
                 f"{where} line {b[5]}: {param.name}: the change from {b[0]} overlaps the change "
@@ -201,8 +226,11 @@ def _apply(
             if current is None:  # the range ends before the parameter's first date
                 new.append(DatedValue(after, None, refs, "end of the scenario's range", origin))
             else:
-                new.append(DatedValue(after, current.value, current.references, current.note,
-                                      current.origin))
+                new.append(
+                    DatedValue(
+                        after, current.value, current.references, current.note, current.origin
+                    )
+                )
             new.extend(v for v in values if v.start > after)
         values = new
     return tuple(values)
