@@ -57,6 +57,9 @@ def item_kinds(ports: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
         "mpp_exclusion": MPP_EXCLUSIONS,
         "aca_exclusion": ACA_EXCLUSIONS,
         "title42_exception": TITLE42_EXCEPTIONS,
+        "number": (),
+        "rate": (),
+        "text": (),
     }
 
 
@@ -107,6 +110,12 @@ def _check_list(value: Any, items: str | None, kinds: dict[str, tuple[str, ...]]
 def _check_item(item: Any, kind: str | None, kinds: dict[str, tuple[str, ...]]) -> str | None:
     if kind is None:
         return None
+    if kind == "number":
+        return _number(item)
+    if kind == "rate":
+        return _number(item, 0.0, 1.0)
+    if kind == "text":
+        return None if isinstance(item, str | int) else f"expected a name, got {item!r}"
     vocabulary = kinds.get(kind)
     if vocabulary is None:
         return f"unknown item kind {kind!r} (expected one of {', '.join(sorted(kinds))})"

@@ -48,6 +48,8 @@ class Determinations:
     keys: tuple[str, ...]
     group_size: np.ndarray
     day: np.ndarray
+    candidates: dict[str, tuple[np.ndarray, np.ndarray]]
+    aca_country: np.ndarray  # receiving country of the ACA candidate (index into countries())
 
     def program(self, key: str) -> Program:
         return next(p for p in [*self.programs, *self.rules] if p.key == key)
@@ -96,11 +98,32 @@ def determine(
         keys=keys,
         group_size=groups.size(),
         day=day,
+        candidates=candidates,
+        aca_country=aca_country,
     )
 
 
+def reassign(
+    tree: ParameterTree, enc: Encounters, det: Determinations, rows: np.ndarray, pathway: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pathway and deciding key of `rows` if `pathway` is not available to them (a capacity
+    limit or a discretionary exception): the priority order is walked again without it.
+    The candidate is marked unavailable in `det` for those rows, so later calls keep it so."""
+    status, key = det.candidates[pathway]
+    if not status.flags.writeable:
+        status = status.copy()
+    status[rows] = tri.F
+    det.candidates[pathway] = (status, key)
+    ctx = Context(tree, enc, det.day).subset(rows)
+    sub = {
+        p: (st[rows], np.asarray(k)[rows] if np.ndim(k) else k)
+        for p, (st, k) in det.candidates.items()
+    }
+    return _assign(ctx, sub)
+
+
 def _fixed(status: np.ndarray, key: int) -> tuple[np.ndarray, np.ndarray]:
-    return status, np.broadcast_to(np.int16(key), status.shape)
+    return status.copy(), np.broadcast_to(np.int16(key), status.shape)
 
 
 def _choose_agreement(

@@ -1,0 +1,1 @@
+"""Simulation: calibrated encounters, capacity-limited flows, Monte Carlo, scenarios."""

@@ -1,0 +1,175 @@
+"""Draw a population of encounters for one replication, calibrated to the monthly targets.
+
+Counts per (day, location, citizenship, demographic) are Poisson with the month's target
+spread evenly over its days; people are then made from the counts in one vectorized pass.
+Each person also carries the uniform random numbers of every later chance decision, so
+that scenarios run on the same people with the same luck (common random numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from asylum_pathways import codes
+from asylum_pathways.params import ParameterTree, day_number
+from asylum_pathways.params.model import from_day_number
+from asylum_pathways.rules import tri
+from asylum_pathways.rules.records import FLAG_FIELDS, Encounters
+from asylum_pathways.sim import targets as tg
+
+#: Chance decisions drawn per person (shared by a family: its first member's draw).
+DRAWS = ("title42_exception", "aca_fear", "mexico_fear", "first_hearing", "final_hearing")
+
+
+@dataclass
+class Population:
+    enc: Encounters
+    start: dt.date
+    end: dt.date
+    ofo: np.ndarray  # bool: encountered by OFO at a port (else USBP between ports)
+    family_first: np.ndarray  # bool: first member of its family unit (or alone)
+    draws: dict[str, np.ndarray]  # uniforms in [0, 1), equal within a family
+
+    @property
+    def n_days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def day_index(self) -> np.ndarray:
+        return (self.enc.arrival - day_number(self.start)).astype(np.int64)
+
+
+def expected_counts(start: dt.date, end: dt.date) -> np.ndarray:
+    """Expected encounters [day, location, citizenship, demographic] over the horizon."""
+    t = tg.build()
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    if days[0] < t.months[0] or days[-1] >= _next_month(t.months[-1]):
+        raise ValueError(
+            f"the calibration covers {t.months[0]} to {_next_month(t.months[-1]) - dt.timedelta(days=1)}"
+        )
+    month = np.array([t.month_index(d) for d in days])
+    length = np.array([(_next_month(d.replace(day=1)) - d.replace(day=1)).days for d in days])
+    return t.tensor[month] / length[:, None, None, None]
+
+
+def _next_month(d: dt.date) -> dt.date:
+    return dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def generate(
+    tree: ParameterTree, start: dt.date, end: dt.date, rng: np.random.Generator
+) -> Population:
+    expected = expected_counts(start, end)
+    counts = rng.poisson(expected).ravel()
+    cell = np.repeat(np.arange(counts.shape[0]), counts)
+    n = cell.shape[0]
+    _, n_loc, n_cit, n_demo = expected.shape
+    demo = (cell % n_demo).astype(np.int8)
+    cit_group = (cell // n_demo) % n_cit
+    loc = (cell // (n_demo * n_cit)) % n_loc
+    day = cell // (n_demo * n_cit * n_loc)
+    arrival = (day + day_number(start)).astype(np.int32)
+    day0 = start
+
+    p = tree.at(day0)
+    countries = codes.countries()
+    group_codes = np.array(
+        [countries.index(c) if c != "OTHER" else -1 for c in tg.CITIZENSHIP], dtype=np.int16
+    )
+    citizenship = group_codes[cit_group]
+    other = citizenship < 0
+    weights = p.assumptions.population.other_nationalities
+    names = list(weights)
+    w = np.array([weights[k] for k in names], dtype=np.float64)
+    picks = rng.choice(len(names), size=int(other.sum()), p=w / w.sum())
+    citizenship[other] = np.array([countries.index(c) for c in names], dtype=np.int16)[picks]
+
+    # place: USBP sectors, or an OFO field office represented by its port
+    n_usbp = len(codes.SECTORS)
+    fo_ports = list(tg.FIELD_OFFICES.values())
+    port_codes = np.array([tree.ports.index(x) for x in fo_ports], dtype=np.int16)
+    port_sector = tree.get("law.geo.port_sector").at(day0)
+    fo_sector = np.array([codes.SECTORS.index(port_sector[x]) for x in fo_ports], dtype=np.int8)
+    is_ofo = loc >= n_usbp
+    port = np.where(is_ofo, port_codes[np.clip(loc - n_usbp, 0, len(fo_ports) - 1)], -1).astype(
+        np.int16
+    )
+    sector = np.where(is_ofo, fo_sector[np.clip(loc - n_usbp, 0, len(fo_ports) - 1)], loc).astype(
+        np.int8
+    )
+
+    # family units: consecutive members of one (day, location, citizenship) cell
+    fmua = demo == codes.DEMOGRAPHICS.index("FMUA")
+    sizes_map = p.assumptions.population.family_size
+    sizes = np.array([int(k) for k in sizes_map], dtype=np.int64)
+    probs = np.array([sizes_map[k] for k in sizes_map], dtype=np.float64)
+    draws_needed = int(fmua.sum()) // 2 + 1
+    unit_sizes = sizes[rng.choice(sizes.shape[0], size=draws_needed, p=probs / probs.sum())]
+    fam_rows = np.flatnonzero(fmua)
+    starts_in_fam = np.zeros(fam_rows.shape[0], dtype=bool)
+    bounds = np.cumsum(unit_sizes)
+    bounds = bounds[bounds < fam_rows.shape[0]]
+    starts_in_fam[0:1] = True
+    starts_in_fam[bounds] = True
+    new_cell = np.ones(fam_rows.shape[0], dtype=bool)
+    new_cell[1:] = cell[fam_rows[1:]] != cell[fam_rows[:-1]]
+    starts_in_fam |= new_cell
+    first = np.ones(n, dtype=bool)
+    first[fam_rows] = starts_in_fam
+    group = np.cumsum(first).astype(np.int64) - 1
+
+    # ages: adults, children in families after the first member, UACs 10-17
+    age = rng.integers(18, 60, size=n).astype(np.int16)
+    child = fmua & ~first
+    age[child] = rng.integers(0, 18, size=int(child.sum()))
+    uac = demo == codes.DEMOGRAPHICS.index("UAC")
+    age[uac] = rng.integers(10, 18, size=int(uac.sum()))
+
+    languages = codes.languages()
+    lang_map = p.assumptions.population.language
+    lang_table = np.full(len(countries) + 1, -1, dtype=np.int16)
+    for cc, lang in lang_map.items():
+        lang_table[countries.index(cc)] = languages.index(lang)
+    language = lang_table[citizenship]
+
+    def per_family(u: np.ndarray) -> np.ndarray:
+        return u[np.flatnonzero(first)][group]
+
+    fear = p.assumptions.population.claims_fear
+    mexican = citizenship == countries.index("MX")
+    fear_rate = np.where(mexican, fear["MX"], fear["other"])
+    claims = per_family(rng.random(n)) < fear_rate
+    flags = {name: np.full(n, tri.F, dtype=np.int8) for name in FLAG_FIELDS}
+    flags["claims_fear"] = tri.from_bool(claims)
+    rates = p.assumptions.population.exclusion_flags
+    adult = age >= 18
+    for name in (
+        "criminal_history",
+        "known_health_issue",
+        "returning_lpr",
+        "advance_parole",
+        "valid_travel_documents",
+    ):
+        flags[name] = tri.from_bool(adult & (rng.random(n) < rates[name]))
+    flags["mexico_fear_established"] = np.full(n, tri.U, dtype=np.int8)
+    draws = {name: per_family(rng.random(n)) for name in DRAWS}
+    enc = Encounters(
+        group=group,
+        arrival=arrival,
+        sector=sector,
+        port=port,
+        citizenship=citizenship,
+        habitual_residence=np.full(n, -1, dtype=np.int16),
+        demographic=demo,
+        age=age,
+        language=language,
+        flags=flags,
+        aca_fear={},
+    )
+    return Population(enc, start, end, is_ofo, first, draws)
+
+
+def horizon_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [from_day_number(day_number(start) + i) for i in range((end - start).days + 1)]

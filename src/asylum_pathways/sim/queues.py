@@ -1,0 +1,77 @@
+"""Queues as vectorized recurrences: no per-person loop.
+
+A first-in-first-out queue served with a daily capacity: with A(t) the arrivals ready by
+the end of day t and C(t) the cumulative capacity, the number served by the end of day t is
+
+    D(t) = min(C(t), min over s <= t of [A(s) + C(t) - C(s)])   (Reich's formula)
+
+and the n-th arrival (in order of readiness) leaves on the first day with D(t) >= n.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def cumulative_capacity(per_day: np.ndarray) -> np.ndarray:
+    """Whole people served by the end of each day from a (possibly fractional) daily rate."""
+    return np.floor(np.cumsum(per_day) + 1e-9).astype(np.int64)
+
+
+def fifo(ready: np.ndarray, capacity_per_day: np.ndarray) -> np.ndarray:
+    """Day each arrival is served (index on the capacity axis), or -1 if not by its end.
+
+    `ready[i]` is the first day (index) arrival i can be served; ties keep their order.
+    """
+    n_days = capacity_per_day.shape[0]
+    if ready.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(ready, kind="stable")
+    arrivals = np.bincount(np.clip(ready, 0, n_days), minlength=n_days + 1)[:n_days]
+    a = np.cumsum(arrivals)
+    c = cumulative_capacity(capacity_per_day)
+    served = c + np.minimum(0, np.minimum.accumulate(a - c))
+    rank = np.arange(1, ready.shape[0] + 1)
+    day = np.searchsorted(served, rank, side="left")
+    out = np.empty(ready.shape[0], dtype=np.int64)
+    out[order] = np.where(day < n_days, day, -1)
+    out[ready >= n_days] = -1
+    return out
+
+
+def daily_intake(
+    day: np.ndarray, weight: np.ndarray, capacity_per_day: np.ndarray, unit_start: np.ndarray
+) -> np.ndarray:
+    """Who is admitted when each day admits at most its capacity (people, whole units).
+
+    Rows are people sorted by `day`; a unit (family) is admitted whole or not at all: it is
+    admitted if the people of the admitted units before it that day plus its own fit in the
+    day's capacity. `unit_start` marks each unit's first row; `weight` is 1 per person.
+    Returns a bool per row.
+    """
+    n = day.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    n_days = capacity_per_day.shape[0]
+    whole = np.diff(np.concatenate([[0], cumulative_capacity(capacity_per_day)]))
+    # people before each row on the same day, counted at unit ends
+    csum = np.cumsum(weight)
+    day_start = np.searchsorted(day, day, side="left")
+    before_day = np.where(day_start > 0, csum[day_start - 1], 0)
+    unit_id = np.cumsum(unit_start) - 1
+    unit_end_csum = np.maximum.reduceat(csum, np.flatnonzero(unit_start))
+    within = unit_end_csum[unit_id] - before_day
+    cap = whole[np.clip(day, 0, n_days - 1)]
+    return (within <= cap) & (day < n_days) & (day >= 0)
+
+
+def yearly_capped(capacity_per_day: np.ndarray, year_of_day: np.ndarray, cap: float) -> np.ndarray:
+    """Daily capacity reduced so that no calendar year exceeds `cap` (upper bound on intake)."""
+    out = capacity_per_day.astype(np.float64).copy()
+    if not np.isfinite(cap):
+        return out
+    for year in np.unique(year_of_day):
+        idx = np.flatnonzero(year_of_day == year)
+        cum = np.minimum(np.cumsum(out[idx]), cap)
+        out[idx] = np.diff(np.concatenate([[0.0], cum]))
+    return out

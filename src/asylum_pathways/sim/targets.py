@@ -1,0 +1,293 @@
+"""Monthly encounter targets by location x citizenship x demographic, from published series.
+
+Everything here is deterministic: a tensor T[month, location, citizenship, demographic] of
+expected encounters, built by iterative proportional fitting (raking) of a seed to the
+published margins of each month. Where a breakdown is not published, the nearest published
+shares are used, and the derivation is said here and in the assumptions tree:
+
+- FY2020 (2019-10..2020-09): the seed is the FY2020 annual three-way table (raked to the
+  three published annual cross-tabs); each month is raked to its published sector,
+  citizenship, demographic and Northern-Triangle/Mexico x demographic totals.
+- FY2019 (2018-10..2019-09): no monthly citizenship is published. Annual citizenship x
+  demographic is derived from the FY2019 facts (Mexico 166,458; Guatemala 264,168; Northern
+  Triangle 71%, split Honduras:El Salvador by the May FYTD totals; family units by country;
+  UAC and single adults by the May FYTD shares); each month is raked to it (scaled by the
+  month's demographic totals), to the annual Mexican/other-than-Mexican share by sector, and
+  last to the published monthly sector x demographic cells, which are therefore exact.
+- FY2021 months (2020-10..2021-01): only sector totals are published; the September 2020
+  shares are raked to them.
+- OFO (ports): FY2020 monthly totals by demographic; field offices from Jan 2020 (Oct-Dec
+  2019 use the Jan-Mar 2020 shares); FY2019 only as an annual total (126,001), spread by
+  the USBP monthly pattern with the Oct 2019-Feb 2020 demographic shares; after Sep 2020 the
+  Sep 2020 level. Citizenship as USBP in the same month and demographic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from asylum_pathways import codes
+from asylum_pathways.data import load
+
+#: Citizenship groups of the generator; OTHER is split by assumptions.population.other_nationalities.
+CITIZENSHIP = ("MX", "GT", "HN", "SV", "CU", "EC", "BR", "HT", "NI", "VE", "IN", "CN", "OTHER")
+DEMOGRAPHIC = codes.DEMOGRAPHICS  # UAC, FMUA, SA
+SECTOR_NAME = {v: k for k, v in codes.SECTOR_NAMES.items()}
+#: OFO field offices: each is represented by its main MPP port (a documented simplification).
+FIELD_OFFICES = {"San Diego": "SYS", "El Paso": "ELP", "Laredo": "LAR", "Tucson": "NOG"}
+LOCATIONS = (*codes.SECTORS, *(f"OFO:{fo}" for fo in FIELD_OFFICES))
+FIRST_MONTH = dt.date(2018, 10, 1)
+LAST_MONTH = dt.date(2021, 1, 1)
+_DEMO_KEY = {"UAC": "uac", "FMUA": "fmua", "SA": "single_adults"}
+_CIT5 = ("mexico", "guatemala", "honduras", "el_salvador", "all_other")
+
+
+@dataclass(frozen=True)
+class Targets:
+    months: tuple[dt.date, ...]
+    locations: tuple[str, ...]
+    citizenship: tuple[str, ...]
+    demographic: tuple[str, ...]
+    tensor: np.ndarray  # [month, location, citizenship, demographic], expected encounters
+
+    def month_index(self, day: dt.date) -> int:
+        return (day.year - FIRST_MONTH.year) * 12 + day.month - FIRST_MONTH.month
+
+
+def month_key(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months() -> tuple[dt.date, ...]:
+    out = []
+    d = FIRST_MONTH
+    while d <= LAST_MONTH:
+        out.append(d)
+        d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return tuple(out)
+
+
+def rake(
+    seed: np.ndarray, margins: list[tuple[tuple[int, ...], np.ndarray]], rounds: int = 60
+) -> np.ndarray:
+    """Iterative proportional fitting: scale `seed` so that its sums over the axes not named
+    in each margin match the margin's target (the last margin is matched exactly)."""
+    x = seed.astype(np.float64).copy()
+    axes_all = tuple(range(x.ndim))
+    for _ in range(rounds):
+        for keep, target in margins:
+            other = tuple(a for a in axes_all if a not in keep)
+            current = x.sum(axis=other, keepdims=True)
+            shape = [x.shape[a] if a in keep else 1 for a in axes_all]
+            wanted = np.asarray(target, dtype=np.float64).reshape(shape)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = np.where(current > 0, wanted / current, 0.0)
+            x *= factor
+    return x
+
+
+@cache
+def build() -> Targets:
+    data = load()["series"]
+    facts = {f["id"]: f for f in load()["encounter_facts"]["fy2019"]}
+    ms = months()
+    nl, nc, nd = len(LOCATIONS), len(CITIZENSHIP), len(DEMOGRAPHIC)
+    tensor = np.zeros((len(ms), nl, nc, nd))
+    seed20 = _fy2020_seed(data)
+    fy20 = data["usbp_swb_fy2020_monthly"]["data"]
+    for i, m in enumerate(ms):
+        key = month_key(m)
+        if key in fy20:
+            tensor[i, :9] = _fy2020_month(seed20, fy20[key])
+    fy19 = _fy2019_tables(data, facts)
+    for i, m in enumerate(ms):
+        if dt.date(2018, 10, 1) <= m <= dt.date(2019, 9, 1):
+            tensor[i, :9] = _fy2019_month(seed20, fy19, data, month_key(m))
+    fy21 = data["usbp_swb_fy2021_oct_jan_by_sector"]
+    sep20 = tensor[ms.index(dt.date(2020, 9, 1)), :9]
+    for j, key in enumerate(fy21["months"]):
+        i = ms.index(dt.date(int(key[:4]), int(key[5:]), 1))
+        totals = np.array([fy21["data"][codes.SECTOR_NAMES[s]][j] for s in codes.SECTORS], float)
+        tensor[i, :9] = rake(sep20, [((0,), totals)], rounds=1)
+    tensor[:, 9:] = _ofo(data, ms, tensor[:, :9])
+    return Targets(ms, LOCATIONS, CITIZENSHIP, DEMOGRAPHIC, tensor)
+
+
+def _fy2020_seed(data: dict) -> np.ndarray:  # type: ignore[type-arg]
+    tabs = data["usbp_swb_fy2020_crosstabs"]["data"]
+    sectors = [codes.SECTOR_NAMES[s] for s in codes.SECTORS]
+    sc = np.array([[tabs["sector_by_citizenship"][s][c] for c in _CIT5] for s in sectors], float)
+    sd = np.array(
+        [[tabs["sector_by_demographic"][s][_DEMO_KEY[d]] for d in DEMOGRAPHIC] for s in sectors],
+        float,
+    )
+    cd = np.array(
+        [[tabs["citizenship_by_demographic"][c][_DEMO_KEY[d]] for d in DEMOGRAPHIC] for c in _CIT5],
+        float,
+    )
+    seed5 = rake(np.ones((9, 5, 3)), [((0, 1), sc), ((1, 2), cd), ((0, 2), sd)])
+    # split "all other" by the FY2020 annual totals of the listed other countries
+    monthly = data["usbp_swb_fy2020_monthly"]["data"]
+    others = CITIZENSHIP[4:]
+    totals = np.array(
+        [sum(monthly[k]["citizenship"][_cit_key(c)] for k in monthly) for c in others], float
+    )
+    share = totals / totals.sum()
+    seed = np.zeros((9, len(CITIZENSHIP), 3))
+    seed[:, :4] = seed5[:, :4]
+    seed[:, 4:] = seed5[:, 4:5] * share[None, :, None]
+    return seed
+
+
+def _cit_key(c: str) -> str:
+    return "other_all_remaining" if c == "OTHER" else c.lower()
+
+
+def _fy2020_month(seed: np.ndarray, month: dict) -> np.ndarray:  # type: ignore[type-arg]
+    sector = np.array([month["sector"][codes.SECTOR_NAMES[s]] for s in codes.SECTORS], float)
+    cit = np.array([month["citizenship"][_cit_key(c)] for c in CITIZENSHIP], float)
+    demo = np.array([month["demographic"][_DEMO_KEY[d]] for d in DEMOGRAPHIC], float)
+    cbd = month["citizenship_by_demographic"]
+    # NT and Mexico by demographic; the other citizenships share the remainder
+    cd = np.zeros((len(CITIZENSHIP), 3))
+    for i, c in enumerate(CITIZENSHIP[:4]):
+        cd[i] = [cbd[c.lower()][_DEMO_KEY[d]] for d in DEMOGRAPHIC]
+    rest = demo - cd[:4].sum(axis=0)
+    rest_seed = seed[:, 4:].sum(axis=0)
+    rest_cd = rake(rest_seed, [((0,), cit[4:]), ((1,), np.maximum(rest, 0))])
+    cd[4:] = rest_cd
+    return rake(seed, [((0,), sector), ((1, 2), cd), ((1,), cit), ((2,), demo)])
+
+
+def _fy2019_tables(data: dict, facts: dict) -> dict[str, np.ndarray]:  # type: ignore[type-arg]
+    demo_tot = facts["fy19.demographics"]
+    demo = np.array([demo_tot["uac"], demo_tot["fmua"], demo_tot["single_adults"]], float)
+    total = float(facts["fy19.total"]["value"])
+    mx = float(facts["fy19.mexican"]["mexico"])
+    gt = float(facts["fy19.mexican"]["guatemala"])
+    nt = facts["fy19.nt_share"]["nt_share"] * total
+    # Honduras : El Salvador split of the rest of the Northern Triangle by the May FYTD totals
+    hn_may, sv_may = 162342.0, 57867.0  # fy19.fytd_may (CBP release 2019-06-07)
+    hn = (nt - gt) * hn_may / (hn_may + sv_may)
+    sv = (nt - gt) - hn
+    other = total - mx - gt - hn - sv
+    country = np.array([mx, gt, hn, sv, other])
+    fm = facts["fy19.fmua_by_country"]["fmua"]
+    fmua = np.array([fm["mexico"], fm["guatemala"], fm["honduras"], fm["el_salvador"]], float)
+    fmua = np.append(fmua, demo[1] - fmua.sum())
+    # seed UAC and SA by the May FYTD shares (Mexican UAC from the April FYTD)
+    uac = np.array([5988 * 8 / 7, 24638, 14785, 8272, 1.0])
+    sa = np.array([98798, 37281, 31671, 14183, 1.0])
+    seed = np.stack([uac, fmua, sa], axis=1)
+    seed[4, [0, 2]] = np.maximum(country[4] - fmua[4], 1) / 2
+    cd5 = rake(seed, [((0,), country), ((1,), demo)])
+    cd5[:, 1] = fmua  # family units by country are published: keep them exact
+    cd5 = rake(cd5, [((0,), country), ((1,), demo)], rounds=20)
+    otm = data["usbp_fy2019_annual_mexican_vs_otm_by_sector"]["data"]
+    mex_share = np.array(
+        [
+            otm[codes.SECTOR_NAMES[s]]["mexican"] / otm[codes.SECTOR_NAMES[s]]["total"]
+            for s in codes.SECTORS
+        ]
+    )
+    return {"cd5": cd5, "demo": demo, "mex_share": mex_share}
+
+
+def _fy2019_month(
+    seed20: np.ndarray, fy19: dict[str, np.ndarray], data: dict, key: str
+) -> np.ndarray:  # type: ignore[type-arg]
+    cells = data["usbp_swb_fy2019_monthly_by_sector"]["data"]
+    sd = np.array(
+        [
+            [cells[codes.SECTOR_NAMES[s]][key][k] for k in ("uac", "fmua", "single_adults_derived")]
+            for s in codes.SECTORS
+        ],
+        float,
+    )
+    month_demo = sd.sum(axis=0)
+    cd5 = fy19["cd5"] * (month_demo / fy19["demo"])[None, :]
+    # expand "other" by the FY2020 shares of the other citizenships within each demographic
+    other_seed = seed20[:, 4:].sum(axis=0)
+    other_share = other_seed / np.maximum(other_seed.sum(axis=0, keepdims=True), 1e-9)
+    cd = np.zeros((len(CITIZENSHIP), 3))
+    cd[:4] = cd5[:4]
+    cd[4:] = cd5[4][None, :] * other_share
+    sector_tot = sd.sum(axis=1)
+    mexican = np.stack(
+        [fy19["mex_share"] * sector_tot, (1 - fy19["mex_share"]) * sector_tot], axis=1
+    )
+    seed = seed20.copy()
+
+    def mex_margin(x: np.ndarray) -> np.ndarray:
+        return x
+
+    x = seed
+    for _ in range(40):
+        x = rake(x, [((1, 2), cd)], rounds=1)
+        # sector x {Mexican, other} margin
+        mx_now = x[:, 0].sum(axis=1)
+        otm_now = x[:, 1:].sum(axis=(1, 2))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x[:, 0] *= np.where(mx_now > 0, mexican[:, 0] / mx_now, 0)[:, None]
+            x[:, 1:] *= np.where(otm_now > 0, mexican[:, 1] / otm_now, 0)[:, None, None]
+        x = rake(x, [((0, 2), sd)], rounds=1)
+    return x
+
+
+def _ofo(data: dict, ms: tuple[dt.date, ...], usbp: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    ofo = data["ofo_swb_fy2020_monthly"]["data"]
+    by_fo = data["ofo_swb_fy2020_by_field_office"]["data"]
+    fos = list(FIELD_OFFICES)
+    out = np.zeros((len(ms), len(fos), len(CITIZENSHIP), 3))
+
+    def demo_of(row: dict) -> np.ndarray:  # type: ignore[type-arg]
+        # accompanied minors travel with adults who are not their parents: counted with families
+        return np.array(
+            [row["uac"], row["fmua"] + row.get("accompanied_minors", 0), row["single_adults"]],
+            float,
+        )
+
+    early = [month_key(dt.date(2020, m, 1)) for m in (1, 2, 3)]
+    fo_early = np.array([sum(by_fo[fo][k] for k in early) for fo in fos], float)
+    fo_early /= fo_early.sum()
+    first_five = [
+        month_key(d)
+        for d in (
+            dt.date(2019, 10, 1),
+            dt.date(2019, 11, 1),
+            dt.date(2019, 12, 1),
+            dt.date(2020, 1, 1),
+            dt.date(2020, 2, 1),
+        )
+    ]
+    demo_share = sum(demo_of(ofo[k]) for k in first_five)
+    demo_share = demo_share / demo_share.sum()
+    fy19_total = float(
+        {f["id"]: f for f in load()["encounter_facts"]["fy2019"]}["fy19.ofo_swb"]["value"]
+    )
+    usbp_tot = usbp.sum(axis=(1, 2, 3))
+    fy19_idx = [i for i, m in enumerate(ms) if dt.date(2018, 10, 1) <= m <= dt.date(2019, 9, 1)]
+    fy19_usbp = usbp_tot[fy19_idx].sum()
+    sep = month_key(dt.date(2020, 9, 1))
+    for i, m in enumerate(ms):
+        key = month_key(m)
+        if key in ofo:
+            demo = demo_of(ofo[key])
+        elif m < dt.date(2019, 10, 1):
+            demo = fy19_total * usbp_tot[i] / fy19_usbp * demo_share
+        else:
+            demo = demo_of(ofo[sep])
+        if key in by_fo[fos[0]]:
+            fo = np.array([by_fo[f][key] for f in fos], float)
+            fo /= fo.sum()
+        else:
+            fo = fo_early
+        # citizenship as USBP in the same month and demographic
+        cit = usbp[i].sum(axis=0)
+        cit_share = cit / np.maximum(cit.sum(axis=0, keepdims=True), 1e-9)
+        out[i] = fo[:, None, None] * cit_share[None, :, :] * demo[None, None, :]
+    return out
