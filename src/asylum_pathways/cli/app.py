@@ -38,10 +38,11 @@ def root(
 
 
 def _register() -> None:
-    from asylum_pathways.cli import determine_cmd, params_cmd
+    from asylum_pathways.cli import determine_cmd, params_cmd, simulate_cmd
 
     app.add_typer(params_cmd.app, name="params")
     app.command("determine")(determine_cmd.determine)
+    app.command("simulate")(simulate_cmd.simulate)
 
 
 _register()

@@ -16,4 +16,4 @@ import yaml
 @cache
 def load() -> dict[str, Any]:
     text = (resources.files("asylum_pathways") / "data" / "calibration.yaml").read_text("utf-8")
-    return yaml.safe_load(text)  # type: ignore[no-any-return]
+    return yaml.safe_load(text)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -64,10 +65,22 @@ class Result:
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def _per_day(tree: ParameterTree, name: str, start: dt.date, n_days: int) -> list[object]:
+def _per_day(tree: ParameterTree, name: str, start: dt.date, n_days: int) -> list[Any]:
+    """The value of a parameter on each day of the horizon (one lookup per change)."""
     param = tree.get(name)
-    days = [start + dt.timedelta(days=i) for i in range(n_days)]
-    return [param.at(d) for d in days]
+    axis = np.arange(day_number(start), day_number(start) + n_days, dtype=np.int32)
+    version = param.version_index(axis)
+    return [param.values[v].value if v >= 0 else None for v in version]
+
+
+def map_per_day(
+    tree: ParameterTree, name: str, start: dt.date, n_days: int, key: str
+) -> np.ndarray:
+    """One key of a map parameter on each day (0 where absent or repealed)."""
+    return np.array(
+        [float((v or {}).get(key, 0.0)) for v in _per_day(tree, name, start, n_days)],
+        dtype=np.float64,
+    )
 
 
 def simulate(tree: ParameterTree, pop: Population, keep_fate: bool = False) -> Result:
@@ -197,7 +210,7 @@ def _rate(tree: ParameterTree, name: str, pop: Population) -> np.ndarray:
     by_day = tree.get(name).numbers(
         np.arange(day_number(pop.start), day_number(pop.end) + 1, dtype=np.int32), 0.0
     )
-    return by_day[pop.day_index()]  # type: ignore[no-any-return]
+    return by_day[pop.day_index()]
 
 
 def _unit_starts(group: np.ndarray) -> np.ndarray:
@@ -311,6 +324,14 @@ def _daily(
     out["in_system"] = aca_in + out["mpp_pending"]
     exits = _count(dayidx[~aca & ~fate.enrolled], n_days) + transfers + _count(done, n_days)
     out["exits_cumulative"] = np.cumsum(exits)
+    for k, port in enumerate(tree.ports):
+        mine = fate.enrolled & (fate.mpp_port == k)
+        if mine.any():
+            out[f"mpp_enrolled_{port}_cumulative"] = np.cumsum(_count(dayidx[mine], n_days))
+    for name in ("terminated", "removal_ordered"):
+        sel = fate.enrolled & (fate.outcome == OUTCOMES.index(name))
+        out[f"mpp_{name}_cumulative"] = np.cumsum(_count(fate.completion[sel], n_days))
+    out["mpp_first_hearings_cumulative"] = np.cumsum(out["mpp_first_hearings"])
     out["title42_expulsions_ofo"] = _count(
         dayidx[(fate.pathway == P["TITLE42_EXPULSION"]) & pop.ofo], n_days
     )

@@ -117,7 +117,7 @@ def build() -> Targets:
     return Targets(ms, LOCATIONS, CITIZENSHIP, DEMOGRAPHIC, tensor)
 
 
-def _fy2020_seed(data: dict) -> np.ndarray:  # type: ignore[type-arg]
+def _fy2020_seed(data: dict) -> np.ndarray:
     tabs = data["usbp_swb_fy2020_crosstabs"]["data"]
     sectors = [codes.SECTOR_NAMES[s] for s in codes.SECTORS]
     sc = np.array([[tabs["sector_by_citizenship"][s][c] for c in _CIT5] for s in sectors], float)
@@ -147,7 +147,7 @@ def _cit_key(c: str) -> str:
     return "other_all_remaining" if c == "OTHER" else c.lower()
 
 
-def _fy2020_month(seed: np.ndarray, month: dict) -> np.ndarray:  # type: ignore[type-arg]
+def _fy2020_month(seed: np.ndarray, month: dict) -> np.ndarray:
     sector = np.array([month["sector"][codes.SECTOR_NAMES[s]] for s in codes.SECTORS], float)
     cit = np.array([month["citizenship"][_cit_key(c)] for c in CITIZENSHIP], float)
     demo = np.array([month["demographic"][_DEMO_KEY[d]] for d in DEMOGRAPHIC], float)
@@ -163,7 +163,7 @@ def _fy2020_month(seed: np.ndarray, month: dict) -> np.ndarray:  # type: ignore[
     return rake(seed, [((0,), sector), ((1, 2), cd), ((1,), cit), ((2,), demo)])
 
 
-def _fy2019_tables(data: dict, facts: dict) -> dict[str, np.ndarray]:  # type: ignore[type-arg]
+def _fy2019_tables(data: dict, facts: dict) -> dict[str, np.ndarray]:
     demo_tot = facts["fy19.demographics"]
     demo = np.array([demo_tot["uac"], demo_tot["fmua"], demo_tot["single_adults"]], float)
     total = float(facts["fy19.total"]["value"])
@@ -199,7 +199,7 @@ def _fy2019_tables(data: dict, facts: dict) -> dict[str, np.ndarray]:  # type: i
 
 def _fy2019_month(
     seed20: np.ndarray, fy19: dict[str, np.ndarray], data: dict, key: str
-) -> np.ndarray:  # type: ignore[type-arg]
+) -> np.ndarray:
     cells = data["usbp_swb_fy2019_monthly_by_sector"]["data"]
     sd = np.array(
         [
@@ -238,13 +238,13 @@ def _fy2019_month(
     return x
 
 
-def _ofo(data: dict, ms: tuple[dt.date, ...], usbp: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+def _ofo(data: dict, ms: tuple[dt.date, ...], usbp: np.ndarray) -> np.ndarray:
     ofo = data["ofo_swb_fy2020_monthly"]["data"]
     by_fo = data["ofo_swb_fy2020_by_field_office"]["data"]
     fos = list(FIELD_OFFICES)
     out = np.zeros((len(ms), len(fos), len(CITIZENSHIP), 3))
 
-    def demo_of(row: dict) -> np.ndarray:  # type: ignore[type-arg]
+    def demo_of(row: dict) -> np.ndarray:
         # accompanied minors travel with adults who are not their parents: counted with families
         return np.array(
             [row["uac"], row["fmua"] + row.get("accompanied_minors", 0), row["single_adults"]],
@@ -264,7 +264,7 @@ def _ofo(data: dict, ms: tuple[dt.date, ...], usbp: np.ndarray) -> np.ndarray:  
             dt.date(2020, 2, 1),
         )
     ]
-    demo_share = sum(demo_of(ofo[k]) for k in first_five)
+    demo_share = np.sum([demo_of(ofo[k]) for k in first_five], axis=0)
     demo_share = demo_share / demo_share.sum()
     fy19_total = float(
         {f["id"]: f for f in load()["encounter_facts"]["fy2019"]}["fy19.ofo_swb"]["value"]

@@ -1,0 +1,130 @@
+"""`asylum-pathways simulate` writes the documented outputs and refuses bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "asylum_pathways", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("study")
+    result = cli(
+        "simulate",
+        "--start",
+        "2019-10-01",
+        "--end",
+        "2020-04-30",
+        "--reps",
+        "2",
+        "--workers",
+        "2",
+        "--out",
+        str(folder),
+        "--no-report",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Headline figures" in result.stdout
+    return folder
+
+
+def test_outputs_are_written(out: Path) -> None:
+    for name in ("daily.parquet", "daily.csv", "persons.parquet", "summary.json", "validation.csv"):
+        assert (out / name).exists(), name
+
+
+def test_daily_has_the_documented_long_format_and_metrics(out: Path) -> None:
+    daily = pl.read_parquet(out / "daily.parquet")
+    assert daily.columns == ["scenario", "replication", "date", "metric", "value"]
+    metrics = set(daily.get_column("metric").unique())
+    required = {
+        "encounters",
+        "aca_transfers_GT",
+        "aca_transfers_GT_cumulative",
+        "aca_transfers_HN",
+        "aca_transfers_SV_cumulative",
+        "mpp_enrolled",
+        "mpp_enrolled_cumulative",
+        "mpp_waiting_in_mexico",
+        "mpp_pending",
+        "mpp_completed_cumulative",
+        "mpp_in_absentia_cumulative",
+        "mpp_granted_cumulative",
+        "pathway_TITLE42_EXPULSION",
+        "pathway_ACA_TRANSFER",
+        "pathway_MPP_RETURN",
+        "pathway_NTA_RELEASE",
+    }
+    assert required <= metrics
+    assert set(daily.get_column("scenario").unique()) == {
+        "history",
+        "outlook-2020-03-10",
+        "ninth-circuit-injunction",
+    }
+
+
+def test_summary_has_headlines_intervals_hashes_and_seed(out: Path) -> None:
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["replications"] == 2 and summary["seed"] == 20200310
+    history = summary["scenarios"]["history"]
+    assert {"mean", "p5", "p95"} == set(history["headline"]["mpp_enrolled"])
+    assert len(history["parameter_hash"]) == 64 and history["scenario_sha256"]
+    assert "ninth-circuit-injunction - history" in summary["comparisons"]
+
+
+def test_validation_compares_model_with_published_figures(out: Path) -> None:
+    val = pl.read_csv(out / "validation.csv")
+    assert {"id", "published", "model_mean", "model_p5", "model_p95", "source", "kind"} <= set(
+        val.columns
+    )
+    assert val.filter(pl.col("id") == "aca.stat.2019-12-12").height == 1
+    assert val.get_column("source").str.starts_with("http").all()
+
+
+def test_persons_has_one_row_per_person_and_scenario(out: Path) -> None:
+    persons = pl.read_parquet(out / "persons.parquet")
+    counts = persons.group_by("scenario").len()
+    assert counts.get_column("len").n_unique() == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--start", "2020-02-01", "--end", "2020-01-01"], "is before --start"),
+        (["--start", "2017-01-01"], "outside the calibration data"),
+        (["--reps", "0"], "expected at least 1 replication"),
+        (["--scenario", "no-such"], "not a built-in scenario"),
+        (["--start", "2020-13-01"], "is not a date"),
+    ],
+)
+def test_bad_arguments_fail_before_anything_runs(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = cli("simulate", "--out", str(tmp_path / "o"), "--no-progress", *args)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_impossible_parameter_value_in_a_scenario_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: bad\nassumptions:\n  mpp.mexico_fear_rate:\n    - {from: 2019-06-01, value: 1.5}\n"
+        "  aca.processing_days:\n    - {from: 2019-12-01, value: -3}\n"
+    )
+    result = cli("simulate", "--scenario", str(bad), "--out", str(tmp_path / "o"), "--no-progress")
+    assert result.returncode == 2
+    assert "between 0 and 1, got 1.5" in result.stderr and ">= 0, got -3" in result.stderr
