@@ -69,7 +69,7 @@ def test_title42_and_the_aca_suspension_change_pathways_only_after_march_2020(ru
 
 
 def test_hearings_stop_while_postponed(runs: dict) -> None:
-    pop, hist = runs["history"]
+    _pop, hist = runs["history"]
     postponed = (dt.date(2020, 3, 23) - START).days
     assert hist.daily["mpp_first_hearings"][postponed:].sum() == 0
     assert hist.daily["mpp_first_hearings"][:postponed].sum() > 0
