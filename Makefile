@@ -16,7 +16,7 @@ $(UV):
 	touch .venv/.synced
 
 run: .venv/.synced
-	.venv/bin/asylum-pathways determine src/asylum_pathways/examples/honduran-adult-el-paso.json
+	.venv/bin/asylum-pathways simulate --out results
 
 test: .venv/.synced
 	.venv/bin/ruff check src tests benchmarks
@@ -26,6 +26,7 @@ test: .venv/.synced
 
 bench: .venv/.synced
 	.venv/bin/python benchmarks/bench_determine.py
+	.venv/bin/python benchmarks/bench_simulate.py
 
 docs: .venv/.synced
 	.venv/bin/python -m asylum_pathways.docs

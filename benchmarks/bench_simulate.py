@@ -24,16 +24,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-import simpy_flows  # noqa: E402
-
-from asylum_pathways.params import load_tree  # noqa: E402
-from asylum_pathways.rules.engine import PATHWAY_CODE, determine  # noqa: E402
-from asylum_pathways.scenarios import load_scenario  # noqa: E402
-from asylum_pathways.sim import targets  # noqa: E402
-from asylum_pathways.sim.flows import map_per_day, simulate  # noqa: E402
-from asylum_pathways.sim.montecarlo import run_study  # noqa: E402
-from asylum_pathways.sim.population import generate  # noqa: E402
-from asylum_pathways.sim.queues import daily_intake, fifo  # noqa: E402
+import simpy_flows
+from asylum_pathways.params import load_tree
+from asylum_pathways.rules.engine import PATHWAY_CODE, determine
+from asylum_pathways.scenarios import load_scenario
+from asylum_pathways.sim import targets
+from asylum_pathways.sim.flows import map_per_day, simulate
+from asylum_pathways.sim.montecarlo import run_study
+from asylum_pathways.sim.population import generate
+from asylum_pathways.sim.queues import daily_intake, fifo
 
 START, END = dt.date(2019, 1, 1), dt.date(2021, 1, 31)
 
@@ -52,9 +51,11 @@ def one_replication(tree) -> None:  # type: ignore[no-untyped-def]
     simulate(tree, pop)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"1. one replication, {START}..{END}, {pop.enc.n:,} encounters, all stages: "
-          f"best {min(times):.2f} s, median {np.median(times):.2f} s; peak memory {peak / 2**20:.0f} MB "
-          f"(targets 1.5 s, 1024 MB: {'met' if np.median(times) <= 1.5 and peak <= 2**30 else 'NOT met'})")
+    print(
+        f"1. one replication, {START}..{END}, {pop.enc.n:,} encounters, all stages: "
+        f"best {min(times):.2f} s, median {np.median(times):.2f} s; peak memory {peak / 2**20:.0f} MB "
+        f"(targets 1.5 s, 1024 MB: {'met' if np.median(times) <= 1.5 and peak <= 2**30 else 'NOT met'})"
+    )
 
 
 def stage_inputs(tree) -> simpy_flows.Inputs:  # type: ignore[no-untyped-def]
@@ -85,21 +86,40 @@ def stage_inputs(tree) -> simpy_flows.Inputs:  # type: ignore[no-untyped-def]
     mpp = det.pathway == PATHWAY_CODE["MPP_RETURN"]
     port_of_sector = tree.get("assumptions.mpp.return_port_of_sector").at(end)
     ports = tree.ports
-    sector_port = np.array([ports.index(port_of_sector[s]) for s in ("SDC", "ELC", "YUM", "TCA", "EPT",
-                                                                      "BBT", "DRT", "LRT", "RGV")])
+    sector_port = np.array(
+        [
+            ports.index(port_of_sector[s])
+            for s in ("SDC", "ELC", "YUM", "TCA", "EPT", "BBT", "DRT", "LRT", "RGV")
+        ]
+    )
     port = np.where(pop.enc.port >= 0, pop.enc.port, sector_port[pop.enc.sector])
     for k, name in enumerate(ports):
         rows = mpp & (port == k)
         if rows.any():
             intake_key[rows] = 10 + k
-            intake_capacity[10 + k] = map_per_day(tree, "assumptions.mpp.enrolment_capacity", start, n_days, name)
+            intake_capacity[10 + k] = map_per_day(
+                tree, "assumptions.mpp.enrolment_capacity", start, n_days, name
+            )
     queue_key[mpp], queue_lag[mpp] = 1, 90
     queue_capacity[1] = np.full(n_days, 300.0)
     final_key[mpp] = 1
     final_capacity[1] = np.full(n_days, 120.0)
     goes_on = pop.draws["first_hearing"] >= 0.64
-    return simpy_flows.Inputs(day, family_start, sizes, intake_key, intake_capacity, queue_key, queue_lag,
-                              queue_capacity, final_key, 120, final_capacity, goes_on, n_days)
+    return simpy_flows.Inputs(
+        day,
+        family_start,
+        sizes,
+        intake_key,
+        intake_capacity,
+        queue_key,
+        queue_lag,
+        queue_capacity,
+        final_key,
+        120,
+        final_capacity,
+        goes_on,
+        n_days,
+    )
 
 
 def vectorized(inp: simpy_flows.Inputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -111,7 +131,9 @@ def vectorized(inp: simpy_flows.Inputs) -> tuple[np.ndarray, np.ndarray, np.ndar
         rows = np.flatnonzero(inp.intake_key == key)
         start = np.ones(rows.shape[0], dtype=bool)
         start[1:] = inp.family_start[rows[1:]] | (rows[1:] != rows[:-1] + 1)
-        ok = daily_intake(inp.day[rows], np.ones(rows.shape[0]), cap, inp.family_start[rows] | start)
+        ok = daily_intake(
+            inp.day[rows], np.ones(rows.shape[0]), cap, inp.family_start[rows] | start
+        )
         admitted[rows[ok]] = True
     for key, cap in inp.queue_capacity.items():
         rows = np.flatnonzero(admitted & (inp.queue_key == key))
@@ -134,9 +156,11 @@ def stages_vs_simpy(tree) -> None:  # type: ignore[no-untyped-def]
     t_simpy = time.perf_counter() - t0
     agree = all(np.array_equal(a, b) for a, b in zip(v, s, strict=True))
     people = int((inp.intake_key >= 0).sum())
-    print(f"2. capacity-limited stages, 2019 ({inp.day.shape[0]:,} people, {people:,} in an intake stage, "
-          f"{int(v[0].sum()):,} admitted): vectorized {t_vec * 1e3:.0f} ms, SimPy {t_simpy:.1f} s, "
-          f"ratio {t_simpy / t_vec:,.0f}x; results agree person by person: {agree}")
+    print(
+        f"2. capacity-limited stages, 2019 ({inp.day.shape[0]:,} people, {people:,} in an intake stage, "
+        f"{int(v[0].sum()):,} admitted): vectorized {t_vec * 1e3:.0f} ms, SimPy {t_simpy:.1f} s, "
+        f"ratio {t_simpy / t_vec:,.0f}x; results agree person by person: {agree}"
+    )
     if not agree:
         for name, a, b in zip(("admitted", "first", "final"), v, s, strict=True):
             print(f"   {name}: {int((a != b).sum())} differences")
@@ -148,16 +172,20 @@ def replications(base, reps: int) -> None:  # type: ignore[no-untyped-def]
     study = run_study(scenarios, START, END, reps, seed=1, workers=2, keep_first=False)
     seconds = time.perf_counter() - t0
     per = seconds / reps
-    print(f"3. {reps} replications of the whole horizon with 2 workers: {seconds:.1f} s "
-          f"({per:.2f} s each); 1,000 replications: {per * 1000 / 60:.1f} min"
-          f"{' (measured)' if reps >= 1000 else ' (scaled)'} (target 15 min); "
-          f"study run time reported {study.seconds:.1f} s")
+    print(
+        f"3. {reps} replications of the whole horizon with 2 workers: {seconds:.1f} s "
+        f"({per:.2f} s each); 1,000 replications: {per * 1000 / 60:.1f} min"
+        f"{' (measured)' if reps >= 1000 else ' (scaled)'} (target 15 min); "
+        f"study run time reported {study.seconds:.1f} s"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=20)
-    parser.add_argument("--full-reps", type=int, default=0, help="measure this many instead (e.g. 1000)")
+    parser.add_argument(
+        "--full-reps", type=int, default=0, help="measure this many instead (e.g. 1000)"
+    )
     args = parser.parse_args()
     base = load_tree()
     tree = load_scenario("history", base).tree

@@ -68,7 +68,10 @@ def run(inp: Inputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     first = np.full(n, -1, dtype=np.int64)
     final = np.full(n, -1, dtype=np.int64)
     demand: dict[tuple[int, int], float] = {}
-    whole = {k: np.diff(np.concatenate([[0], np.floor(np.cumsum(c) + 1e-9)])) for k, c in inp.intake_capacity.items()}
+    whole = {
+        k: np.diff(np.concatenate([[0], np.floor(np.cumsum(c) + 1e-9)]))
+        for k, c in inp.intake_capacity.items()
+    }
     queues = {k: DailyQueue(env, c) for k, c in inp.queue_capacity.items()}
     finals = {k: DailyQueue(env, c) for k, c in inp.final_capacity.items()}
     family_ok: dict[int, bool] = {}

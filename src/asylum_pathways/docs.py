@@ -123,9 +123,33 @@ def assumptions(tree: ParameterTree) -> str:
     return "".join(lines)
 
 
+def simulation_metrics() -> str:
+    from asylum_pathways.sim.outputs import DOCUMENTED
+
+    lines = [
+        HEADER,
+        "# Simulation outputs\n\n",
+        "`asylum-pathways simulate --out DIR` writes, in `DIR`:\n\n",
+        "- `daily.parquet` and `daily.csv`: long format `scenario, replication, date, metric, value`;\n",
+        "- `persons.parquet`: every person of the first replication in every scenario, with the pathway "
+        "the rules assigned, the final pathway, and the key dates (transfer, first hearing, completion);\n",
+        "- `summary.json`: per scenario, headline figures (mean, 5th and 95th percentiles over "
+        "replications, and every replication's value), the parameter snapshot hash, the scenario file "
+        "hash, the parameters that differ between scenarios and the assumptions; the seed, replications "
+        "and run time; differences between scenarios (common random numbers);\n",
+        "- `validation.csv`: the model (history) against every dated published figure it can speak to;\n",
+        "- `report.html` and `report_data/*.csv` (unless `--no-report`).\n\n",
+        "## Daily metrics\n\n| metric | meaning |\n|---|---|\n",
+    ]
+    for name, doc in DOCUMENTED.items():
+        lines.append(f"| `{name}` | {doc} |\n")
+    return "".join(lines)
+
+
 def generated() -> dict[str, str]:
     tree = load_tree()
     return {
+        "simulation-outputs.md": simulation_metrics(),
         "cli.md": cli_reference(),
         "encounter-schema.md": encounter_schema(),
         "legal-timeline.md": legal_timeline(tree),

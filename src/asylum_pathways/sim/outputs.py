@@ -159,12 +159,17 @@ def summary_dict(study: Study) -> dict[str, Any]:
         out["scenarios"][s.name] = {
             "description": s.description,
             "source": Path(s.source).name,
+            "spec": s.name
+            if Path(s.source).parent.name == "builtin"
+            else str(Path(s.source).resolve()),
             "scenario_sha256": s.sha256,
             "parameter_hash": s.tree.fingerprint(),
             "changed_parameters": list(s.changed),
             "headline": {m: summarize(study.headline(s.name, m)) for m in metrics},
             "replicates": {m: study.headline(s.name, m).tolist() for m in metrics},
         }
+    out["parameters_differing"] = parameters_differing(study)
+    out["assumptions"] = assumptions_table(study.scenarios[0].tree)
     base = names[0]
     for other in names[1:]:
         out["comparisons"][f"{other} - {base}"] = {
@@ -177,3 +182,50 @@ def summary_dict(study: Study) -> dict[str, Any]:
                 for m in metrics
             }
     return out
+
+
+def _history(param: Any) -> list[dict[str, Any]]:
+    from asylum_pathways.params.tree import _jsonable
+
+    return [
+        {
+            "from": v.start.isoformat(),
+            "value": _jsonable(v.value),
+            "note": v.note,
+            "references": [r.as_dict() for r in param.effective_references(v)],
+        }
+        for v in param.values
+    ]
+
+
+def parameters_differing(study: Study) -> list[dict[str, Any]]:
+    """Every parameter whose dated values differ between the study's scenarios."""
+    names = sorted({n for s in study.scenarios for n in s.changed})
+    rows = []
+    for name in names:
+        params = {s.name: s.tree.get(name) for s in study.scenarios}
+        histories = {k: _history(p) for k, p in params.items()}
+        values = {k: [(h["from"], json.dumps(h["value"])) for h in v] for k, v in histories.items()}
+        if len({tuple(v) for v in values.values()}) == 1:
+            continue
+        first = next(iter(params.values()))
+        rows.append(
+            {"name": name, "label": first.label, "unit": first.unit, "scenarios": histories}
+        )
+    return rows
+
+
+def assumptions_table(tree: Any) -> list[dict[str, Any]]:
+    """The operational assumptions (not law) with their notes and sources."""
+    return [
+        {
+            "name": p.name,
+            "label": p.label,
+            "unit": p.unit,
+            "description": p.description,
+            "note": p.note,
+            "values": _history(p),
+        }
+        for p in tree
+        if p.section == "assumptions"
+    ]
