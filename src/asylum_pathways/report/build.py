@@ -50,7 +50,7 @@ HEADLINE_ROWS = [
 def _bundle() -> str:
     version = ".".join(alt.VEGALITE_VERSION.split(".")[:2])
     available = vlc.get_vegalite_versions()
-    return vlc.javascript_bundle(None, vl_version=version if version in available else available[-1])
+    return vlc.javascript_bundle(None, vl_version=version if version in available else available[-1])  # type: ignore[arg-type]
 
 
 def build_report(folder: Path) -> Path:
