@@ -32,21 +32,10 @@ from asylum_pathways.params import ParameterTree, load_tree
 from asylum_pathways.rules.engine import determine
 from asylum_pathways.rules.explain import explain
 from asylum_pathways.scenarios import load_scenario
+from helpers import COMPLETE
 
 LEGAL = Path(__file__).parent / "legal"
-BASE: dict[str, Any] = {
-    "sector": "EPT",
-    "citizenship": "HN",
-    "demographic": "SA",
-    "age": 30,
-    "language": "es",
-    "claims_fear": True,
-    "valid_travel_documents": False,
-    "criminal_history": False,
-    "known_health_issue": False,
-    "returning_lpr": False,
-    "advance_parole": False,
-}
+BASE: dict[str, Any] = COMPLETE
 
 
 def _cases() -> list[Any]:

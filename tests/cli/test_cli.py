@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from helpers import cli
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "src/asylum_pathways/examples/honduran-adult-el-paso.json"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "asylum_pathways", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_version() -> None:

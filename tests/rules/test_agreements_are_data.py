@@ -10,6 +10,7 @@ from asylum_pathways.params import load_tree
 from asylum_pathways.params.loader import default_root
 from asylum_pathways.rules.engine import determine
 from asylum_pathways.rules.explain import explain
+from helpers import record
 
 REF = "  reference:\n    - {title: Hypothetical agreement for the test, href: https://example.org/aca-py}\n"
 
@@ -42,21 +43,8 @@ def test_adding_an_agreement_folder_adds_a_program(tmp_path: Path) -> None:
     _write(folder, "assignment_rank", "count", "4")
     tree = load_tree(root)
     assert tree.receiving_countries() == ("GT", "HN", "PY", "SV")
-    record = {
-        "person_id": "t",
-        "encounter_date": "2025-08-01",
-        "sector": "RGV",
-        "citizenship": "GT",
-        "demographic": "SA",
-        "language": "es",
-        "claims_fear": True,
-        "valid_travel_documents": False,
-        "criminal_history": False,
-        "known_health_issue": False,
-        "returning_lpr": False,
-        "advance_parole": False,
-    }
-    table = from_json(record, "case", tree)
+    case = record(person_id="t", encounter_date="2025-08-01", sector="RGV", citizenship="GT")
+    table = from_json(case, "case", tree)
     det = determine(tree, table.encounters)
     answer = explain(tree, table.encounters, det, 0, "t", "history")
     assert answer["amenable"]["ACA_PY"] is True

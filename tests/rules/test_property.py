@@ -15,6 +15,7 @@ from asylum_pathways.params import ParameterTree, load_tree
 from asylum_pathways.rules.engine import determine
 from asylum_pathways.rules.explain import explain
 from asylum_pathways.scenarios import load_scenario
+from helpers import record
 
 TREE = load_tree()
 TREES = {
@@ -95,18 +96,7 @@ def test_members_of_a_family_unit_share_one_pathway(recs: list[dict[str, Any]]) 
 
 
 def test_an_unsorted_table_of_families_is_grouped_correctly() -> None:
-    base = {
-        "encounter_date": "2019-12-20",
-        "sector": "EPT",
-        "demographic": "FMUA",
-        "language": "es",
-        "claims_fear": True,
-        "valid_travel_documents": False,
-        "criminal_history": False,
-        "known_health_issue": False,
-        "returning_lpr": False,
-        "advance_parole": False,
-    }
+    base = record(encounter_date="2019-12-20", demographic="FMUA")
     recs = [
         {**base, "person_id": "a1", "group_id": "A", "citizenship": "HN"},
         {**base, "person_id": "b1", "group_id": "B", "citizenship": "HN"},

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "asylum_pathways", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from helpers import cli
 
 
 @pytest.fixture(scope="module")

@@ -50,7 +50,9 @@ HEADLINE_ROWS = [
 def _bundle() -> str:
     version = ".".join(alt.VEGALITE_VERSION.split(".")[:2])
     available = vlc.get_vegalite_versions()
-    return vlc.javascript_bundle(None, vl_version=version if version in available else available[-1])  # type: ignore[arg-type]
+    chosen = version if version in available else available[-1]
+    bundle: str = vlc.javascript_bundle(vl_version=chosen)  # type: ignore[call-arg]
+    return bundle
 
 
 def build_report(folder: Path) -> Path:

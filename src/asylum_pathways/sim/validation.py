@@ -203,15 +203,164 @@ def points() -> list[Point]:
             )
         )
 
-    def snap(
-        sid: str,
-        day: dt.date,
-        field: str,
-        quantity: str,
-        kind: str,
-        model: Callable,
-        note: str = "",
-    ) -> None:
+    d = dt.date
+    # (snapshot id, date, field, quantity, kind, model metrics summed on the date, note)
+    table: list[tuple[str, dt.date, str, str, str, tuple[str, ...], str]] = [
+        (
+            "aca.stat.2019-11-21",
+            d(2019, 11, 21),
+            "cumulative_transferred",
+            "ACA transfers to Guatemala (cumulative)",
+            "calibration",
+            ("aca_transfers_GT_cumulative",),
+            "",
+        ),
+        (
+            "aca.stat.2019-12-12",
+            d(2019, 12, 12),
+            "cumulative_transferred",
+            "ACA transfers to Guatemala (cumulative)",
+            "calibration",
+            ("aca_transfers_GT_cumulative",),
+            "",
+        ),
+        (
+            "aca.stat.2020-01-mid",
+            d(2020, 1, 14),
+            "cumulative_transferred",
+            "ACA transfers to Guatemala (cumulative)",
+            "calibration",
+            ("aca_transfers_GT_cumulative",),
+            "mid-January 2020; taken as 2020-01-14",
+        ),
+        (
+            "mpp.cum.2019-03",
+            d(2019, 3, 15),
+            "cumulative_returned",
+            "MPP returns from San Diego (cumulative)",
+            "validation",
+            ("mpp_enrolled_SYS_cumulative",),
+            "first six weeks; taken as 2019-03-15",
+        ),
+        (
+            "mpp.cum.2019-06-late",
+            d(2019, 6, 24),
+            "cumulative_returned",
+            "MPP returns (cumulative)",
+            "validation",
+            ("mpp_enrolled_cumulative",),
+            "'as of Monday' late June; taken as 2019-06-24",
+        ),
+        (
+            "mpp.cum.2019-07-early",
+            d(2019, 7, 7),
+            "cumulative_returned_min",
+            "MPP returns (cumulative, at least)",
+            "validation",
+            ("mpp_enrolled_cumulative",),
+            "'over 18,000' through the first week of July",
+        ),
+        (
+            "mpp.cum.2019-07-31",
+            d(2019, 7, 31),
+            "cumulative_cases",
+            "MPP cases (cumulative)",
+            "calibration",
+            ("mpp_enrolled_cumulative",),
+            "",
+        ),
+        (
+            "mpp.cum.2019-10",
+            d(2019, 10, 29),
+            "cumulative_returned",
+            "MPP returns (cumulative, about)",
+            "calibration",
+            ("mpp_enrolled_cumulative",),
+            "",
+        ),
+        (
+            "mpp.cum.2019-11-30",
+            d(2019, 11, 30),
+            "cumulative_cases_min",
+            "MPP cases (cumulative, over)",
+            "calibration",
+            ("mpp_enrolled_cumulative",),
+            "",
+        ),
+        (
+            "mpp.cum.2020-01-29",
+            d(2020, 1, 29),
+            "cumulative_returned_min",
+            "MPP returns (cumulative, over)",
+            "validation",
+            ("mpp_enrolled_cumulative",),
+            "",
+        ),
+        (
+            "mpp.tamaulipas",
+            d(2019, 11, 30),
+            "returned_to_tamaulipas_min",
+            "MPP returns to Nuevo Laredo and Matamoros (at least)",
+            "validation",
+            ("mpp_enrolled_LAR_cumulative", "mpp_enrolled_BRO_cumulative"),
+            "late November 2019; taken as 2019-11-30",
+        ),
+        (
+            "mpp.outcomes.2019-09",
+            d(2019, 9, 30),
+            "completed",
+            "MPP cases completed (cumulative)",
+            "calibration",
+            ("mpp_completed_cumulative",),
+            "",
+        ),
+        (
+            "mpp.outcomes.2019-09",
+            d(2019, 9, 30),
+            "granted",
+            "MPP cases granted asylum (cumulative)",
+            "validation",
+            ("mpp_granted_cumulative",),
+            "",
+        ),
+        (
+            "mpp.outcomes.2019-11",
+            d(2019, 11, 30),
+            "completed",
+            "MPP cases completed (cumulative)",
+            "calibration",
+            ("mpp_completed_cumulative",),
+            "",
+        ),
+        (
+            "mpp.outcomes.2019-11",
+            d(2019, 11, 30),
+            "granted",
+            "MPP cases granted (cumulative)",
+            "calibration",
+            ("mpp_granted_cumulative",),
+            "",
+        ),
+        (
+            "mpp.outcomes.2019-11",
+            d(2019, 11, 30),
+            "denied",
+            "MPP cases denied: removal orders incl. in absentia (cumulative)",
+            "validation",
+            ("mpp_removal_ordered_cumulative", "mpp_in_absentia_cumulative"),
+            "",
+        ),
+        (
+            "mpp.outcomes.2019-11",
+            d(2019, 11, 30),
+            "closed",
+            "MPP cases closed without decision (cumulative)",
+            "validation",
+            ("mpp_terminated_cumulative",),
+            "",
+        ),
+    ]
+    for sid, day, field, quantity, kind, metrics, note in table:
         s = snaps[sid]
         out.append(
             Point(
@@ -222,174 +371,35 @@ def points() -> list[Point]:
                 s["source"],
                 kind,
                 note or s.get("note", ""),
-                model,
+                _at(metrics[0], day, *metrics[1:]),
             )
         )
-
-    snap(
-        "aca.stat.2019-11-21",
-        dt.date(2019, 11, 21),
-        "cumulative_transferred",
-        "ACA transfers to Guatemala (cumulative)",
-        "calibration",
-        _at("aca_transfers_GT_cumulative", dt.date(2019, 11, 21)),
-    )
-    snap(
-        "aca.stat.2019-12-12",
-        dt.date(2019, 12, 12),
-        "cumulative_transferred",
-        "ACA transfers to Guatemala (cumulative)",
-        "calibration",
-        _at("aca_transfers_GT_cumulative", dt.date(2019, 12, 12)),
-    )
-    snap(
-        "aca.stat.2020-01-mid",
-        dt.date(2020, 1, 14),
-        "cumulative_transferred",
-        "ACA transfers to Guatemala (cumulative)",
-        "calibration",
-        _at("aca_transfers_GT_cumulative", dt.date(2020, 1, 14)),
-        "mid-January 2020; taken as 2020-01-14",
-    )
-    snap(
-        "mpp.cum.2019-03",
-        dt.date(2019, 3, 15),
-        "cumulative_returned",
-        "MPP returns from San Diego (cumulative)",
-        "validation",
-        _at("mpp_enrolled_SYS_cumulative", dt.date(2019, 3, 15)),
-        "first six weeks; taken as 2019-03-15",
-    )
-    snap(
-        "mpp.cum.2019-06-late",
-        dt.date(2019, 6, 24),
-        "cumulative_returned",
-        "MPP returns (cumulative)",
-        "validation",
-        _at("mpp_enrolled_cumulative", dt.date(2019, 6, 24)),
-        "'as of Monday' late June; taken as 2019-06-24",
-    )
     for port, name in (("SYS", "San Diego"), ("CAL", "Calexico"), ("ELP", "El Paso")):
         s = snaps["mpp.cum.2019-06-late"]
         out.append(
             Point(
                 f"mpp.cum.2019-06-late.{port}",
-                dt.date(2019, 6, 24),
+                d(2019, 6, 24),
                 f"MPP returns via {name} (cumulative)",
                 float(s["by_location"][name]),
                 s["source"],
                 "validation",
                 "taken as 2019-06-24",
-                _at(f"mpp_enrolled_{port}_cumulative", dt.date(2019, 6, 24)),
+                _at(f"mpp_enrolled_{port}_cumulative", d(2019, 6, 24)),
             )
         )
-    snap(
-        "mpp.cum.2019-07-early",
-        dt.date(2019, 7, 7),
-        "cumulative_returned_min",
-        "MPP returns (cumulative, at least)",
-        "validation",
-        _at("mpp_enrolled_cumulative", dt.date(2019, 7, 7)),
-        "'over 18,000' through the first week of July",
-    )
-    snap(
-        "mpp.cum.2019-07-31",
-        dt.date(2019, 7, 31),
-        "cumulative_cases",
-        "MPP cases (cumulative)",
-        "calibration",
-        _at("mpp_enrolled_cumulative", dt.date(2019, 7, 31)),
-    )
-    snap(
-        "mpp.cum.2019-10",
-        dt.date(2019, 10, 29),
-        "cumulative_returned",
-        "MPP returns (cumulative, about)",
-        "calibration",
-        _at("mpp_enrolled_cumulative", dt.date(2019, 10, 29)),
-    )
-    snap(
-        "mpp.cum.2019-11-30",
-        dt.date(2019, 11, 30),
-        "cumulative_cases_min",
-        "MPP cases (cumulative, over)",
-        "calibration",
-        _at("mpp_enrolled_cumulative", dt.date(2019, 11, 30)),
-    )
-    snap(
-        "mpp.cum.2020-01-29",
-        dt.date(2020, 1, 29),
-        "cumulative_returned_min",
-        "MPP returns (cumulative, over)",
-        "validation",
-        _at("mpp_enrolled_cumulative", dt.date(2020, 1, 29)),
-    )
-    snap(
-        "mpp.tamaulipas",
-        dt.date(2019, 11, 30),
-        "returned_to_tamaulipas_min",
-        "MPP returns to Nuevo Laredo and Matamoros (at least)",
-        "validation",
-        _at("mpp_enrolled_LAR_cumulative", dt.date(2019, 11, 30), "mpp_enrolled_BRO_cumulative"),
-        "late November 2019; taken as 2019-11-30",
-    )
-    snap(
-        "mpp.outcomes.2019-09",
-        dt.date(2019, 9, 30),
-        "completed",
-        "MPP cases completed (cumulative)",
-        "calibration",
-        _at("mpp_completed_cumulative", dt.date(2019, 9, 30)),
-    )
-    snap(
-        "mpp.outcomes.2019-09",
-        dt.date(2019, 9, 30),
-        "granted",
-        "MPP cases granted asylum (cumulative)",
-        "validation",
-        _at("mpp_granted_cumulative", dt.date(2019, 9, 30)),
-    )
-    snap(
-        "mpp.outcomes.2019-11",
-        dt.date(2019, 11, 30),
-        "completed",
-        "MPP cases completed (cumulative)",
-        "calibration",
-        _at("mpp_completed_cumulative", dt.date(2019, 11, 30)),
-    )
-    snap(
-        "mpp.outcomes.2019-11",
-        dt.date(2019, 11, 30),
-        "granted",
-        "MPP cases granted (cumulative)",
-        "calibration",
-        _at("mpp_granted_cumulative", dt.date(2019, 11, 30)),
-    )
-    snap(
-        "mpp.outcomes.2019-11",
-        dt.date(2019, 11, 30),
-        "denied",
-        "MPP cases denied: removal orders incl. in absentia (cumulative)",
-        "validation",
-        _at("mpp_removal_ordered_cumulative", dt.date(2019, 11, 30), "mpp_in_absentia_cumulative"),
-    )
-    snap(
-        "mpp.outcomes.2019-11",
-        dt.date(2019, 11, 30),
-        "closed",
-        "MPP cases closed without decision (cumulative)",
-        "validation",
-        _at("mpp_terminated_cumulative", dt.date(2019, 11, 30)),
-    )
-    snap(
-        "mpp.repr.2019-11",
-        dt.date(2019, 11, 30),
-        "share_missed_hearing",
-        "Share of MPP respondents who missed a hearing",
-        "validation",
-        _ratio(
-            "mpp_in_absentia_cumulative", "mpp_first_hearings_cumulative", dt.date(2019, 11, 30)
-        ),
+    s = snaps["mpp.repr.2019-11"]
+    out.append(
+        Point(
+            "mpp.repr.2019-11",
+            d(2019, 11, 30),
+            "Share of MPP respondents who missed a hearing",
+            float(s["share_missed_hearing"]),
+            s["source"],
+            "validation",
+            s.get("note", ""),
+            _ratio("mpp_in_absentia_cumulative", "mpp_first_hearings_cumulative", d(2019, 11, 30)),
+        )
     )
     s = snaps["mpp.repr.2019-11"]
     out.append(
