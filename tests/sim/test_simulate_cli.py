@@ -119,3 +119,52 @@ def test_an_impossible_parameter_value_in_a_scenario_is_refused(tmp_path: Path) 
     result = cli("simulate", "--scenario", str(bad), "--out", str(tmp_path / "o"), "--no-progress")
     assert result.returncode == 2
     assert "between 0 and 1, got 1.5" in result.stderr and ">= 0, got -3" in result.stderr
+
+
+def test_a_users_encounter_file_is_simulated_person_by_person(tmp_path: Path) -> None:
+    from helpers import record
+
+    rows = [
+        record(
+            person_id=f"U{i}",
+            encounter_date=f"2019-12-{1 + i % 28:02d}",
+            citizenship=["HN", "GT", "SV", "CU", "MX"][i % 5],
+            sector=["EPT", "RGV", "SDC"][i % 3],
+        )
+        for i in range(120)
+    ]
+    path = tmp_path / "mine.csv"
+    pl.DataFrame(rows).write_csv(path)
+    out = tmp_path / "o"
+    result = cli(
+        "simulate",
+        "--encounters",
+        str(path),
+        "--reps",
+        "2",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+        "--no-progress",
+        "--no-report",
+    )
+    assert result.returncode == 0, result.stderr
+    persons = pl.read_parquet(out / "persons.parquet")
+    history = persons.filter(pl.col("scenario") == "history")
+    assert sorted(history.get_column("person_id").to_list()) == sorted(r["person_id"] for r in rows)
+    daily = pl.read_parquet(out / "daily.parquet").filter(pl.col("metric") == "encounters")
+    assert daily.group_by("replication").agg(pl.col("value").sum()).get_column(
+        "value"
+    ).to_list() == [120, 120]
+    outside = cli(
+        "simulate",
+        "--encounters",
+        str(path),
+        "--start",
+        "2019-12-15",
+        "--out",
+        str(out / "x"),
+        "--no-progress",
+    )
+    assert outside.returncode == 2 and "fall outside 2019-12-15" in outside.stderr

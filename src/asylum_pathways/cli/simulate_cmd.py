@@ -37,8 +37,21 @@ def simulate(
         "--scenario",
         help="Built-in name or YAML file; repeat for several (default: the built-in study).",
     ),
-    start: str = typer.Option(DEFAULT_START, "--start", help="First day of encounters."),
-    end: str = typer.Option(DEFAULT_END, "--end", help="Last day of encounters."),
+    start: str = typer.Option(
+        None,
+        "--start",
+        help=f"First day of encounters [default: {DEFAULT_START}, or the first day in --encounters].",
+    ),
+    end: str = typer.Option(
+        None,
+        "--end",
+        help=f"Last day of encounters [default: {DEFAULT_END}, or the last day in --encounters].",
+    ),
+    encounters: Path = typer.Option(
+        None,
+        "--encounters",
+        help="Your own encounter records (.csv, .parquet or .json; see docs/encounter-schema.md) instead of generated ones.",
+    ),
     reps: int = typer.Option(DEFAULT_REPS, "--reps", help="Monte Carlo replications."),
     seed: int = typer.Option(20200310, "--seed", help="Seed of the whole study."),
     workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per CPU)."),
@@ -52,13 +65,25 @@ def simulate(
     from asylum_pathways.sim.montecarlo import run_study
     from asylum_pathways.sim.outputs import write_all
 
-    first = parse_date(start, "--start")
-    last = parse_date(end, "--end")
+    base = load_tree()
+    records = None
+    if encounters is not None:
+        from asylum_pathways.io.encounters import read_encounters
+        from asylum_pathways.params.model import from_day_number
+
+        table = read_encounters(encounters, base)
+        if table.encounters.n == 0:
+            raise InputError(f"{encounters}: no encounter records")
+        records = (table.encounters, table.person_id.cast(str).to_numpy())
+        start = start or from_day_number(int(table.encounters.arrival.min())).isoformat()
+        end = end or from_day_number(int(table.encounters.arrival.max())).isoformat()
+    first = parse_date(start or DEFAULT_START, "--start")
+    last = parse_date(end or DEFAULT_END, "--end")
     if last < first:
         raise InputError(f"--end {last} is before --start {first}")
     lo = targets.FIRST_MONTH
     hi = dt.date(targets.LAST_MONTH.year, targets.LAST_MONTH.month, 31)
-    if first < lo or last > hi:
+    if records is None and (first < lo or last > hi):
         raise InputError(
             f"--start/--end {first}..{last} is outside the calibration data ({lo}..{hi})"
         )
@@ -66,7 +91,6 @@ def simulate(
         raise InputError(f"--reps {reps}: expected at least 1 replication")
     if workers < 0:
         raise InputError(f"--workers {workers}: expected 0 (one per CPU) or more")
-    base = load_tree()
     names = scenario or DEFAULT_SCENARIOS
     if len(set(names)) != len(names):
         raise InputError(f"--scenario given twice: {', '.join(names)}")
@@ -93,6 +117,7 @@ def simulate(
             seed,
             workers or None,
             progress=lambda k: bar.advance(task, k),
+            records=records,
         )
     summary = write_all(study, out)
     if report:

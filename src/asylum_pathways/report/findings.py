@@ -23,7 +23,8 @@ def findings(summary: dict[str, Any], validation_rows: list[dict[str, Any]]) -> 
     s = summary["scenarios"]
     comp = summary.get("comparisons", {})
     out: list[str] = []
-    if INJUNCTION in s and OUTLOOK in s and f"{INJUNCTION} - {OUTLOOK}" in comp:
+    window = "mpp_enrolled_2020_03_12_to_2020_12_31"
+    if INJUNCTION in s and OUTLOOK in s and window in comp.get(f"{INJUNCTION} - {OUTLOOK}", {}):
         d = comp[f"{INJUNCTION} - {OUTLOOK}"]
         lower = _neg(d["mpp_enrolled_2020_03_12_to_2020_12_31"])
         ca_az = s[OUTLOOK]["headline"]["mpp_enrolled_ca_az_2020_03_12_to_2020_12_31"]

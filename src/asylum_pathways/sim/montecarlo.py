@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 
 from asylum_pathways.params import ParameterTree
+from asylum_pathways.rules.records import Encounters
 from asylum_pathways.scenarios import Scenario
 from asylum_pathways.sim.flows import Fate, simulate
-from asylum_pathways.sim.population import Population, generate
+from asylum_pathways.sim.population import Population, from_records, generate
 
 
 @dataclass
@@ -56,10 +57,14 @@ class Study:
 
 
 _STATE: dict[str, Any] = {}
+#: A user's encounter records: (engine columns, person identifiers).
+Records = tuple[Encounters, np.ndarray]
 
 
-def _init(scenarios: list[Scenario], start: dt.date, end: dt.date) -> None:
-    _STATE.update(scenarios=scenarios, start=start, end=end)
+def _init(
+    scenarios: list[Scenario], start: dt.date, end: dt.date, records: Records | None = None
+) -> None:
+    _STATE.update(scenarios=scenarios, start=start, end=end, records=records)
 
 
 def _population_key(tree: ParameterTree) -> str:
@@ -80,7 +85,11 @@ def replicate(index: int, seed: np.random.SeedSequence, keep: bool = False) -> R
         key = _population_key(scenario.tree)
         if key not in populations:
             rng = np.random.Generator(np.random.PCG64(seed))
-            populations[key] = generate(scenario.tree, start, end, rng)
+            records = _STATE.get("records")
+            if records is not None:
+                populations[key] = from_records(records[0], records[1], start, end, rng)
+            else:
+                populations[key] = generate(scenario.tree, start, end, rng)
         pop = populations[key]
         first_pop = first_pop or pop
         result = simulate(scenario.tree, pop, keep_fate=keep)
@@ -108,17 +117,18 @@ def run_study(
     keep_first: bool = True,
     progress: Callable[[int], None] | None = None,
     executor: Executor | None = None,
+    records: Records | None = None,
 ) -> Study:
     """Run `reps` replications of every scenario. `executor` (any concurrent.futures
     Executor, e.g. a Dask client's) overrides the local process pool."""
     workers = workers or os.cpu_count() or 1
     children = np.random.SeedSequence(seed).spawn(reps)
-    state = (scenarios, start, end) if executor is not None else None
+    state = (scenarios, start, end, records) if executor is not None else None
     tasks = [(i, children[i], keep_first and i == 0, state) for i in range(reps)]
     t0 = time.perf_counter()
     results: list[Replicate] = []
     if executor is None and workers == 1:
-        _init(scenarios, start, end)
+        _init(scenarios, start, end, records)
         for task in tasks:
             results.append(_task(task))
             if progress:
@@ -126,7 +136,7 @@ def run_study(
     else:
         own = executor is None
         pool = executor or ProcessPoolExecutor(
-            max_workers=workers, initializer=_init, initargs=(scenarios, start, end)
+            max_workers=workers, initializer=_init, initargs=(scenarios, start, end, records)
         )
         try:
             for result in pool.map(_task, tasks):

@@ -106,6 +106,9 @@ def persons_frame(study: Study) -> pl.DataFrame:
 
     person = {
         "person": np.arange(enc.n, dtype=np.int64),
+        **(
+            {"person_id": pl.Series(pop.person_id.astype(str))} if pop.person_id is not None else {}
+        ),
         "family": enc.group,
         "encounter_date": pl.Series(enc.arrival.astype("datetime64[D]")).cast(pl.Date),
         "component": _labels(["USBP", "OFO"], pop.ofo.astype(np.int64)),

@@ -32,6 +32,7 @@ class Population:
     ofo: np.ndarray  # bool: encountered by OFO at a port (else USBP between ports)
     family_first: np.ndarray  # bool: first member of its family unit (or alone)
     draws: dict[str, np.ndarray]  # uniforms in [0, 1), equal within a family
+    person_id: np.ndarray | None = None  # identifiers of a user's records, if any
 
     @property
     def n_days(self) -> int:
@@ -173,3 +174,29 @@ def generate(
 
 def horizon_days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [from_day_number(day_number(start) + i) for i in range((end - start).days + 1)]
+
+
+def from_records(
+    enc: Encounters, person_id: np.ndarray, start: dt.date, end: dt.date, rng: np.random.Generator
+) -> Population:
+    """A user's encounter records as the population (the same people in every replication;
+    the chance decisions are drawn anew). Records are ordered by day and family."""
+    lo, hi = day_number(start), day_number(end)
+    outside = (enc.arrival < lo) | (enc.arrival > hi)
+    if outside.any():
+        from asylum_pathways.errors import InputError
+
+        bad = int(np.flatnonzero(outside)[0])
+        raise InputError(
+            f"{int(outside.sum())} encounter records fall outside {start}..{end} (e.g. person "
+            f"{person_id[bad]} on {from_day_number(int(enc.arrival[bad]))}); widen --start/--end"
+        )
+    order = np.lexsort((enc.group, enc.arrival))
+    enc = enc.take(order)
+    first = np.ones(enc.n, dtype=bool)
+    first[1:] = enc.group[1:] != enc.group[:-1]
+    group = np.cumsum(first).astype(np.int64) - 1
+    enc.group = group
+    heads = np.flatnonzero(first)
+    draws = {name: rng.random(enc.n)[heads][group] for name in DRAWS}
+    return Population(enc, start, end, enc.port >= 0, first, draws, np.asarray(person_id)[order])
