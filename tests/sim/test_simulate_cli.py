@@ -153,7 +153,9 @@ def test_a_users_encounter_file_is_simulated_person_by_person(tmp_path: Path) ->
     persons = pl.read_parquet(out / "persons.parquet")
     history = persons.filter(pl.col("scenario") == "history")
     assert sorted(history.get_column("person_id").to_list()) == sorted(r["person_id"] for r in rows)
-    daily = pl.read_parquet(out / "daily.parquet").filter(pl.col("metric") == "encounters")
+    daily = pl.read_parquet(out / "daily.parquet").filter(
+        (pl.col("metric") == "encounters") & (pl.col("scenario") == "history")
+    )
     assert daily.group_by("replication").agg(pl.col("value").sum()).get_column(
         "value"
     ).to_list() == [120, 120]
