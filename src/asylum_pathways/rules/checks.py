@@ -55,22 +55,21 @@ def evaluate(ctx: Context, program: Program) -> tuple[np.ndarray, np.ndarray]:
 
     Each check's outcome r in {F, U, T} and position c are packed as r * 64 + c; the
     minimum over checks is then the worst outcome at its first position. Rows that have
-    already failed cannot change, so once they are the majority the remaining checks are
-    asked only of the rows still open.
+    already failed cannot change, so once they are 30% of the rows or more the remaining checks
+    are asked only of the rows still open.
     """
     if len(program.checks) >= ALL_PASSED:
         raise ValueError(f"{program.key}: too many checks")
     n = ctx.enc.n
     if len(program.checks) == 1:
-        status = program.checks[0].fn(ctx, program)
+        status = np.broadcast_to(program.checks[0].fn(ctx, program), (n,)).astype(np.int8)
         return status, np.where(status == 2, np.uint8(ALL_PASSED), np.uint8(0))
     acc = np.full(n, 255, dtype=np.uint8)
     rows: np.ndarray | None = None  # None: all rows
     current = ctx
     for position, check in enumerate(program.checks):
-        outcome = check.fn(current, program)
-        packed = np.left_shift(outcome.view(np.uint8), 6)
-        packed |= np.uint8(position)
+        outcome = np.asarray(check.fn(current, program), dtype=np.int8)
+        packed = np.left_shift(outcome.view(np.uint8), 6) | np.uint8(position)
         if rows is None:
             np.minimum(acc, packed, out=acc)
             still = acc >= 64
@@ -80,7 +79,7 @@ def evaluate(ctx: Context, program: Program) -> tuple[np.ndarray, np.ndarray]:
             still = sub >= 64
         if position + 2 < len(program.checks):
             open_count = int(np.count_nonzero(still))
-            if open_count < 0.5 * still.shape[0]:
+            if open_count < 0.7 * still.shape[0]:
                 local = np.flatnonzero(still)
                 rows = local if rows is None else rows[local]
                 current = current.subset(local)

@@ -44,9 +44,10 @@ class Context:
 
     # -- parameters by day -------------------------------------------------------------
     def flag(self, name: str, at_arrival: bool = False) -> np.ndarray:
-        """A bool parameter as of each person's day (or arrival day): bool array."""
+        """A bool parameter as of each person's day (or arrival day): a bool array, or a
+        0-d array when it does not change over the days evaluated (it broadcasts)."""
         by_day = self.tree.get(name).flag(self.axis)
-        return by_day[self.arrival_rel if at_arrival else self.rel]
+        return _per_person(by_day, self.arrival_rel if at_arrival else self.rel)
 
     def number(self, name: str, default: float = np.nan, constant_ok: bool = False) -> np.ndarray:
         """A numeric parameter per person; with `constant_ok`, a 0-d array when it does not
@@ -62,6 +63,8 @@ class Context:
         """Is each person's code in the list parameter `name` on their day? (-1 -> False)"""
         param = self.tree.get(name)
         by_day = _per_day_member(param, self.axis, vocabulary)
+        if _constant(param, self.axis):
+            return by_day[0][person_codes]
         return by_day[self.rel, person_codes]
 
     def member_tri(
@@ -78,13 +81,13 @@ class Context:
     def is_all(self, name: str) -> np.ndarray:
         param = self.tree.get(name)
         rows = np.array([v.value == ALL for v in param.values] + [False])
-        return rows[param.version_index(self.axis)][self.rel]
+        return _per_person(rows[param.version_index(self.axis)], self.rel)
 
     def listed(self, name: str, item: str, vocabulary: tuple[str, ...]) -> np.ndarray:
         """Is `item` in the list parameter `name` on each person's day?"""
         param = self.tree.get(name)
         by_day = _per_day_member(param, self.axis, vocabulary)[:, vocabulary.index(item)]
-        return by_day[self.rel]
+        return _per_person(by_day, self.rel)
 
     # -- places ------------------------------------------------------------------------
     def keyed_code(
@@ -164,3 +167,15 @@ class _LazyDict(dict[str, np.ndarray]):
 def _per_day_member(param: Parameter, axis: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
     """Bool table [day on the axis, code (+1 column for a missing code)]."""
     return param.member_table(vocabulary)[param.version_index(axis)]
+
+
+def _per_person(by_day: np.ndarray, rel: np.ndarray) -> np.ndarray:
+    """Each person's value from a per-day array; a 0-d array if it never changes."""
+    if by_day.shape[0] and (by_day == by_day[0]).all():
+        return np.asarray(by_day[0])
+    return by_day[rel]
+
+
+def _constant(param: Parameter, axis: np.ndarray) -> bool:
+    version = param.version_index(axis)
+    return bool(version.shape[0] == 0 or version[0] == version[-1])

@@ -261,6 +261,6 @@ def unknown_facts(
         one = enc.take(np.array([row]))
         ctx = Context(tree, one, det.day[[row]])
         for check in prog.checks:
-            if check.fn(ctx, prog)[0] == tri.U:
+            if np.broadcast_to(check.fn(ctx, prog), (1,))[0] == tri.U:
                 facts.extend(check.facts)
     return list(dict.fromkeys(facts))

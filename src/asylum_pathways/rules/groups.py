@@ -24,9 +24,7 @@ class Groups:
         self.trivial = self.starts.shape[0] == n
         # rows in groups of two or more, in group order: the only rows a reduction changes
         multi = self.counts > 1
-        self.multi_rows = np.repeat(self.starts[multi], self.counts[multi]) + _ramp(
-            self.counts[multi]
-        )
+        self.multi_rows = np.flatnonzero(np.repeat(multi, self.counts))
         if self.order is not None:
             self.multi_rows = self.order[self.multi_rows]
         self.multi_starts = np.concatenate([[0], np.cumsum(self.counts[multi])[:-1]]).astype(
@@ -59,12 +57,3 @@ class Groups:
         result = np.empty_like(out)
         result[self.order] = out
         return result
-
-
-def _ramp(counts: np.ndarray) -> np.ndarray:
-    """0, 1, ..., c-1 for each count c, concatenated."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.intp)
-    starts = np.repeat(np.cumsum(counts) - counts, counts)
-    return np.arange(total) - starts
