@@ -86,122 +86,87 @@ def points() -> list[Point]:
     snaps = {s["id"]: s for group in data["snapshots"].values() for s in group}
     out: list[Point] = []
     fy19 = series["usbp_swb_fy2019_monthly_by_sector"]
-    for key, row in fy19["data"]["SOUTHWEST BORDER TOTAL"].items():
-        m = _month(key)
-        if m is None:
-            continue
-        out.append(
-            Point(
-                f"usbp.encounters.{key}",
-                m,
-                "USBP southwest encounters (month)",
-                row["total"],
-                fy19["source"],
-                "calibration",
-                "monthly target",
-                _month_diff("encounters", "encounters_ofo", m),
-            )
-        )
     fy20 = series["usbp_swb_fy2020_monthly"]
-    for key, row in fy20["data"].items():
-        m = _month(key)
-        if m is None:
-            continue
-        out.append(
-            Point(
-                f"usbp.encounters.{key}",
-                m,
-                "USBP southwest encounters (month)",
-                row["total"],
-                fy20["source"],
-                "calibration",
-                "monthly target",
-                _month_diff("encounters", "encounters_ofo", m),
-            )
-        )
-        if row["title42_expulsions"]:
-            out.append(
-                Point(
-                    f"usbp.title42.{key}",
-                    m,
-                    "USBP Title 42 expulsions (month)",
-                    row["title42_expulsions"],
-                    fy20["source"],
-                    "validation",
-                    "rate of exceptions from Apr-Sep 2020 totals",
-                    _month_diff("pathway_TITLE42_EXPULSION", "title42_expulsions_ofo", m),
-                )
-            )
     ofo = series["ofo_swb_fy2020_monthly"]
-    for key, row in ofo["data"].items():
-        if key.startswith("FY") or "title42" not in row:
-            continue
-        m = _month(key)
-        if m is None:
-            continue
-        out.append(
-            Point(
-                f"ofo.title42.{key}",
-                m,
-                "OFO Title 42 expulsions (month)",
-                row["title42"],
-                ofo["source"],
-                "validation",
-                "",
-                _month_sum("title42_expulsions_ofo", m),
-            )
-        )
     fy21 = series["usbp_swb_fy2021_oct_jan_by_sector"]
-    for j, key in enumerate(fy21["months"]):
-        m = _month(key)
-        if m is None:
-            continue
-        out.append(
-            Point(
-                f"usbp.encounters.{key}",
-                m,
-                "USBP southwest encounters (month)",
-                fy21["data"]["Total"][j],
-                fy21["source"],
-                "calibration",
-                "monthly target",
-                _month_diff("encounters", "encounters_ofo", m),
-            )
-        )
     trac = series["mpp_court_cases_by_month_and_location_2019"]
-    for key, row in trac["data"].items():
-        m = _month(key)
-        if m is None:
-            continue
-        out.append(
-            Point(
-                f"mpp.enrolled.{key}",
-                m,
-                "MPP enrolments (month; TRAC court cases by NTA month)",
-                row["all"],
-                trac["source"],
-                "calibration",
-                "enrolment capacity derived from it",
-                _month_sum("mpp_enrolled", m),
-            )
-        )
     cbp = series["mpp_enrollments_cbp_monthly"]
-    for key, value in cbp["data"]["totals"]["cbp"].items():
-        m = _month(key)
-        if m is None:
-            continue
-        out.append(
-            Point(
-                f"mpp.enrolled.{key}",
-                m,
-                "MPP enrolments (month; CBP)",
-                value,
-                cbp["source"],
-                "calibration",
-                "enrolment capacity derived from it (not below Jan-Feb 2020)",
-                _month_sum("mpp_enrolled", m),
+    usbp_encounters = {
+        **{k: r["total"] for k, r in fy19["data"]["SOUTHWEST BORDER TOTAL"].items()},
+        **{k: r["total"] for k, r in fy20["data"].items()},
+    }
+    usbp = ("encounters", "encounters_ofo")
+    t42 = ("pathway_TITLE42_EXPULSION", "title42_expulsions_ofo")
+    # (id prefix, quantity, {YYYY-MM: value}, source, kind, note, metric, metric subtracted)
+    monthly: list[tuple[str, str, dict[str, float], str, str, str, tuple[str, str | None]]] = [
+        (
+            "usbp.encounters",
+            "USBP southwest encounters (month)",
+            usbp_encounters,
+            fy19["source"],
+            "calibration",
+            "monthly target",
+            usbp,
+        ),
+        (
+            "usbp.encounters",
+            "USBP southwest encounters (month)",
+            dict(zip(fy21["months"], fy21["data"]["Total"], strict=True)),
+            fy21["source"],
+            "calibration",
+            "monthly target",
+            usbp,
+        ),
+        (
+            "usbp.title42",
+            "USBP Title 42 expulsions (month)",
+            {
+                k: r["title42_expulsions"]
+                for k, r in fy20["data"].items()
+                if r["title42_expulsions"]
+            },
+            fy20["source"],
+            "validation",
+            "rate of exceptions from Apr-Sep 2020 totals",
+            t42,
+        ),
+        (
+            "ofo.title42",
+            "OFO Title 42 expulsions (month)",
+            {k: r["title42"] for k, r in ofo["data"].items() if "title42" in r},
+            ofo["source"],
+            "validation",
+            "",
+            ("title42_expulsions_ofo", None),
+        ),
+        (
+            "mpp.enrolled",
+            "MPP enrolments (month; TRAC court cases by NTA month)",
+            {k: r["all"] for k, r in trac["data"].items()},
+            trac["source"],
+            "calibration",
+            "enrolment capacity derived from it",
+            ("mpp_enrolled", None),
+        ),
+        (
+            "mpp.enrolled",
+            "MPP enrolments (month; CBP)",
+            cbp["data"]["totals"]["cbp"],
+            cbp["source"],
+            "calibration",
+            "enrolment capacity derived from it (not below Jan-Feb 2020)",
+            ("mpp_enrolled", None),
+        ),
+    ]
+    for prefix, quantity, values, source, kind, note, (metric, minus) in monthly:
+        for key, value in values.items():
+            m = _month(key)
+            if m is None:
+                continue
+            model = _month_diff(metric, minus, m) if minus else _month_sum(metric, m)
+            out.append(
+                Point(f"{prefix}.{key}", m, quantity, float(value), source, kind, note, model)
             )
-        )
 
     d = dt.date
     # (snapshot id, date, field, quantity, kind, model metrics summed on the date, note)
