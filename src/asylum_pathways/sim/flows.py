@@ -99,9 +99,9 @@ def simulate(tree: ParameterTree, pop: Population, keep_fate: bool = False) -> R
             pathway[rows] = new
 
     # 2. Title 42 case-by-case exceptions
-    rates = _per_day(tree, "assumptions.title42.exception_rate", pop.start, n_days)
-    usbp = np.array([(r or {}).get("USBP", 0.0) for r in rates])[dayidx]
-    ofo = np.array([(r or {}).get("OFO", 0.0) for r in rates])[dayidx]
+    exception = "assumptions.title42.exception_rate"
+    usbp = map_per_day(tree, exception, pop.start, n_days, "USBP")[dayidx]
+    ofo = map_per_day(tree, exception, pop.start, n_days, "OFO")[dayidx]
     rate = np.where(pop.ofo, ofo, usbp)
     redo(
         np.flatnonzero(
@@ -113,7 +113,7 @@ def simulate(tree: ParameterTree, pop: Population, keep_fate: bool = False) -> R
     # 3. ACA intake, by receiving country in rank order; a family a full country turns away
     #    is offered to the next-ranked country it is amenable to, then to its next pathway
     countries = codes.countries()
-    seats = _per_day(tree, "assumptions.aca.seats_per_week", pop.start, n_days)
+    seats = "assumptions.aca.seats_per_week"
     caps = tree.get("assumptions.aca.annual_cap")
     year = np.array([(pop.start + dt.timedelta(days=i)).year for i in range(n_days)])
     aca_admitted = np.zeros(n, dtype=bool)
@@ -128,7 +128,7 @@ def simulate(tree: ParameterTree, pop: Population, keep_fate: bool = False) -> R
         rows = np.flatnonzero((pathway == P["ACA_TRANSFER"]) & (receiving == code))
         if not rows.shape[0]:
             continue
-        weekly = np.array([(s or {}).get(cc, 0.0) for s in seats], dtype=np.float64)
+        weekly = map_per_day(tree, seats, pop.start, n_days, cc)
         cap = (caps.at(pop.end) or {}).get(cc, np.inf)
         per_day = yearly_capped(weekly / 7.0, year, cap)
         ok = daily_intake(
@@ -155,7 +155,7 @@ def simulate(tree: ParameterTree, pop: Population, keep_fate: bool = False) -> R
         rows = np.flatnonzero(waiting_aca & (receiving == countries.index(cc)))
         if not rows.shape[0]:
             continue
-        weekly = np.array([(s or {}).get(cc, 0.0) for s in seats], dtype=np.float64)
+        weekly = map_per_day(tree, seats, pop.start, n_days, cc)
         flights = np.isin(weekdays, flight_days)
         per_flight_day = np.where(flights, weekly / max(len(flight_days), 1), 0.0)
         operating = tree.agreement(cc, "transfers_operating").flag(axis)
@@ -175,14 +175,14 @@ def simulate(tree: ParameterTree, pop: Population, keep_fate: bool = False) -> R
     mpp_port = np.where(
         enc.port >= 0, enc.port, sector_port[np.clip(dayidx, 0, n_days - 1), enc.sector]
     )
-    capacity = _per_day(tree, "assumptions.mpp.enrolment_capacity", pop.start, n_days)
+    capacity = "assumptions.mpp.enrolment_capacity"
     enrolled = np.zeros(n, dtype=bool)
     candidates = pathway == P["MPP_RETURN"]
     for k, port in enumerate(ports):
         rows = np.flatnonzero(candidates & (mpp_port == k))
         if not rows.shape[0]:
             continue
-        per_day = np.array([(c or {}).get(port, 0.0) for c in capacity], dtype=np.float64)
+        per_day = map_per_day(tree, capacity, pop.start, n_days, port)
         ok = daily_intake(
             dayidx[rows], np.ones(rows.shape[0]), per_day, _unit_starts(enc.group[rows])
         )
@@ -230,7 +230,7 @@ def _hearings(
     n, n_days = pop.enc.n, pop.n_days
     process = tree.get("assumptions.mpp.hearing_process").at(pop.end) or {}
     court_of_port = tree.get("assumptions.mpp.court_of_port").at(pop.end) or {}
-    slots = _per_day(tree, "assumptions.mpp.hearing_capacity", pop.start, n_days)
+    slots = "assumptions.mpp.hearing_capacity"
     held = ~tree.get("law.mpp.hearings_postponed").flag(axis)
     first = np.full(n, -1, dtype=np.int64)
     completion = np.full(n, -1, dtype=np.int64)
@@ -252,8 +252,8 @@ def _hearings(
         rows = np.flatnonzero(court == c)
         if not rows.shape[0]:
             continue
-        cap_first = np.array([(s or {}).get(f"{name}:first", 0.0) for s in slots]) * held
-        cap_final = np.array([(s or {}).get(f"{name}:final", 0.0) for s in slots]) * held
+        cap_first = map_per_day(tree, slots, pop.start, n_days, f"{name}:first") * held
+        cap_final = map_per_day(tree, slots, pop.start, n_days, f"{name}:final") * held
         f = fifo(dayidx[rows] + lag, cap_first)
         first[rows] = f
         heard = f >= 0
