@@ -9,7 +9,6 @@ import polars as pl
 
 from asylum_pathways import codes
 from asylum_pathways.errors import InputError
-from asylum_pathways.params.model import EPOCH
 from asylum_pathways.rules import tri
 from asylum_pathways.rules.checks import ALL_PASSED
 from asylum_pathways.rules.engine import Determinations
@@ -54,7 +53,3 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
         raise InputError(
             f"--out {path}: unsupported file type {suffix!r} (expected .csv or .parquet)"
         )
-
-
-def epoch_days(dates: pl.Series) -> np.ndarray:
-    return (dates.to_numpy().astype("datetime64[D]") - np.datetime64(EPOCH)).astype(np.int32)

@@ -140,15 +140,10 @@ class Parameter:
 
         return self.table(("numbers", default), build)[self.version_index(days)]
 
-    def keyed_member(
-        self,
-        days: np.ndarray,
-        keys: np.ndarray,
-        codes: np.ndarray,
-        key_vocabulary: tuple[str, ...],
-        vocabulary: tuple[str, ...],
+    def keyed_member_table(
+        self, key_vocabulary: tuple[str, ...], vocabulary: tuple[str, ...]
     ) -> np.ndarray:
-        """For a map parameter (key -> list), is each person's code in the list for their key?"""
+        """For a map parameter (key -> list): bool table [version (+1), key (+1), item (+1)]."""
 
         def build() -> np.ndarray:
             kpos = {k: i for i, k in enumerate(key_vocabulary)}
@@ -164,7 +159,18 @@ class Parameter:
                             out[row, kpos[k], vpos[item]] = True
             return out
 
-        table = self.table(("keyed_member", key_vocabulary, vocabulary), build)
+        return self.table(("keyed_member", key_vocabulary, vocabulary), build)
+
+    def keyed_member(
+        self,
+        days: np.ndarray,
+        keys: np.ndarray,
+        codes: np.ndarray,
+        key_vocabulary: tuple[str, ...],
+        vocabulary: tuple[str, ...],
+    ) -> np.ndarray:
+        """For a map parameter (key -> list), is each person's code in the list for their key?"""
+        table = self.keyed_member_table(key_vocabulary, vocabulary)
         return table[self.version_index(days), keys, codes]
 
     def code_table(

@@ -37,26 +37,10 @@ def _sector_served(ctx: Context) -> np.ndarray:
     # per day on the axis: active ports (day x port) and sectors each port serves
     active = ports.member_table(ctx.tree.ports)[ports.version_index(ctx.axis)][:, :-1]
     rows = served_by.version_index(ctx.axis)
-    port_sector = _port_sector_table(served_by, ctx.tree.ports)[rows]  # day x port x sector
-    by_day = np.einsum("dp,dps->ds", active, port_sector) > 0
+    table = served_by.keyed_member_table(ctx.tree.ports, codes.SECTORS)[:, :-1, :-1]
+    by_day = np.einsum("dp,dps->ds", active, table[rows].astype(np.int8)) > 0
     by_day = np.concatenate([by_day, np.zeros((by_day.shape[0], 1), bool)], axis=1)
     return by_day[ctx.rel, ctx.enc.sector]
-
-
-def _port_sector_table(param: object, ports: tuple[str, ...]) -> np.ndarray:
-    from asylum_pathways.params.model import Parameter
-
-    assert isinstance(param, Parameter)
-
-    def build() -> np.ndarray:
-        out = np.zeros((len(param.values) + 1, len(ports), len(codes.SECTORS)), dtype=np.int8)
-        for row, entry in enumerate(param.values):
-            for port, sectors in (entry.value or {}).items():
-                for sector in sectors:
-                    out[row, ports.index(port), codes.SECTORS.index(sector)] = 1
-        return out
-
-    return param.table(("port_sector", ports), build)
 
 
 def _nationality(ctx: Context, prog: Program) -> np.ndarray:

@@ -172,10 +172,6 @@ def generate(
     return Population(enc, start, end, is_ofo, first, draws)
 
 
-def horizon_days(start: dt.date, end: dt.date) -> list[dt.date]:
-    return [from_day_number(day_number(start) + i) for i in range((end - start).days + 1)]
-
-
 def from_records(
     enc: Encounters, person_id: np.ndarray, start: dt.date, end: dt.date, rng: np.random.Generator
 ) -> Population:
