@@ -352,15 +352,18 @@ def _headline(
     for cc in tree.receiving_countries():
         h[f"aca_transfers_{cc}"] = float(daily[f"aca_transfers_{cc}_cumulative"][-1])
     h["mpp_enrolled"] = float(daily["mpp_enrolled_cumulative"][-1])
-    march12 = (dt.date(2020, 3, 12) - pop.start).days
-    dec31 = (dt.date(2020, 12, 31) - pop.start).days
+    # The study's question: MPP enrolments from the day the Ninth Circuit's order would have
+    # taken effect to the end of 2020, overall and where that circuit's injunction would reach.
+    order_day, circuit_sectors = _ninth_circuit_order(tree)
+    march12 = (order_day - pop.start).days
+    dec31 = (QUESTION_END - pop.start).days
     if 0 <= march12 < pop.n_days:
         window = slice(march12, min(dec31, pop.n_days - 1) + 1)
         h["mpp_enrolled_2020_03_12_to_2020_12_31"] = float(daily["mpp_enrolled"][window].sum())
-        ninth = np.isin(
-            pop.enc.sector, [codes.SECTORS.index(s) for s in ("SDC", "ELC", "YUM", "TCA")]
-        )
-        ninth |= np.isin(fate.mpp_port, [tree.ports.index(p) for p in ("SYS", "CAL", "NOG")])
+        port_sector = tree.get("law.geo.port_sector").at(order_day) or {}
+        ports = [k for k, p in enumerate(tree.ports) if port_sector.get(p) in circuit_sectors]
+        ninth = np.isin(pop.enc.sector, [codes.SECTORS.index(x) for x in circuit_sectors])
+        ninth |= np.isin(fate.mpp_port, ports)
         sel = fate.enrolled & ninth & (dayidx >= march12) & (dayidx <= dec31)
         h["mpp_enrolled_ca_az_2020_03_12_to_2020_12_31"] = float(sel.sum())
     h["mpp_pending_end"] = float(daily["mpp_pending"][-1])
@@ -376,6 +379,22 @@ def _headline(
     done = fate.enrolled & (fate.completion >= 0)
     h["days_to_completion_median"] = _median(fate.completion[done] - dayidx[done])
     return h
+
+
+#: End of the window of the study's question ("to the end of 2020"); not a legal date.
+QUESTION_END = dt.date(2020, 12, 31)
+
+
+def _ninth_circuit_order(tree: ParameterTree) -> tuple[dt.date, list[str]]:
+    """The day the Ninth Circuit's order limited the MPP injunction to that circuit, and the
+    sectors in that circuit, both read from the law tree."""
+    ordered = tree.get("law.courts.mpp_injunction.ordered_circuits")
+    day = next(
+        v.start for v in reversed(ordered.values) if isinstance(v.value, list) and "9" in v.value
+    )
+    state_of = tree.get("law.geo.sector_state").at(day) or {}
+    circuit_of = tree.get("law.geo.state_circuit").at(day) or {}
+    return day, [s for s in codes.SECTORS if circuit_of.get(state_of.get(s)) == "9"]
 
 
 def _median(x: np.ndarray) -> float:
