@@ -13,7 +13,7 @@ import numpy as np
 
 from asylum_pathways import codes
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.params.model import Parameter, Reference, from_day_number
+from asylum_pathways.params.model import Parameter, Reference, day_number, from_day_number
 from asylum_pathways.rules import tri
 from asylum_pathways.rules.checks import ALL_PASSED, Program
 from asylum_pathways.rules.engine import Determinations
@@ -86,6 +86,9 @@ def _words(
     port = tree.ports[int(enc.port[row])] if enc.port[row] >= 0 else None
     location = f"port {port}" if port else f"{codes.SECTOR_NAMES[sector]} sector ({sector})"
     lang = int(enc.language[row])
+    from asylum_pathways.rules.context import Context
+
+    circuit = int(Context(tree, enc.take(np.array([row])), np.array([day_number(day)])).circuit[0])
     return {
         "date": day.isoformat(),
         "arrival": arrival.isoformat(),
@@ -96,7 +99,7 @@ def _words(
         "language": codes.language_name(codes.languages()[lang])
         if lang >= 0
         else "an unknown language",
-        "circuit": "",
+        "circuit": codes.CIRCUITS[circuit] if circuit >= 0 else "unknown",
     }
 
 
