@@ -25,6 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 import simpy_flows
+from asylum_pathways import codes
 from asylum_pathways.params import load_tree
 from asylum_pathways.rules.engine import PATHWAY_CODE, determine
 from asylum_pathways.scenarios import load_scenario
@@ -86,12 +87,7 @@ def stage_inputs(tree) -> simpy_flows.Inputs:  # type: ignore[no-untyped-def]
     mpp = det.pathway == PATHWAY_CODE["MPP_RETURN"]
     port_of_sector = tree.get("assumptions.mpp.return_port_of_sector").at(end)
     ports = tree.ports
-    sector_port = np.array(
-        [
-            ports.index(port_of_sector[s])
-            for s in ("SDC", "ELC", "YUM", "TCA", "EPT", "BBT", "DRT", "LRT", "RGV")
-        ]
-    )
+    sector_port = np.array([ports.index(port_of_sector[s]) for s in codes.SECTORS])
     port = np.where(pop.enc.port >= 0, pop.enc.port, sector_port[pop.enc.sector])
     for k, name in enumerate(ports):
         rows = mpp & (port == k)
