@@ -45,6 +45,8 @@ class Groups:
 
     def _reduce(self, ufunc: np.ufunc, x: np.ndarray) -> np.ndarray:
         values = x[self.multi_rows]
+        if values.shape[0] == 0 or values.min() == values.max():
+            return x  # every family already agrees
         reduced = ufunc.reduceat(values, self.multi_starts)
         out = x.copy()
         out[self.multi_rows] = np.repeat(reduced, self.multi_counts)
