@@ -30,7 +30,8 @@ from asylum_pathways.params import load_tree
 from asylum_pathways.rules.engine import PATHWAY_CODE, determine
 from asylum_pathways.scenarios import load_scenario
 from asylum_pathways.sim import targets
-from asylum_pathways.sim.flows import map_per_day, simulate
+from asylum_pathways.sim.flows import simulate
+from asylum_pathways.sim.horizon import Horizon
 from asylum_pathways.sim.montecarlo import run_study
 from asylum_pathways.sim.population import generate
 from asylum_pathways.sim.queues import daily_intake, fifo
@@ -78,7 +79,8 @@ def stage_inputs(tree) -> simpy_flows.Inputs:  # type: ignore[no-untyped-def]
     final_key = np.full(n, -1, dtype=np.int64)
     # ACA: Guatemala intake at weekly seats / 7, flights on Tuesdays and Thursdays
     aca = det.pathway == PATHWAY_CODE["ACA_TRANSFER"]
-    weekly = map_per_day(tree, "assumptions.aca.seats_per_week", start, n_days, "GT")
+    horizon = Horizon(tree, start, n_days)
+    weekly = horizon.numbers("assumptions.aca.agreements.gt.seats_per_week")
     weekday = np.array([(start + dt.timedelta(days=i)).weekday() for i in range(n_days)])
     intake_key[aca], intake_capacity[0] = 0, weekly / 7
     queue_key[aca], queue_lag[aca] = 0, 3
@@ -93,14 +95,12 @@ def stage_inputs(tree) -> simpy_flows.Inputs:  # type: ignore[no-untyped-def]
         rows = mpp & (port == k)
         if rows.any():
             intake_key[rows] = 10 + k
-            intake_capacity[10 + k] = map_per_day(
-                tree, "assumptions.mpp.enrolment_capacity", start, n_days, name
-            )
+            intake_capacity[10 + k] = horizon.key("assumptions.mpp.enrolment_capacity", name)
     queue_key[mpp], queue_lag[mpp] = 1, 90
     queue_capacity[1] = np.full(n_days, 300.0)
     final_key[mpp] = 1
     final_capacity[1] = np.full(n_days, 120.0)
-    goes_on = pop.draws["first_hearing"] >= 0.64
+    goes_on = pop.draws["hearing_1"] >= 0.64
     return simpy_flows.Inputs(
         day,
         family_start,

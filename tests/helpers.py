@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 #: A complete record of a Spanish-speaking Honduran single adult in El Paso who claims fear.
@@ -33,3 +34,42 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+REF = "  reference:\n    - {title: Hypothetical agreement for the test, href: https://example.org/aca-py}\n"
+
+
+def _write(folder: Path, leaf: str, unit: str, value: str, items: str = "") -> None:
+    items_line = f"  items: {items}\n" if items else ""
+    (folder / f"{leaf}.yaml").write_text(
+        f"description: Test agreement {leaf}.\nmetadata:\n  label: Paraguay {leaf}\n"
+        f"  unit: {unit}\n{items_line}{REF}values:\n  2025-07-01: {{value: {value}}}\n"
+    )
+
+
+def add_partner(root: Path, start: str = "2025-07-01", sectors: str = "all") -> None:
+    """Paraguay as a receiving country: parameter files only, law and assumptions."""
+    folder = root / "law/aca/agreements/py"
+    folder.mkdir()
+    _write(folder, "in_force", "bool", "true")
+    _write(folder, "transfers_operating", "bool", "true")
+    _write(folder, "amenable_nationalities", "list", "[HN, SV, GT]", "country")
+    _write(folder, "amenable_demographics", "list", "[SA]", "demographic")
+    _write(folder, "implementing_sectors", "list", sectors, "sector")
+    _write(
+        folder,
+        "exclusions",
+        "list",
+        "[nationals_of_receiving_country, unaccompanied_children]",
+        "aca_exclusion",
+    )
+    _write(folder, "assignment_rank", "count", "0")
+    ops = root / "assumptions/aca/agreements/py"
+    ops.mkdir()
+    _write(ops, "seats_per_week", "persons_per_week", "50")
+    _write(ops, "annual_cap", "persons_per_year", "null")
+    _write(ops, "daily_limit", "persons_per_day", "null")
+    _write(ops, "flight_weekdays", "list", '["2"]', "text")
+    if start != "2025-07-01":
+        for path in [*folder.glob("*.yaml"), *ops.glob("*.yaml")]:
+            path.write_text(path.read_text().replace("2025-07-01", start))

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asylum_pathways.sim.queues import daily_intake, fifo, yearly_capped
+from asylum_pathways.sim.queues import daily_intake, fifo
 
 
 def test_a_fifo_queue_with_fixed_daily_capacity_matches_its_closed_form() -> None:
@@ -71,9 +71,3 @@ def test_daily_intake_admits_whole_families_first_come_up_to_capacity() -> None:
     unit_start = np.array([True, False, True, True, False, True, True])  # units: 2,1,2 | 1,1
     ok = daily_intake(day, np.ones(7), np.array([3.0, 1.0]), unit_start)
     assert ok.tolist() == [True, True, True, False, False, True, False]
-
-
-def test_an_annual_cap_limits_each_calendar_year() -> None:
-    capacity = np.full(6, 10.0)
-    year = np.array([2020, 2020, 2020, 2021, 2021, 2021])
-    assert yearly_capped(capacity, year, 25).tolist() == [10, 10, 5, 10, 10, 5]

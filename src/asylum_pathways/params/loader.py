@@ -60,11 +60,13 @@ def load_tree(root: Path | None = None) -> ParameterTree:
         param = _build(name, path, data, kinds, folder_refs, problems)
         if param is not None:
             params[name] = param
+    tree = ParameterTree(params, ports=ports, root=root)
+    problems.extend(tree.missing_agreement_files())
     if problems:
         raise ParameterError(
             f"the parameter tree has {len(problems)} problem(s):\n  " + "\n  ".join(problems)
         )
-    return ParameterTree(params, ports=ports, root=root)
+    return tree
 
 
 def _ports(raw: dict[str, tuple[Path, Any]]) -> tuple[str, ...]:

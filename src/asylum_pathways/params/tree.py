@@ -13,6 +13,10 @@ from asylum_pathways.errors import UserError
 from asylum_pathways.params.model import Parameter
 
 AGREEMENTS = "law.aca.agreements."
+AGREEMENT_ASSUMPTIONS = "assumptions.aca.agreements."
+#: The operating assumptions every agreement needs, one file each under
+#: assumptions/aca/agreements/<cc>/ (null where the country sets no such limit).
+REQUIRED_ASSUMPTIONS = ("seats_per_week", "annual_cap", "daily_limit", "flight_weekdays")
 
 
 class Snapshot:
@@ -69,6 +73,30 @@ class ParameterTree:
 
     def agreement(self, country: str, leaf: str) -> Parameter:
         return self.get(f"{AGREEMENTS}{country.lower()}.{leaf}")
+
+    def missing_agreement_files(self) -> list[str]:
+        """Problems: an agreement under law/aca/agreements/<cc>/ without every required
+        operating assumption under assumptions/aca/agreements/<cc>/, or assumptions for a
+        country with no agreement."""
+        problems = []
+        for cc in self.receiving_countries():
+            for leaf in REQUIRED_ASSUMPTIONS:
+                name = f"{AGREEMENT_ASSUMPTIONS}{cc.lower()}.{leaf}"
+                if name not in self.params:
+                    path = name.replace(".", "/") + ".yaml"
+                    problems.append(
+                        f"agreement {cc}: missing {path} (every agreement needs "
+                        f"{', '.join(REQUIRED_ASSUMPTIONS)}; null where there is no limit)"
+                    )
+        law = {c.lower() for c in self.receiving_countries()}
+        for name in self.params:
+            if name.startswith(AGREEMENT_ASSUMPTIONS):
+                cc = name[len(AGREEMENT_ASSUMPTIONS) :].split(".")[0]
+                if cc not in law:
+                    problems.append(
+                        f"{name}: no agreement law/aca/agreements/{cc}/ for these assumptions"
+                    )
+        return problems
 
     def fingerprint(self) -> str:
         """SHA-256 of every parameter's dated values: equal hashes mean equal law and assumptions."""

@@ -14,7 +14,7 @@ import polars as pl
 from asylum_pathways import __version__, codes
 from asylum_pathways.params.model import day_number
 from asylum_pathways.sim import validation
-from asylum_pathways.sim.flows import OUTCOMES
+from asylum_pathways.sim.flows import OUTCOMES, Fate
 from asylum_pathways.sim.montecarlo import Study, summarize
 
 #: Metrics documented for users (docs/simulation.md); others are written too.
@@ -134,12 +134,27 @@ def persons_frame(study: Study) -> pl.DataFrame:
                     "mpp_first_hearing_date": date(fate.first_hearing),
                     "mpp_completion_date": date(fate.completion),
                     "mpp_outcome": _labels(
-                        OUTCOMES, np.where(fate.enrolled, fate.outcome, -1).astype(np.int64)
+                        OUTCOMES, np.where(fate.mpp_case, fate.outcome, -1).astype(np.int64)
                     ),
+                    "mpp_case": fate.mpp_case,
+                    "mpp_processed_inland": fate.mpp_inland,
+                    "mpp_routed": fate.mpp_routed,
+                    "mpp_hearings_held": (fate.hearing_day >= 0).sum(axis=0).astype(np.int8),
+                    "mpp_absent_at_last_hearing": _absent_at_last(fate),
+                    "aca_left_queue_date": date(fate.aca_left),
                 }
             )
         )
     return pl.concat(frames)
+
+
+def _absent_at_last(fate: Fate) -> pl.Series:
+    """Absent at the most recent hearing held (null for people with no hearing)."""
+    held = fate.hearing_day >= 0
+    any_held = held.any(axis=0)
+    last = held.shape[0] - 1 - np.argmax(held[::-1], axis=0)
+    absent = fate.hearing_absent[last, np.arange(held.shape[1])]
+    return pl.Series(absent).set(pl.Series(~any_held), None)
 
 
 def summary_dict(study: Study) -> dict[str, Any]:

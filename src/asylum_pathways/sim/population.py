@@ -21,7 +21,10 @@ from asylum_pathways.rules.records import FLAG_FIELDS, Encounters
 from asylum_pathways.sim import targets as tg
 
 #: Chance decisions drawn per person (shared by a family: its first member's draw).
-DRAWS = ("title42_exception", "aca_fear", "mexico_fear", "first_hearing", "final_hearing")
+#: One per MPP hearing a case can have: up to three master-calendar hearings, the merits
+#: hearing and a reopened case's hearing.
+HEARING_DRAWS = tuple(f"hearing_{k}" for k in range(1, 6))
+DRAWS = ("title42_exception", "aca_fear", "mexico_fear", *HEARING_DRAWS)
 
 
 @dataclass

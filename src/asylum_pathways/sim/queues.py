@@ -39,39 +39,33 @@ def fifo(ready: np.ndarray, capacity_per_day: np.ndarray) -> np.ndarray:
     return out
 
 
+def unit_prefix(day: np.ndarray, weight: np.ndarray, unit_start: np.ndarray) -> np.ndarray:
+    """For rows sorted by `day` in units (families), the weight of that day's rows up to
+    the end of each row's unit: a unit fits in a day's capacity c if this is <= c."""
+    csum = np.cumsum(weight)
+    day_start = np.searchsorted(day, day, side="left")
+    before_day = np.where(day_start > 0, csum[day_start - 1], 0)
+    unit_id = np.cumsum(unit_start) - 1
+    unit_end_csum = np.maximum.reduceat(csum, np.flatnonzero(unit_start))
+    return unit_end_csum[unit_id] - before_day
+
+
 def daily_intake(
     day: np.ndarray, weight: np.ndarray, capacity_per_day: np.ndarray, unit_start: np.ndarray
 ) -> np.ndarray:
     """Who is admitted when each day admits at most its capacity (people, whole units).
 
     Rows are people sorted by `day`; a unit (family) is admitted whole or not at all: it is
-    admitted if the people of the admitted units before it that day plus its own fit in the
-    day's capacity. `unit_start` marks each unit's first row; `weight` is 1 per person.
-    Returns a bool per row.
+    admitted if the people of the units before it that day plus its own fit in the day's
+    capacity (first come, first served: a unit that does not fit closes the day). `unit_start`
+    marks each unit's first row; `weight` is what a person takes of the capacity (1, or 0 for
+    someone who takes no place). Returns a bool per row.
     """
     n = day.shape[0]
     if n == 0:
         return np.zeros(0, dtype=bool)
     n_days = capacity_per_day.shape[0]
     whole = np.diff(np.concatenate([[0], cumulative_capacity(capacity_per_day)]))
-    # people before each row on the same day, counted at unit ends
-    csum = np.cumsum(weight)
-    day_start = np.searchsorted(day, day, side="left")
-    before_day = np.where(day_start > 0, csum[day_start - 1], 0)
-    unit_id = np.cumsum(unit_start) - 1
-    unit_end_csum = np.maximum.reduceat(csum, np.flatnonzero(unit_start))
-    within = unit_end_csum[unit_id] - before_day
+    within = unit_prefix(day, weight, unit_start)
     cap = whole[np.clip(day, 0, n_days - 1)]
     return (within <= cap) & (day < n_days) & (day >= 0)
-
-
-def yearly_capped(capacity_per_day: np.ndarray, year_of_day: np.ndarray, cap: float) -> np.ndarray:
-    """Daily capacity reduced so that no calendar year exceeds `cap` (upper bound on intake)."""
-    out = capacity_per_day.astype(np.float64).copy()
-    if not np.isfinite(cap):
-        return out
-    for year in np.unique(year_of_day):
-        idx = np.flatnonzero(year_of_day == year)
-        cum = np.minimum(np.cumsum(out[idx]), cap)
-        out[idx] = np.diff(np.concatenate([[0.0], cum]))
-    return out

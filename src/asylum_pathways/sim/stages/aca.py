@@ -1,0 +1,226 @@
+"""ACA intake, threshold screening and transfer, one receiving country at a time.
+
+Every number is the receiving country's own assumption (`assumptions.aca.agreements.<cc>.*`)
+read on each day of the horizon:
+- **Intake.** Each day a country takes at most `min(seats_per_week / 7, daily_limit)` people
+  it will receive (whole families, first come first served). People the threshold screening
+  will take out (they establish a fear of the receiving country) take no seat.
+- **Cap.** `annual_cap` (null: none) bounds the people taken in each calendar year, counted on
+  the day they are taken: once a year's cap is reached nobody more is taken that year. A cap
+  dated after a day never changes that day.
+- **Another country, then another pathway.** A family a country turns away is offered to the
+  next country it is amenable to (lowest `assignment_rank` on its day), then takes its next
+  pathway.
+- **Screening.** Those who establish fear of the receiving country (`threshold_fear_rate`)
+  go to credible-fear processing in the US.
+- **Transfer.** The others are ready after `processing_days` and fly first in, first out on
+  the weekdays of the country's removal flights (`flight_weekdays`), with the week's seats
+  split among them and at most `daily_limit` a day, while transfers operate.
+- **Suspension.** People still waiting when transfers stop for good within the horizon leave
+  the ACA queue that day and are processed under Title 8 (their next pathway, MPP excluded:
+  they were no longer at the border to be returned).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from asylum_pathways import codes
+from asylum_pathways.params.tree import AGREEMENT_ASSUMPTIONS
+from asylum_pathways.rules import tri
+from asylum_pathways.rules.groups import Groups
+from asylum_pathways.sim.queues import cumulative_capacity, daily_intake, fifo, unit_prefix
+from asylum_pathways.sim.stages.state import FlowState, P, unit_starts
+
+
+def assumption(cc: str, leaf: str) -> str:
+    return f"{AGREEMENT_ASSUMPTIONS}{cc.lower()}.{leaf}"
+
+
+@dataclass
+class Seats:
+    """A receiving country's intake over the horizon: whole seats left each day, people
+    taken each day, the annual cap in force each day (inf: none) and each day's year."""
+
+    whole_left: np.ndarray
+    taken: np.ndarray
+    cap: np.ndarray
+    year: np.ndarray
+
+    @classmethod
+    def of(cls, s: FlowState, cc: str) -> Seats:
+        seats = s.horizon.numbers(assumption(cc, "seats_per_week"))
+        limit = s.horizon.numbers(assumption(cc, "daily_limit"), np.inf)
+        _flies, n_flights = flight_days(s, cc)
+        carry = np.where(
+            np.isfinite(limit), n_flights * np.where(np.isfinite(limit), limit, 0), np.inf
+        )
+        per_week = np.minimum(seats, carry)  # what the week's flights can carry
+        whole = np.diff(cumulative_capacity(per_week / 7.0), prepend=0)
+        cap = s.horizon.numbers(assumption(cc, "annual_cap"), np.inf)
+        return cls(whole, np.zeros(s.horizon.n_days), cap, s.horizon.year())
+
+
+class Outcome:
+    """Per person: admitted to an ACA queue, transfer day, day they left the queue."""
+
+    def __init__(self, n: int) -> None:
+        self.admitted = np.zeros(n, dtype=bool)
+        self.transfer = np.full(n, -1, dtype=np.int64)
+        self.left = np.full(n, -1, dtype=np.int64)
+
+
+def run(s: FlowState) -> Outcome:
+    out = Outcome(s.n)
+    ranked = s.tree.receiving_countries()
+    if not ranked:
+        return out
+    countries = codes.countries()
+    country_code = {cc: countries.index(cc) for cc in ranked}
+    screened = s.pop.draws["aca_fear"] < s.rate("assumptions.aca.threshold_fear_rate")
+    weight = (~screened).astype(np.int64)
+    groups = Groups(s.pop.enc.group)
+    amenable = np.stack([groups.all(s.det.status[f"ACA_{cc}"]) == tri.T for cc in ranked])
+    rank = np.stack(
+        [
+            s.horizon.numbers(f"law.aca.agreements.{cc.lower()}.assignment_rank", 1e9)
+            for cc in ranked
+        ]
+    )
+    tried = np.zeros((len(ranked), s.n), dtype=bool)
+    seats = {cc: Seats.of(s, cc) for cc in ranked}
+    for _round in ranked:
+        moved = False
+        for c, cc in enumerate(ranked):
+            rows = np.flatnonzero(
+                (s.pathway == P["ACA_TRANSFER"])
+                & (s.receiving == country_code[cc])
+                & ~out.admitted
+                & ~tried[c]
+            )
+            if not rows.shape[0]:
+                continue
+            moved = True
+            tried[c, rows] = True
+            ok = _admit(s, rows, weight[rows], seats[cc])
+            out.admitted[rows[ok]] = True
+            _offer_elsewhere(s, rows[~ok], ranked, country_code, amenable, rank, tried)
+        if not moved:
+            break
+    s.pathway[out.admitted & screened] = P["CREDIBLE_FEAR"]
+    waiting = out.admitted & ~screened
+    for cc in ranked:
+        rows = np.flatnonzero(waiting & (s.receiving == country_code[cc]))
+        if rows.shape[0]:
+            _transfer(s, cc, rows, out)
+    out.admitted &= ~screened  # the screened-out left on arrival; the rest waited
+    s.receiving[s.pathway != P["ACA_TRANSFER"]] = -1
+    return out
+
+
+def _admit(s: FlowState, rows: np.ndarray, weight: np.ndarray, seats: Seats) -> np.ndarray:
+    """Admit whole families within each day's seats and each year's cap, and charge both.
+    `rows` are in day and family order."""
+    day = s.dayidx[rows]
+    starts = unit_starts(s.pop.enc.group[rows])
+    ok = daily_intake(day, weight, seats.whole_left, starts)
+    if np.isfinite(seats.cap).any():
+        ok &= _within_cap(day, unit_prefix(day, weight, starts), ok, seats)
+    taken = np.bincount(day[ok], weights=weight[ok], minlength=s.horizon.n_days)
+    seats.whole_left -= taken.astype(np.int64)
+    seats.taken += taken
+    return ok
+
+
+def _within_cap(day: np.ndarray, within: np.ndarray, ok: np.ndarray, seats: Seats) -> np.ndarray:
+    """Which of the families the seats admit also fit in the year's cap in force on their
+    day, given what was taken before: a recurrence over the horizon's days (a family that
+    does not fit closes the day, and the room it leaves goes to the next day)."""
+    fits = np.zeros(day.shape[0], dtype=bool)
+    bounds = np.searchsorted(day, np.arange(seats.cap.shape[0] + 1), side="left")
+    used = 0.0
+    for d in range(seats.cap.shape[0]):
+        if d == 0 or seats.year[d] != seats.year[d - 1]:
+            used = 0.0
+        used += seats.taken[d]
+        lo, hi = bounds[d], bounds[d + 1]
+        if hi == lo:
+            continue
+        room = np.floor(max(0.0, seats.cap[d] - used) + 1e-9)
+        mine = ok[lo:hi] & (within[lo:hi] <= room)
+        fits[lo:hi] = mine
+        if mine.any():
+            used += float(within[lo:hi][mine].max())
+    return fits
+
+
+def _offer_elsewhere(
+    s: FlowState,
+    rows: np.ndarray,
+    ranked: tuple[str, ...],
+    country_code: dict[str, int],
+    amenable: np.ndarray,
+    rank: np.ndarray,
+    tried: np.ndarray,
+) -> None:
+    """People a full country turned away: the next country they are amenable to and have
+    not tried (lowest rank on their day), else their next pathway."""
+    if not rows.shape[0]:
+        return
+    open_ = amenable[:, rows] & ~tried[:, rows]
+    r = np.where(open_, rank[:, s.dayidx[rows]], np.inf)
+    best = np.argmin(r, axis=0)
+    has = np.isfinite(r[best, np.arange(rows.shape[0])])
+    codes_ = np.array([country_code[cc] for cc in ranked], dtype=np.int16)
+    s.receiving[rows[has]] = codes_[best[has]]
+    s.unavailable(rows[~has], "ACA_TRANSFER")
+
+
+def flight_days(s: FlowState, cc: str) -> tuple[np.ndarray, np.ndarray]:
+    """Whether a removal flight to the country leaves on each day, and how many leave in a
+    week under the schedule in force that day."""
+    h = s.horizon
+    schedule = [
+        tuple(int(x) for x in (v or [])) for v in h.values(assumption(cc, "flight_weekdays"))
+    ]
+    weekday = h.weekday()
+    flies = np.zeros(h.n_days, dtype=bool)
+    n_flights = np.zeros(h.n_days)
+    for days in set(schedule):
+        on = np.array([d == days for d in schedule])
+        flies |= on & np.isin(weekday, days)
+        n_flights[on] = len(set(days))
+    return flies, n_flights
+
+
+def flight_capacity(s: FlowState, cc: str) -> np.ndarray:
+    """Seats for transferees on each day: the week's seats split among the weekdays of the
+    country's removal flights, at most its daily limit, while transfers operate."""
+    h = s.horizon
+    flies, n_flights = flight_days(s, cc)
+    seats = h.numbers(assumption(cc, "seats_per_week"))
+    per_flight = np.divide(seats, n_flights, out=np.zeros(h.n_days), where=n_flights > 0)
+    limit = h.numbers(assumption(cc, "daily_limit"), np.inf)
+    operating = s.tree.agreement(cc, "transfers_operating").flag(h.axis)
+    return np.where(flies & operating, np.minimum(per_flight, limit), 0.0)
+
+
+def _transfer(s: FlowState, cc: str, rows: np.ndarray, out: Outcome) -> None:
+    h = s.horizon
+    lag = h.numbers("assumptions.aca.processing_days")[s.dayidx[rows]].astype(np.int64)
+    ready = s.dayidx[rows] + lag
+    day = fifo(ready, flight_capacity(s, cc))
+    out.transfer[rows] = day
+    operating = s.tree.agreement(cc, "transfers_operating").flag(h.axis)
+    if operating[-1]:
+        return  # whoever has not flown is still waiting at the end of the horizon
+    running = np.flatnonzero(operating)
+    stopped = int(running[-1]) + 1 if running.shape[0] else 0
+    leave = np.maximum(ready, stopped)
+    gone = (day < 0) & (leave < h.n_days)
+    out.left[rows[gone]] = leave[gone]
+    moved = rows[gone]
+    s.unavailable(moved, "ACA_TRANSFER")
+    s.unavailable(moved[s.pathway[moved] == P["MPP_RETURN"]], "MPP_RETURN")

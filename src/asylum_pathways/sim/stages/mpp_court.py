@@ -1,0 +1,281 @@
+"""MPP immigration-court cases: a first-hearing queue, several hearings, absences, outcomes.
+
+Every MPP court case (people returned to Mexico, and people processed inland after a
+fear-of-Mexico screening, whom TRAC keeps counting) is heard at the court of its port
+(`assumptions.mpp.court_of_port` on the enrolment day):
+
+1. **First master-calendar hearing**: not before `first_hearing_notice_days` after
+   enrolment, then first in, first out within the court's daily first-hearing capacity
+   (`assumptions.mpp.hearing_capacity`, key `<court>:first`), so the wait is an output.
+2. **Later master-calendar hearings** (`master_hearings` in all), `continuance_days` apart,
+   then a **merits hearing** in the court's merits queue (key `<court>:final`).
+3. **Absence** is possible at every hearing (`absence_first`, then `absence_later` for
+   people who came before). A respondent absent once has stopped waiting in Mexico and
+   misses every later hearing. An absentee is ordered removed in absentia; before the BIA
+   held that immigration judges should do so (`law.mpp.absentees_ordered_removed`,
+   *Matter of J.J. Rodriguez*), a share of absentees' cases were terminated instead
+   (`absentee_termination_share`).
+4. **Present** respondents may have their case terminated at a master-calendar hearing
+   (`termination_present`); at the merits hearing relief is granted (`final_grant_rate`),
+   the case is terminated (`final_termination_rate`) or removal is ordered.
+5. **Terminations are not always final**: a share (`reopen_share`) is appealed by DHS or
+   reopened `reopen_days` later and returns to pending; its new hearing is scheduled like a
+   first one; an absentee stays absent.
+No hearing is held on a day the law postpones MPP hearings (`law.mpp.hearings_postponed`):
+a hearing falls to the next day they are held, if any within the horizon. Rates are read on
+the day of the hearing, timing on the day it is set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from asylum_pathways.sim.population import HEARING_DRAWS
+from asylum_pathways.sim.queues import fifo
+from asylum_pathways.sim.stages.mpp_enrolment import Enrolment
+from asylum_pathways.sim.stages.state import FlowState
+
+OUTCOMES = ("pending", "in_absentia", "terminated", "granted", "removal_ordered")
+PENDING, IN_ABSENTIA, TERMINATED, GRANTED, REMOVAL_ORDERED = range(len(OUTCOMES))
+PROCESS = "assumptions.mpp.hearing_process"
+CAPACITY = "assumptions.mpp.hearing_capacity"
+NOTICE = "assumptions.mpp.first_hearing_notice_days"
+COURT_OF_PORT = "assumptions.mpp.court_of_port"
+RULING = "law.mpp.absentees_ordered_removed"
+POSTPONED = "law.mpp.hearings_postponed"
+#: Keys of `assumptions.mpp.hearing_process`.
+PROCESS_KEYS = (
+    "master_hearings",
+    "continuance_days",
+    "absence_first",
+    "absence_later",
+    "absentee_termination_share",
+    "termination_present",
+    "reopen_share",
+    "reopen_days",
+    "final_grant_rate",
+    "final_termination_rate",
+)
+#: The most master-calendar hearings a case may have (one chance draw each, plus the merits
+#: hearing and a reopened case's hearing).
+MAX_MASTER_HEARINGS = len(HEARING_DRAWS) - 2
+
+
+@dataclass
+class Court:
+    """Per case: each hearing held (day, absent?), the first hearing, how and when the case
+    ended (as of the end of the horizon), and the termination a reopening undid."""
+
+    hearing_day: np.ndarray  # [hearing, person] day index, -1 = not held
+    hearing_absent: np.ndarray  # [hearing, person] bool
+    first_hearing: np.ndarray
+    completion: np.ndarray
+    outcome: np.ndarray  # OUTCOMES index for cases, -1 otherwise
+    reopened_termination: np.ndarray  # day of a termination later reopened, -1
+    reopened: np.ndarray  # day the case returned to pending, -1
+    left_mexico: np.ndarray  # day an absentee stopped waiting in Mexico, -1
+
+
+def run(s: FlowState, enrolment: Enrolment) -> Court:
+    n, h = s.n, s.horizon
+    n_hearings = MAX_MASTER_HEARINGS + 2
+    court = Court(
+        np.full((n_hearings, n), -1, dtype=np.int64),
+        np.zeros((n_hearings, n), dtype=bool),
+        np.full(n, -1, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64),
+        np.where(enrolment.case, PENDING, -1).astype(np.int8),
+        np.full(n, -1, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64),
+    )
+    rows = np.flatnonzero(enrolment.case)
+    if not rows.shape[0]:
+        return court
+    held = ~h.flag(POSTPONED)
+    next_held = h.next_open_day(held)
+    process = {k: _process(s, k) for k in PROCESS_KEYS}
+    ruling = h.flag(RULING)
+    enrolled = s.dayidx[rows]
+    notice = h.numbers(NOTICE)[np.clip(enrolled, 0, h.n_days - 1)].astype(np.int64)
+    name = _court_names(s, rows, enrolment.port[rows])
+    first = np.full(rows.shape[0], -1, dtype=np.int64)
+    for c in np.unique(name[name >= 0]):
+        mine = np.flatnonzero(name == c)
+        capacity = h.key(CAPACITY, f"{_courts(s)[c]}:first") * held
+        first[mine] = fifo(enrolled[mine] + notice[mine], capacity)
+    court.first_hearing[rows] = first
+    draws = [s.pop.draws[d][rows] for d in HEARING_DRAWS]
+    masters = np.clip(process["master_hearings"], 1, MAX_MASTER_HEARINGS)
+
+    day = first.copy()  # the next hearing's day (-1: none within the horizon)
+    open_ = np.ones(rows.shape[0], dtype=bool)  # still pending
+    previous = enrolled.copy()
+    for k in range(MAX_MASTER_HEARINGS + 1):
+        on = open_ & (day >= 0)
+        d = np.clip(day, 0, h.n_days - 1)
+        n_masters = masters[d].astype(np.int64)
+        is_merits = on & (k >= n_masters)
+        absent_p = process["absence_first"][d] if k == 0 else process["absence_later"][d]
+        u = draws[k]
+        absent = on & (u < absent_p)
+        present = on & ~absent
+        court.hearing_day[k, rows[on]] = day[on]
+        court.hearing_absent[k, rows[absent]] = True
+        v = np.divide(u, absent_p, out=np.zeros_like(u), where=absent_p > 0)
+        w = np.divide(u - absent_p, 1 - absent_p, out=np.zeros_like(u), where=absent_p < 1)
+        # absentees: ordered removed, or (before the BIA ruling) terminated
+        share = process["absentee_termination_share"][d] * ~ruling[d]
+        term_abs = absent & (v < share)
+        _end(court, rows, absent & ~term_abs, day, IN_ABSENTIA)
+        _terminate(
+            court,
+            rows,
+            term_abs,
+            day,
+            np.divide(v, share, out=np.ones_like(v), where=share > 0),
+            process,
+        )
+        leave = (previous + day) // 2
+        court.left_mexico[rows[absent]] = np.where(
+            enrolment.inland[rows[absent]], -1, leave[absent]
+        )
+        # present at a master-calendar hearing: terminated, or on to the next hearing
+        master = present & ~is_merits
+        tp = process["termination_present"][d]
+        term_p = master & (w < tp)
+        _terminate(
+            court, rows, term_p, day, np.divide(w, tp, out=np.ones_like(w), where=tp > 0), process
+        )
+        # present at the merits hearing: granted, terminated or ordered removed
+        merits = present & is_merits
+        g, t2 = process["final_grant_rate"][d], process["final_termination_rate"][d]
+        _end(court, rows, merits & (w < g), day, GRANTED)
+        _terminate(
+            court,
+            rows,
+            merits & (w >= g) & (w < g + t2),
+            day,
+            np.divide(w - g, t2, out=np.ones_like(w), where=t2 > 0),
+            process,
+        )
+        _end(court, rows, merits & (w >= g + t2), day, REMOVAL_ORDERED)
+        open_ &= ~(absent | term_p | merits)
+        # the next hearing
+        goes_on = master & ~term_p
+        cont = process["continuance_days"][d].astype(np.int64)
+        nxt = np.full(rows.shape[0], -1, dtype=np.int64)
+        to_merits = goes_on & (k + 1 >= n_masters)
+        later = goes_on & ~to_merits
+        nxt[later] = _on_held_day(day[later] + cont[later], next_held)
+        for c in np.unique(name[to_merits]):
+            mine = np.flatnonzero(to_merits & (name == c))
+            capacity = h.key(CAPACITY, f"{_courts(s)[c]}:final") * held
+            nxt[mine] = fifo(day[mine] + cont[mine], capacity)
+        previous = np.where(on, day, previous)
+        day = np.where(goes_on, nxt, -1)
+    _reopened_hearings(s, court, rows, notice, next_held, draws[-1], process, ruling)
+    return court
+
+
+def _process(s: FlowState, key: str) -> np.ndarray:
+    return s.horizon.key(PROCESS, key)
+
+
+def _courts(s: FlowState) -> list[str]:
+    names: set[str] = set()
+    for m in s.horizon.values(COURT_OF_PORT):
+        names |= set((m or {}).values())
+    return sorted(names)
+
+
+def _court_names(s: FlowState, rows: np.ndarray, port: np.ndarray) -> np.ndarray:
+    """Index into `_courts` of each case's court (by the court of its port on its
+    enrolment day), -1 where the port has none."""
+    courts = _courts(s)
+    ports = s.tree.ports
+    per_day = s.horizon.values(COURT_OF_PORT)
+    table = np.array(
+        [[courts.index(m[p]) if m and p in m else -1 for p in ports] + [-1] for m in per_day],
+        dtype=np.int16,
+    )
+    return table[np.clip(s.dayidx[rows], 0, s.horizon.n_days - 1), port]
+
+
+def _on_held_day(day: np.ndarray, next_held: np.ndarray) -> np.ndarray:
+    """The first day hearings are held at or after `day`, -1 if none in the horizon."""
+    inside = day < next_held.shape[0]
+    out = np.full(day.shape[0], -1, dtype=np.int64)
+    out[inside] = next_held[day[inside]]
+    return out
+
+
+def _end(court: Court, rows: np.ndarray, sel: np.ndarray, day: np.ndarray, outcome: int) -> None:
+    court.outcome[rows[sel]] = outcome
+    court.completion[rows[sel]] = day[sel]
+
+
+def _terminate(
+    court: Court,
+    rows: np.ndarray,
+    sel: np.ndarray,
+    day: np.ndarray,
+    u: np.ndarray,
+    process: dict[str, np.ndarray],
+) -> None:
+    """Terminate `sel`; a share is appealed or reopened `reopen_days` later (a uniform `u`
+    given the termination decides, so no new draw is needed)."""
+    _end(court, rows, sel, day, TERMINATED)
+    d = np.clip(day, 0, process["reopen_share"].shape[0] - 1)
+    again = sel & (u < process["reopen_share"][d])
+    when = day + process["reopen_days"][d].astype(np.int64)
+    inside = again & (when < process["reopen_share"].shape[0])
+    court.reopened_termination[rows[inside]] = day[inside]
+    court.reopened[rows[inside]] = when[inside]
+
+
+def _reopened_hearings(
+    s: FlowState,
+    court: Court,
+    rows: np.ndarray,
+    notice: np.ndarray,
+    next_held: np.ndarray,
+    u: np.ndarray,
+    process: dict[str, np.ndarray],
+    ruling: np.ndarray,
+) -> None:
+    """A reopened case is pending again and gets one more hearing, set like a first one. A
+    respondent absent before stays absent; the others may be absent (`absence_later`), and
+    if present the case is decided as at a merits hearing."""
+    back = court.reopened[rows] >= 0
+    if not back.any():
+        return
+    k = court.hearing_day.shape[0] - 1
+    idx = np.flatnonzero(back)
+    r = rows[idx]
+    court.outcome[r] = PENDING
+    court.completion[r] = -1
+    day = _on_held_day(court.reopened[r] + notice[idx], next_held)
+    on = day >= 0
+    d = np.clip(day, 0, next_held.shape[0] - 1)
+    was_absent = court.hearing_absent[:k, r].any(axis=0)
+    a = process["absence_later"][d]
+    absent = on & (was_absent | (u[idx] < a))
+    court.hearing_day[k, r[on]] = day[on]
+    court.hearing_absent[k, r[absent]] = True
+    share = process["absentee_termination_share"][d] * ~ruling[d]
+    w = np.divide(u[idx] - a, 1 - a, out=np.zeros(idx.shape[0]), where=a < 1)
+    v = np.where(was_absent, u[idx], np.divide(u[idx], a, out=np.zeros(idx.shape[0]), where=a > 0))
+    outcome = np.full(idx.shape[0], PENDING, dtype=np.int8)
+    outcome[absent & (v >= share)] = IN_ABSENTIA
+    outcome[absent & (v < share)] = TERMINATED
+    g, t2 = process["final_grant_rate"][d], process["final_termination_rate"][d]
+    present = on & ~absent
+    outcome[present & (w < g)] = GRANTED
+    outcome[present & (w >= g) & (w < g + t2)] = TERMINATED
+    outcome[present & (w >= g + t2)] = REMOVAL_ORDERED
+    done = outcome != PENDING
+    court.outcome[r] = outcome
+    court.completion[r[done]] = day[done]

@@ -1,0 +1,57 @@
+"""What the stages share: the people, the rules' answers and each person's fate so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from asylum_pathways.params import ParameterTree
+from asylum_pathways.rules.engine import PATHWAY_CODE, Determinations, reassign
+from asylum_pathways.sim.horizon import Horizon
+from asylum_pathways.sim.population import Population
+
+P = PATHWAY_CODE
+
+
+@dataclass
+class FlowState:
+    tree: ParameterTree
+    pop: Population
+    horizon: Horizon
+    det: Determinations
+    dayidx: np.ndarray  # each person's encounter day (index on the horizon)
+    pathway: np.ndarray  # current pathway (codes.PATHWAYS index)
+    receiving: np.ndarray  # receiving country of an ACA candidate (countries() index), -1
+
+    @classmethod
+    def start(cls, tree: ParameterTree, pop: Population, det: Determinations) -> FlowState:
+        horizon = Horizon(tree, pop.start, pop.n_days)
+        return cls(
+            tree, pop, horizon, det, pop.day_index(), det.pathway.copy(), det.aca_country.copy()
+        )
+
+    @property
+    def n(self) -> int:
+        return self.pop.enc.n
+
+    def rows(self, pathway: str) -> np.ndarray:
+        return np.flatnonzero(self.pathway == P[pathway])
+
+    def unavailable(self, rows: np.ndarray, pathway: str) -> None:
+        """`pathway` is not available to these people: they take their next one in the
+        dated priority order."""
+        if rows.shape[0]:
+            new, _ = reassign(self.tree, self.pop.enc, self.det, rows, pathway)
+            self.pathway[rows] = new
+
+    def rate(self, name: str) -> np.ndarray:
+        """A rate parameter on each person's encounter day."""
+        return self.horizon.numbers(name)[self.dayidx]
+
+
+def unit_starts(group: np.ndarray) -> np.ndarray:
+    """Marks the first row of each family unit among rows sorted by family."""
+    start = np.ones(group.shape[0], dtype=bool)
+    start[1:] = group[1:] != group[:-1]
+    return start

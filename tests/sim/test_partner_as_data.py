@@ -1,0 +1,35 @@
+"""A receiving country added as parameter folders only reaches the simulation's outputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+
+from asylum_pathways.params import load_tree
+from asylum_pathways.params.loader import default_root
+from asylum_pathways.scenarios import load_scenario
+from asylum_pathways.sim.montecarlo import run_study
+from asylum_pathways.sim.outputs import write_all
+from helpers import add_partner
+
+
+def test_a_partner_added_as_folders_appears_in_daily_and_summary(tmp_path: Path) -> None:
+    root = tmp_path / "parameters"
+    shutil.copytree(default_root(), root)
+    add_partner(root, start="2019-11-19", sectors="[EPT]")
+    tree = load_tree(root)
+    history = load_scenario("history", tree)
+    study = run_study(
+        [history], dt.date(2019, 12, 1), dt.date(2020, 2, 29), reps=1, seed=3, workers=1
+    )
+    out = tmp_path / "results"
+    write_all(study, out)
+    daily = pl.read_parquet(out / "daily.parquet")
+    flown = daily.filter(pl.col("metric") == "aca_transfers_PY_cumulative")["value"]
+    assert flown.max() > 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["scenarios"]["history"]["headline"]["aca_transfers_PY"]["mean"] > 0

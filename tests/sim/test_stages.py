@@ -1,0 +1,299 @@
+"""Every stage reads its dated assumptions on each day: a change applies from its day, never
+before it, and caps count what they cap."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+from asylum_pathways import codes
+from asylum_pathways.params import ParameterTree
+from asylum_pathways.scenarios import load_scenario
+from asylum_pathways.sim.flows import Result, simulate
+from asylum_pathways.sim.population import Population, generate
+
+START, END = dt.date(2020, 1, 1), dt.date(2020, 12, 31)
+BASE = "outlook-2020-03-10"
+
+
+def scenario(tmp: Path, name: str, section: str, changes: dict[str, list[dict[str, Any]]]):
+    path = tmp / f"{name}.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {"name": name, "description": "test", "extends": BASE, section: changes},
+            sort_keys=False,
+        )
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def pop(tree: ParameterTree) -> Population:
+    return generate(load_scenario(BASE, tree).tree, START, END, np.random.default_rng(11))
+
+
+@pytest.fixture(scope="module")
+def base(tree: ParameterTree, pop: Population) -> Result:
+    return simulate(load_scenario(BASE, tree).tree, pop, keep_fate=True)
+
+
+def run(tree: ParameterTree, pop: Population, path: Path) -> Result:
+    return simulate(load_scenario(str(path), tree).tree, pop, keep_fate=True)
+
+
+def day(d: dt.date) -> int:
+    return (d - START).days
+
+
+def sv_2020(result: Result) -> float:
+    return float(result.daily["aca_transfers_SV_cumulative"][-1])
+
+
+@pytest.mark.parametrize("cap", [500, 1000])
+def test_el_salvador_transfers_in_2020_stay_within_five_percent_of_its_cap(
+    tree: ParameterTree, pop: Population, tmp_path: Path, cap: int
+) -> None:
+    path = scenario(
+        tmp_path,
+        f"cap{cap}",
+        "assumptions",
+        {"aca.agreements.sv.annual_cap": [{"from": dt.date(2020, 1, 1), "value": cap}]},
+    )
+    assert abs(sv_2020(run(tree, pop, path)) - cap) <= 0.05 * cap
+
+
+def test_transfers_are_the_smaller_of_the_cap_and_the_capacity_limited_demand(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    uncapped = run(
+        tree,
+        pop,
+        scenario(
+            tmp_path,
+            "nocap",
+            "assumptions",
+            {"aca.agreements.sv.annual_cap": [{"from": dt.date(2020, 1, 1), "value": None}]},
+        ),
+    )
+    demand = sv_2020(uncapped)
+    assert demand > 1000
+    got = []
+    for cap in (0, 100, 700, 1000, 5000, 20000):
+        path = scenario(
+            tmp_path,
+            f"c{cap}",
+            "assumptions",
+            {"aca.agreements.sv.annual_cap": [{"from": dt.date(2020, 1, 1), "value": cap}]},
+        )
+        got.append(sv_2020(run(tree, pop, path)))
+        assert got[-1] == min(cap, demand)
+    assert got == sorted(got)
+
+
+def test_a_cap_below_the_seat_rate_binds_on_the_first_days(
+    tree: ParameterTree, pop: Population, tmp_path: Path
+) -> None:
+    path = scenario(
+        tmp_path,
+        "tiny",
+        "assumptions",
+        {"aca.agreements.sv.annual_cap": [{"from": dt.date(2020, 1, 1), "value": 3}]},
+    )
+    result = run(tree, pop, path)
+    assert sv_2020(result) == 3
+
+
+def test_a_cap_change_dated_after_the_horizon_changes_nothing_inside_it(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    path = scenario(
+        tmp_path,
+        "later",
+        "assumptions",
+        {"aca.agreements.sv.annual_cap": [{"from": dt.date(2021, 1, 1), "value": 0}]},
+    )
+    later = run(tree, pop, path)
+    for metric, values in base.daily.items():
+        assert np.array_equal(values, later.daily[metric]), metric
+
+
+def test_a_cap_change_on_the_last_day_does_not_change_june(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    path = scenario(
+        tmp_path,
+        "dec31",
+        "assumptions",
+        {"aca.agreements.sv.annual_cap": [{"from": dt.date(2020, 12, 31), "value": 500}]},
+    )
+    changed = run(tree, pop, path)
+    june = slice(day(dt.date(2020, 6, 1)), day(dt.date(2020, 6, 30)) + 1)
+    assert (
+        changed.daily["aca_transfers_SV"][june].sum() == base.daily["aca_transfers_SV"][june].sum()
+    )
+    assert base.daily["aca_transfers_SV"][june].sum() > 0
+
+
+def _changes_from(
+    tree: ParameterTree,
+    pop: Population,
+    tmp: Path,
+    base: Result,
+    section: str,
+    name: str,
+    value: Any,
+    on: dt.date,
+) -> Result:
+    result = run(
+        tree,
+        pop,
+        scenario(tmp, name.replace(".", "_"), section, {name: [{"from": on, "value": value}]}),
+    )
+    before = slice(0, day(on))
+    for metric in ("encounters", "mpp_enrolled", "aca_transfers_GT", "mpp_first_hearings"):
+        assert np.array_equal(result.daily[metric][before], base.daily[metric][before]), metric
+    return result
+
+
+CHANGE = dt.date(2020, 2, 10)  # a Monday
+
+
+def test_seats_change_the_day_they_change(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    result = _changes_from(
+        tree, pop, tmp_path, base, "assumptions", "aca.agreements.gt.seats_per_week", 0, CHANGE
+    )
+    admitted = lambda r: np.bincount(pop.day_index()[r.fate.aca_admitted], minlength=pop.n_days)  # noqa: E731
+    assert admitted(base)[day(CHANGE)] > 0 and admitted(result)[day(CHANGE)] == 0
+    assert admitted(result)[day(CHANGE) - 1] == admitted(base)[day(CHANGE) - 1]
+
+
+def test_a_receiving_side_limit_changes_flights_from_its_day(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    result = _changes_from(
+        tree, pop, tmp_path, base, "assumptions", "aca.agreements.gt.daily_limit", 0, CHANGE
+    )
+    assert base.daily["aca_transfers_GT"][day(CHANGE) :].sum() > 0
+    assert result.daily["aca_transfers_GT"][day(CHANGE) :].sum() == 0
+
+
+def test_flight_weekdays_are_read_per_day(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    result = _changes_from(
+        tree, pop, tmp_path, base, "assumptions", "aca.agreements.gt.flight_weekdays", ["2"], CHANGE
+    )
+    flights = np.flatnonzero(result.daily["aca_transfers_GT"][day(CHANGE) :]) + day(CHANGE)
+    weekdays = {(START + dt.timedelta(days=int(i))).weekday() for i in flights}
+    assert weekdays == {2}
+
+
+def test_processing_days_are_read_on_the_encounter_day(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    result = _changes_from(
+        tree, pop, tmp_path, base, "assumptions", "aca.processing_days", 30, CHANGE
+    )
+    fate, d = result.fate, pop.day_index()
+    flown = (fate.transfer >= 0) & (d >= day(CHANGE))
+    assert flown.any() and (fate.transfer[flown] - d[flown] >= 30).all()
+    early = (fate.transfer >= 0) & (d < day(CHANGE) - 10)
+    assert (fate.transfer[early] - d[early] < 30).all()
+
+
+def test_an_enrolment_capacity_change_applies_from_its_day(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    result = _changes_from(
+        tree, pop, tmp_path, base, "assumptions", "mpp.enrolment_capacity", {}, CHANGE
+    )
+    assert base.daily["mpp_enrolled"][day(CHANGE)] > 0
+    assert result.daily["mpp_enrolled"][day(CHANGE) :].sum() == 0
+
+
+def test_court_capacity_binds_the_first_hearing_queue(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    result = _changes_from(
+        tree, pop, tmp_path, base, "assumptions", "mpp.hearing_capacity", {}, CHANGE
+    )
+    assert base.daily["mpp_first_hearings"][day(CHANGE) :].sum() > 0
+    assert result.daily["mpp_first_hearings"][day(CHANGE) :].sum() == 0
+
+
+def test_the_hearing_process_is_read_on_the_hearing_day(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    process = dict(tree.get("assumptions.mpp.hearing_process").at(START))
+    process["absence_first"] = 1.0
+    result = _changes_from(
+        tree, pop, tmp_path, base, "assumptions", "mpp.hearing_process", process, CHANGE
+    )
+    f = result.fate
+    late = f.mpp_case & (f.first_hearing >= day(CHANGE))
+    early = f.mpp_case & (f.first_hearing >= 0) & (f.first_hearing < day(CHANGE))
+    assert late.any() and f.hearing_absent[0][late].all()
+    assert np.array_equal(f.hearing_absent[0][early], base.fate.hearing_absent[0][early])
+
+
+def test_the_court_of_a_port_is_read_on_the_enrolment_day(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    """From the change, El Paso's cases go to a court that holds no first hearings."""
+    courts = dict(tree.get("assumptions.mpp.court_of_port").at(START))
+    courts["ELP"] = "Nowhere"
+    slots = dict(tree.get("assumptions.mpp.hearing_capacity").at(START))
+    slots["Nowhere:first"] = 0
+    path = scenario(
+        tmp_path,
+        "court",
+        "assumptions",
+        {
+            "mpp.court_of_port": [{"from": CHANGE, "value": courts}],
+            "mpp.hearing_capacity": [{"from": dt.date(2019, 1, 29), "value": slots}],
+        },
+    )
+    f, b, d = run(tree, pop, path).fate, base.fate, pop.day_index()
+    elp = tree.ports.index("ELP")
+    mine = f.mpp_case & (f.mpp_port == elp)
+    after, before = mine & (d >= day(CHANGE)), mine & (d < day(CHANGE))
+    assert (b.first_hearing[after] >= 0).any() and (f.first_hearing[after] == -1).all()
+    assert np.array_equal(f.first_hearing[before], b.first_hearing[before])
+
+
+def test_an_assignment_rank_change_reorders_receiving_countries_from_its_day(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    on = dt.date(2020, 6, 1)
+    result = _changes_from(
+        tree, pop, tmp_path, base, "law", "aca.agreements.sv.assignment_rank", 0, on
+    )
+    assert (
+        result.daily["aca_transfers_SV"][day(on) + 7 :].sum()
+        >= base.daily["aca_transfers_SV"][day(on) + 7 :].sum()
+    )
+    assert (
+        result.daily["aca_transfers_SV_cumulative"][day(on) - 1]
+        == base.daily["aca_transfers_SV_cumulative"][day(on) - 1]
+    )
+
+
+def test_people_waiting_when_transfers_stop_move_on_to_title_8(
+    tree: ParameterTree, pop: Population
+) -> None:
+    history = load_scenario("history", tree).tree
+    result = simulate(history, pop, keep_fate=True)
+    d = result.daily
+    assert d["aca_moved_on_cumulative"][-1] > 0
+    assert d["aca_waiting"][-1] == 0
+    f = result.fate
+    moved = f.aca_left >= 0
+    title8 = ("CREDIBLE_FEAR", "EXPEDITED_REMOVAL", "NTA_RELEASE", "UNDETERMINED")
+    assert {codes.PATHWAYS[i] for i in np.unique(f.pathway[moved])} <= set(title8)
