@@ -10,13 +10,21 @@
    they agree person by person and prints the speed ratio (expect >= 100x).
 3. Replications with 2 worker processes: time of `--reps` replications, scaled to 1,000
    (or measured, with --full-reps 1000). Target <= 15 minutes for 1,000.
+4. One replication-year (2019, `history`: population and every stage) of this revision's
+   model against a baseline revision's (`--baseline-rev`, default the last commit before
+   the stages were split and the MPP court rebuilt), each in a fresh process from its own
+   source tree, alternating, median of 5: target ratio <= 1.3.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -176,19 +184,71 @@ def replications(base, reps: int) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+BASELINE_REV = "72ffe45"
+YEAR_SCRIPT = """
+import datetime as dt, time, numpy as np
+from asylum_pathways.params import load_tree
+from asylum_pathways.scenarios import load_scenario
+from asylum_pathways.sim.flows import simulate
+from asylum_pathways.sim.population import generate
+tree = load_scenario("history", load_tree()).tree
+start, end = dt.date(2019, 1, 1), dt.date(2019, 12, 31)
+simulate(tree, generate(tree, start, end, np.random.default_rng(1)))
+t0 = time.perf_counter()
+simulate(tree, generate(tree, start, end, np.random.default_rng(2)))
+print(time.perf_counter() - t0)
+"""
+
+
+def _year_seconds(src: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = subprocess.run(
+        [sys.executable, "-c", YEAR_SCRIPT], env=env, capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def against_baseline(rev: str) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "src.tar"
+        subprocess.run(
+            ["git", "-C", str(repo), "archive", "-o", str(archive), rev, "src"], check=True
+        )
+        with tarfile.open(archive) as tar:
+            tar.extractall(tmp, filter="data")
+        old_src, new_src = Path(tmp) / "src", repo / "src"
+        old, new = [], []
+        for _ in range(5):
+            old.append(_year_seconds(old_src))
+            new.append(_year_seconds(new_src))
+    ratio = float(np.median(new) / np.median(old))
+    print(
+        f"4. one replication-year (2019, population and all stages): this revision median "
+        f"{np.median(new):.2f} s, baseline {rev} median {np.median(old):.2f} s: ratio "
+        f"{ratio:.2f} (target <= 1.3)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument(
         "--full-reps", type=int, default=0, help="measure this many instead (e.g. 1000)"
     )
+    parser.add_argument("--baseline-rev", default=BASELINE_REV)
+    parser.add_argument("--only-baseline", action="store_true", help="run part 4 only")
     args = parser.parse_args()
+    if args.only_baseline:
+        against_baseline(args.baseline_rev)
+        return
     base = load_tree()
     tree = load_scenario("history", base).tree
     targets.build()
     one_replication(tree)
     stages_vs_simpy(tree)
     replications(base, args.full_reps or args.reps)
+    against_baseline(args.baseline_rev)
 
 
 if __name__ == "__main__":
