@@ -43,6 +43,7 @@ from asylum_pathways.sim.horizon import Horizon
 from asylum_pathways.sim.montecarlo import run_study
 from asylum_pathways.sim.population import generate
 from asylum_pathways.sim.queues import daily_intake, fifo
+from asylum_pathways.sim.study import StudySpec
 
 START, END = dt.date(2019, 1, 1), dt.date(2021, 1, 31)
 
@@ -171,9 +172,9 @@ def stages_vs_simpy(tree) -> None:  # type: ignore[no-untyped-def]
 
 
 def replications(base, reps: int) -> None:  # type: ignore[no-untyped-def]
-    scenarios = [load_scenario("history", base)]
+    spec = StudySpec(("history",), START, END, reps, seed=1)
     t0 = time.perf_counter()
-    study = run_study(scenarios, START, END, reps, seed=1, workers=2, keep_first=False)
+    study = run_study(spec, workers=2, keep_first=False, tree=base)
     seconds = time.perf_counter() - t0
     per = seconds / reps
     print(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
@@ -13,22 +12,16 @@ from rich.table import Table
 from asylum_pathways.errors import InputError
 from asylum_pathways.io.encounters import parse_date
 from asylum_pathways.params import load_tree
-from asylum_pathways.scenarios import load_scenario
+from asylum_pathways.sim.study import StudySpec, builtin_study, check_horizon
 
-DEFAULT_SCENARIOS = ["history", "outlook-2020-03-10", "ninth-circuit-injunction"]
-DEFAULT_START, DEFAULT_END = "2019-01-01", "2021-01-31"
-DEFAULT_REPS = 20
-HEADLINES = (
-    ("encounters", "Encounters"),
-    ("title42_expulsions", "Title 42 expulsions"),
-    ("aca_transfers_GT", "ACA transfers to Guatemala"),
-    ("aca_transfers_HN", "ACA transfers to Honduras"),
-    ("aca_transfers_SV", "ACA transfers to El Salvador"),
-    ("mpp_enrolled", "MPP enrolments"),
-    ("mpp_enrolled_2020_03_12_to_2020_12_31", "MPP enrolments 12 Mar-31 Dec 2020"),
-    ("mpp_in_absentia", "MPP in-absentia orders"),
-    ("mpp_pending_end", "MPP cases pending at the end"),
-)
+#: The flags that set a study spec's keys (for messages naming what the user typed).
+FLAGS = {
+    "scenarios": "--scenario",
+    "start": "--start",
+    "end": "--end",
+    "reps": "--reps",
+    "seed": "--seed",
+}
 
 
 def simulate(
@@ -40,20 +33,24 @@ def simulate(
     start: str = typer.Option(
         None,
         "--start",
-        help=f"First day of encounters [default: {DEFAULT_START}, or the first day in --encounters].",
+        help="First day of encounters (default: the built-in study's, or the first day in --encounters).",
     ),
     end: str = typer.Option(
         None,
         "--end",
-        help=f"Last day of encounters [default: {DEFAULT_END}, or the last day in --encounters].",
+        help="Last day of encounters (default: the built-in study's, or the last day in --encounters).",
     ),
     encounters: Path = typer.Option(
         None,
         "--encounters",
         help="Your own encounter records (.csv, .parquet or .json; see docs/encounter-schema.md) instead of generated ones.",
     ),
-    reps: int = typer.Option(DEFAULT_REPS, "--reps", help="Monte Carlo replications."),
-    seed: int = typer.Option(20200310, "--seed", help="Seed of the whole study."),
+    reps: int = typer.Option(
+        None, "--reps", help="Monte Carlo replications (default 20, the built-in study's)."
+    ),
+    seed: int = typer.Option(
+        None, "--seed", help="Seed of the whole study (default 20200310, the built-in study's)."
+    ),
     workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per CPU)."),
     out: Path = typer.Option(Path("results"), "--out", help="Output folder."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
@@ -77,26 +74,20 @@ def simulate(
         records = (table.encounters, table.person_id.cast(str).to_numpy())
         start = start or from_day_number(int(table.encounters.arrival.min())).isoformat()
         end = end or from_day_number(int(table.encounters.arrival.max())).isoformat()
-    first = parse_date(start or DEFAULT_START, "--start")
-    last = parse_date(end or DEFAULT_END, "--end")
-    if last < first:
-        raise InputError(f"--end {last} is before --start {first}")
-    lo = targets.FIRST_MONTH
-    hi = dt.date(targets.LAST_MONTH.year, targets.LAST_MONTH.month, 31)
-    if records is None and (first < lo or last > hi):
-        raise InputError(
-            f"--start/--end {first}..{last} is outside the calibration data ({lo}..{hi})"
-        )
-    if reps < 1:
-        raise InputError(f"--reps {reps}: expected at least 1 replication")
     if workers < 0:
         raise InputError(f"--workers {workers}: expected 0 (one per CPU) or more")
-    names = scenario or DEFAULT_SCENARIOS
-    if len(set(names)) != len(names):
-        raise InputError(f"--scenario given twice: {', '.join(names)}")
-    scenarios = [load_scenario(name, base) for name in names]
-    if len({s.name for s in scenarios}) != len(scenarios):
-        raise InputError("two scenarios have the same name; rename one (its `name:` key)")
+    if start is not None:
+        parse_date(start, "--start")
+    if end is not None:
+        parse_date(end, "--end")
+    spec = StudySpec.from_dict(
+        {"scenarios": scenario or None, "start": start, "end": end, "reps": reps, "seed": seed},
+        defaults=builtin_study(),
+        labels=FLAGS,
+    )
+    if records is None:
+        check_horizon(spec, FLAGS)
+    scenarios = spec.load_scenarios(base)
     targets.build()
     err = Console(stderr=True)
     with Progress(
@@ -108,26 +99,23 @@ def simulate(
         disable=not progress,
         transient=False,
     ) as bar:
-        task = bar.add_task("reps", total=reps)
+        task = bar.add_task("reps", total=spec.reps)
         study = run_study(
-            scenarios,
-            first,
-            last,
-            reps,
-            seed,
+            spec,
             workers or None,
             progress=lambda k: bar.advance(task, k),
             records=records,
+            scenarios=scenarios,
         )
     summary = write_all(study, out)
     if report:
         from asylum_pathways.report.build import build_report
 
         build_report(out)
-    _print(summary, study.reps, out)
+    _print(summary, study.reps, out, spec.console_rows)
 
 
-def _print(summary: dict, reps: int, out: Path) -> None:
+def _print(summary: dict, reps: int, out: Path, rows: tuple[tuple[str, str], ...]) -> None:
     console = Console()
     table = Table(
         title=f"Headline figures, mean (5th-95th percentile) over {reps} replications",
@@ -136,7 +124,7 @@ def _print(summary: dict, reps: int, out: Path) -> None:
     table.add_column("")
     for name in summary["scenarios"]:
         table.add_column(name, justify="right")
-    for key, label in HEADLINES:
+    for key, label in rows:
         cells = []
         for s in summary["scenarios"].values():
             h = s["headline"].get(key)

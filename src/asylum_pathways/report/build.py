@@ -14,37 +14,8 @@ import vl_convert as vlc
 
 from asylum_pathways.report import charts
 from asylum_pathways.report.data import load
-from asylum_pathways.report.findings import HISTORY, findings, fmt
-
-SHORT = {
-    "history": "As it happened: the Guatemala ACA until its mid-March 2020 suspension, MPP "
-    "border-wide with hearings postponed from 23 March 2020, Title 42 expulsions from 21 March 2020.",
-    "outlook-2020-03-10": "The plan as seen on 10 March 2020: Guatemala ACA continuing, El Salvador "
-    "(capped at 2,000 a year) and Honduras ACAs from 31 March, MPP border-wide, no Title 42, no "
-    "COVID-19 suspension.",
-    "ninth-circuit-injunction": "The 10 March outlook, but without the Supreme Court's stay: MPP "
-    "enjoined in California and Arizona from 12 March 2020.",
-}
-HEADLINE_ROWS = [
-    ("encounters", "Encounters"),
-    ("title42_expulsions", "Title 42 expulsions"),
-    ("pathway_UAC_REFERRAL", "Unaccompanied children referred to HHS"),
-    ("aca_transfers_GT", "ACA transfers to Guatemala"),
-    ("aca_transfers_HN", "ACA transfers to Honduras"),
-    ("aca_transfers_SV", "ACA transfers to El Salvador"),
-    ("mpp_enrolled", "MPP enrolments"),
-    ("mpp_enrolled_2020_03_12_to_2020_12_31", "MPP enrolments, 12 Mar-31 Dec 2020"),
-    ("mpp_enrolled_ca_az_2020_03_12_to_2020_12_31", "  of which in California and Arizona"),
-    ("mpp_in_absentia", "MPP in-absentia removal orders"),
-    ("mpp_granted", "MPP cases granted relief"),
-    ("mpp_pending_end", "MPP cases pending at the end"),
-    ("mpp_waiting_in_mexico_end", "People waiting in Mexico at the end"),
-    ("pathway_EXPEDITED_REMOVAL", "Expedited removal"),
-    ("pathway_CREDIBLE_FEAR", "Credible-fear screening"),
-    ("pathway_NTA_RELEASE", "Notice to appear and release"),
-    ("days_to_transfer_median", "Median days to an ACA transfer"),
-    ("days_to_first_hearing_median", "Median days to a first MPP hearing"),
-]
+from asylum_pathways.report.findings import findings, fmt
+from asylum_pathways.sim.study import builtin_study
 
 
 def _bundle() -> str:
@@ -56,6 +27,7 @@ def _bundle() -> str:
 
 
 def build_report(folder: Path) -> Path:
+    study = builtin_study()  # the study's scenario notes, headline rows and roles
     results = load(folder)
     summary = results.summary
     names = results.scenarios
@@ -77,7 +49,7 @@ def build_report(folder: Path) -> Path:
         chart_defs.append({"key": key, "heading": heading, "caption": caption})
 
     h = {n: summary["scenarios"][n]["headline"] for n in names}
-    t42 = h.get(HISTORY, h[names[0]])["title42_expulsions"]["mean"]
+    t42 = h.get(study.roles["history"], h[names[0]])["title42_expulsions"]["mean"]
     add(
         "pathways",
         "Where people went",
@@ -141,14 +113,14 @@ def build_report(folder: Path) -> Path:
     )
 
     headline_rows = []
-    for key, label in HEADLINE_ROWS:
+    for key, label in study.headline_rows:
         if key not in h[names[0]]:
             continue
         headline_rows.append({"label": label, "cells": [fmt(h[n][key]) for n in names]})
     pl.DataFrame(
         [
             {"metric": k, "scenario": n, **h[n][k]}
-            for k, _ in HEADLINE_ROWS
+            for k, _ in study.headline_rows
             if k in h[names[0]]
             for n in names
         ]
@@ -222,7 +194,7 @@ def build_report(folder: Path) -> Path:
             {
                 "name": n,
                 "color": charts.SCENARIO_COLORS[i % len(charts.SCENARIO_COLORS)],
-                "description": SHORT.get(n, info["description"].split(". ")[0]),
+                "description": study.scenario_notes.get(n, info["description"].split(". ")[0]),
                 "numbers": [
                     ("Title 42 expulsions", f"{h[n]['title42_expulsions']['mean']:,.0f}"),
                     ("ACA transfers", f"{aca_total:,.0f}"),
@@ -244,7 +216,7 @@ def build_report(folder: Path) -> Path:
         "or if the courts had stopped MPP in California and Arizona on 12 March 2020?",
         scenarios=names,
         cards=cards,
-        findings=findings(summary, val_rows),
+        findings=findings(summary, val_rows, study.roles),
         reps=summary["replications"],
         start=summary["start"],
         end=summary["end"],

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-
-HISTORY, OUTLOOK, INJUNCTION = "history", "outlook-2020-03-10", "ninth-circuit-injunction"
 
 
 def fmt(h: dict[str, float], signed: bool = False) -> str:
@@ -19,7 +18,11 @@ def _neg(h: dict[str, float]) -> dict[str, float]:
     return {"mean": -h["mean"], "p5": -h["p95"], "p95": -h["p5"]}
 
 
-def findings(summary: dict[str, Any], validation_rows: list[dict[str, Any]]) -> list[str]:
+def findings(
+    summary: dict[str, Any], validation_rows: list[dict[str, Any]], roles: Mapping[str, str]
+) -> list[str]:
+    """`roles` names the study's history, outlook and injunction scenarios (the spec's)."""
+    HISTORY, OUTLOOK, INJUNCTION = roles["history"], roles["outlook"], roles["injunction"]
     s = summary["scenarios"]
     comp = summary.get("comparisons", {})
     out: list[str] = []

@@ -71,8 +71,45 @@ def load_scenario(spec: str, tree: ParameterTree) -> Scenario:
     return _load(path, tree, seen=())
 
 
-def _load(path: Path, tree: ParameterTree, seen: tuple[str, ...]) -> Scenario:
-    data = load_yaml(path)
+def load_overlay(data: Any, tree: ParameterTree, where: str) -> Scenario:
+    """An inline overlay (a scenario file's content as a mapping, e.g. from JSON, or as YAML
+    text) named `where` in messages. It may extend only a built-in scenario."""
+    raw = data.encode() if isinstance(data, str) else _canonical(data)
+    content = load_yaml(Path(where), data) if isinstance(data, str) else _dates(data)
+    try:
+        return _load(Path(where), tree, seen=(), data=content, raw=raw)
+    except ParameterError as exc:
+        raise ParameterError(str(exc).replace(" line None", "")) from None
+
+
+def _canonical(data: Any) -> bytes:
+    import json
+
+    return json.dumps(data, sort_keys=True, default=str).encode()
+
+
+def _dates(data: Any) -> Any:
+    """ISO dates written as JSON strings become dates, as YAML would read them unquoted."""
+    if isinstance(data, dict):
+        return {k: _dates(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_dates(v) for v in data]
+    if isinstance(data, str) and len(data) == 10 and data[4] == "-" and data[7] == "-":
+        try:
+            return dt.date.fromisoformat(data)
+        except ValueError:
+            return data
+    return data
+
+
+def _load(
+    path: Path,
+    tree: ParameterTree,
+    seen: tuple[str, ...],
+    data: Any = None,
+    raw: bytes | None = None,
+) -> Scenario:
+    data = load_yaml(path) if raw is None else data
     where = str(path)
     problems: list[str] = []
     if not isinstance(data, dict):
@@ -92,7 +129,7 @@ def _load(path: Path, tree: ParameterTree, seen: tuple[str, ...]) -> Scenario:
         if parent_spec in seen:
             raise ParameterError(f"{where}: scenarios extend each other in a cycle ({parent_spec})")
         parent_path = builtin_dir() / f"{parent_spec}.yaml"
-        if not parent_path.exists():
+        if not parent_path.exists() and raw is None:  # inline overlays extend built-ins only
             parent_path = (path.parent / parent_spec).resolve()
         if not parent_path.exists():
             problems.append(
@@ -134,7 +171,7 @@ def _load(path: Path, tree: ParameterTree, seen: tuple[str, ...]) -> Scenario:
             f"scenario {where} has {len(problems)} problem(s); nothing was run:\n  "
             + "\n  ".join(problems)
         )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(path.read_bytes() if raw is None else raw).hexdigest()
     return Scenario(
         name=name,
         description=str(data.get("description", "")).strip(),

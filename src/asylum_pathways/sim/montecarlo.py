@@ -14,15 +14,16 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
+from asylum_pathways.errors import Problem
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.rules.records import Encounters
 from asylum_pathways.scenarios import Scenario
 from asylum_pathways.sim.flows import Fate, simulate
 from asylum_pathways.sim.population import Population, from_records, generate
+from asylum_pathways.sim.study import StudyError, StudySpec, check_horizon
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Study:
     workers: int
     replicates: list[Replicate]
     seconds: float
+    spec: StudySpec | None = None
 
     def metrics(self) -> list[str]:
         return list(self.replicates[0].daily[self.scenarios[0].name])
@@ -56,15 +58,19 @@ class Study:
         return np.array([r.headline[scenario][metric] for r in self.replicates])
 
 
-_STATE: dict[str, Any] = {}
 #: A user's encounter records: (engine columns, person identifiers).
 Records = tuple[Encounters, np.ndarray]
 
 
-def _init(
-    scenarios: list[Scenario], start: dt.date, end: dt.date, records: Records | None = None
-) -> None:
-    _STATE.update(scenarios=scenarios, start=start, end=end, records=records)
+@dataclass(frozen=True)
+class Job:
+    """Everything a replication needs besides its seed; travels with each task (pickled once
+    per chunk of tasks), so no worker keeps state between studies."""
+
+    scenarios: tuple[Scenario, ...]
+    start: dt.date
+    end: dt.date
+    records: Records | None = None
 
 
 def _population_key(tree: ParameterTree) -> str:
@@ -72,22 +78,20 @@ def _population_key(tree: ParameterTree) -> str:
     return repr([(p.name, [(v.start, repr(v.value)) for v in p.values]) for p in parts])
 
 
-def replicate(index: int, seed: np.random.SeedSequence, keep: bool = False) -> Replicate:
-    """One replication of every scenario (a pure function of the seed)."""
-    scenarios: list[Scenario] = _STATE["scenarios"]
-    start, end = _STATE["start"], _STATE["end"]
+def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = False) -> Replicate:
+    """One replication of every scenario (a pure function of the job and the seed)."""
+    start, end = job.start, job.end
     populations: dict[str, Population] = {}
     daily: dict[str, dict[str, np.ndarray]] = {}
     headline: dict[str, dict[str, float]] = {}
     fates: dict[str, Fate] = {}
     first_pop = None
-    for scenario in scenarios:
+    for scenario in job.scenarios:
         key = _population_key(scenario.tree)
         if key not in populations:
             rng = np.random.Generator(np.random.PCG64(seed))
-            records = _STATE.get("records")
-            if records is not None:
-                populations[key] = from_records(records[0], records[1], start, end, rng)
+            if job.records is not None:
+                populations[key] = from_records(job.records[0], job.records[1], start, end, rng)
             else:
                 populations[key] = generate(scenario.tree, start, end, rng)
         pop = populations[key]
@@ -100,46 +104,67 @@ def replicate(index: int, seed: np.random.SeedSequence, keep: bool = False) -> R
     return Replicate(index, daily, headline, fates, first_pop if keep else None)
 
 
-def _task(args: tuple[int, np.random.SeedSequence, bool, tuple[Any, ...] | None]) -> Replicate:
-    index, seed, keep, state = args
-    if state is not None:  # an executor without our initializer (e.g. Dask)
-        _init(*state)
-    return replicate(index, seed, keep)
+def _task(args: tuple[Job, int, np.random.SeedSequence, bool]) -> Replicate:
+    job, index, seed, keep = args
+    return replicate(job, index, seed, keep)
 
 
 def run_study(
-    scenarios: list[Scenario],
-    start: dt.date,
-    end: dt.date,
-    reps: int,
-    seed: int,
+    spec: StudySpec,
     workers: int | None = None,
     keep_first: bool = True,
     progress: Callable[[int], None] | None = None,
     executor: Executor | None = None,
     records: Records | None = None,
+    tree: ParameterTree | None = None,
+    allow_files: bool = True,
+    scenarios: list[Scenario] | None = None,
 ) -> Study:
-    """Run `reps` replications of every scenario. `executor` (any concurrent.futures
-    Executor, e.g. a Dask client's) overrides the local process pool."""
+    """Run `spec.reps` replications of every scenario of `spec` on `tree` (default: the
+    parameter tree). The whole input is validated first: a bad spec, worker count or
+    scenario raises a `UserError` listing every problem, before anything runs. Scenario files
+    are read only if `allow_files`; `scenarios`, when given, are the spec's already loaded.
+    `executor` (any concurrent.futures Executor, e.g. a Dask client's) overrides the local
+    process pool."""
+    if not isinstance(spec, StudySpec):
+        raise StudyError(
+            f"run_study: expected a StudySpec, got {type(spec).__name__}",
+            [Problem(("spec",), "expected a StudySpec", type(spec).__name__)],
+        )
+    if workers is not None and (
+        not isinstance(workers, int) or isinstance(workers, bool) or workers < 0
+    ):
+        raise StudyError(
+            f"workers {workers!r}: expected 0 (one per CPU) or more",
+            [Problem(("workers",), "expected 0 (one per CPU) or more", workers)],
+        )
+    if records is None:
+        check_horizon(spec)
+    if scenarios is None:
+        if tree is None:
+            from asylum_pathways.params import load_tree
+
+            tree = load_tree()
+        scenarios = spec.load_scenarios(tree, allow_files=allow_files)
     workers = workers or os.cpu_count() or 1
+    start, end, reps, seed = spec.start, spec.end, spec.reps, spec.seed
+    job = Job(tuple(scenarios), start, end, records)
     children = np.random.SeedSequence(seed).spawn(reps)
-    state = (scenarios, start, end, records) if executor is not None else None
-    tasks = [(i, children[i], keep_first and i == 0, state) for i in range(reps)]
+    tasks = [(job, i, children[i], keep_first and i == 0) for i in range(reps)]
     t0 = time.perf_counter()
     results: list[Replicate] = []
     if executor is None and workers == 1:
-        _init(scenarios, start, end, records)
         for task in tasks:
             results.append(_task(task))
             if progress:
                 progress(1)
     else:
         own = executor is None
-        pool = executor or ProcessPoolExecutor(
-            max_workers=workers, initializer=_init, initargs=(scenarios, start, end, records)
-        )
+        pool = executor or ProcessPoolExecutor(max_workers=workers)
+        # Chunks keep progress steady while the job is pickled once per chunk, not per task.
+        chunk = {"chunksize": max(1, reps // (4 * workers))} if own else {}
         try:
-            for result in pool.map(_task, tasks):
+            for result in pool.map(_task, tasks, **chunk):
                 results.append(result)
                 if progress:
                     progress(1)
@@ -147,7 +172,9 @@ def run_study(
             if own:
                 pool.shutdown()
     results.sort(key=lambda r: r.index)
-    return Study(scenarios, start, end, seed, reps, workers, results, time.perf_counter() - t0)
+    return Study(
+        list(scenarios), start, end, seed, reps, workers, results, time.perf_counter() - t0, spec
+    )
 
 
 def summarize(values: np.ndarray) -> dict[str, float]:

@@ -1,0 +1,418 @@
+"""A study is a value: which scenarios, over which days, how many replications, which seed.
+
+A `StudySpec` is validated when it is made (every problem listed, each naming its field), is
+picklable and holds no state of its own; the CLI's `simulate`, the service's studies and
+later sweeps run the same spec through `montecarlo.run_study`. The built-in study is the
+data file `studies/builtin.yaml`:
+
+>>> spec = builtin_study()
+>>> spec.scenarios, spec.start.isoformat(), spec.reps
+(('history', 'outlook-2020-03-10', 'ninth-circuit-injunction'), '2019-01-01', 20)
+>>> spec.replace(reps=2, scenarios=("history",)).reps
+2
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from asylum_pathways.errors import InputError, Problem, UserError
+from asylum_pathways.params import ParameterTree
+from asylum_pathways.params.yamlio import load_yaml
+from asylum_pathways.scenarios import Scenario, load_overlay, load_scenario
+from asylum_pathways.scenarios.overlay import builtin_dir, builtin_names
+
+#: The keys a study spec may have, as in a `POST /api/v1/studies` body; the first five are the
+#: flags of `simulate`.
+RUN_KEYS = ("scenarios", "start", "end", "reps", "seed")
+KEYS = (
+    *RUN_KEYS,
+    "name",
+    "description",
+    "windows",
+    "roles",
+    "scenario_notes",
+    "headline_rows",
+    "console_rows",
+)
+WINDOW_KEYS = ("name", "description", "metric", "start", "end", "circuit")
+#: A seed is what `numpy.random.SeedSequence` takes: a non-negative integer (here < 2**64).
+MAX_SEED = 2**64 - 1
+
+#: An inline overlay: a scenario file's content as a mapping (or YAML text).
+ScenarioRef = str | Mapping[str, Any]
+
+
+class StudyError(InputError):
+    """A study spec is invalid."""
+
+    code = "invalid_study"
+
+
+@dataclass(frozen=True)
+class LawDay:
+    """The first day a law parameter's value (a list) contains `containing`."""
+
+    parameter: str
+    containing: str
+
+    def on(self, tree: ParameterTree) -> dt.date:
+        param = tree.get(self.parameter)
+        for value in param.values:
+            if isinstance(value.value, list) and self.containing in value.value:
+                return value.start
+        raise StudyError(
+            f"window start: {self.parameter} never contains {self.containing!r}",
+            [Problem(("windows", "start"), "no such day in the law tree", self.parameter)],
+        )
+
+
+@dataclass(frozen=True)
+class Window:
+    """A headline metric `name`: daily `metric` summed from `start` to `end` (inclusive),
+    optionally only where federal circuit `circuit` reaches."""
+
+    name: str
+    metric: str
+    start: dt.date | LawDay
+    end: dt.date
+    circuit: str | None = None
+    description: str = ""
+
+    def first_day(self, tree: ParameterTree) -> dt.date:
+        return self.start.on(tree) if isinstance(self.start, LawDay) else self.start
+
+
+@dataclass(frozen=True)
+class StudySpec:
+    scenarios: tuple[ScenarioRef, ...]
+    start: dt.date
+    end: dt.date
+    reps: int
+    seed: int
+    name: str = "study"
+    description: str = ""
+    windows: tuple[Window, ...] = ()
+    roles: Mapping[str, str] = field(default_factory=dict)
+    scenario_notes: Mapping[str, str] = field(default_factory=dict)
+    headline_rows: tuple[tuple[str, str], ...] = ()
+    console_rows: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        problems = _check_run(
+            {k: getattr(self, k) for k in RUN_KEYS}, {k: k for k in RUN_KEYS}, typed=True
+        )
+        if problems:
+            raise _error(problems)
+
+    def replace(self, **changes: Any) -> StudySpec:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Any,
+        defaults: StudySpec | None = None,
+        labels: Mapping[str, str] | None = None,
+        where: str = "study",
+    ) -> StudySpec:
+        """A spec from JSON or YAML data; missing keys come from `defaults`. Every problem is
+        listed, each under its key (or under `labels[key]`, e.g. a CLI flag)."""
+        if not isinstance(data, Mapping):
+            raise _error([Problem((), f"{where}: expected a mapping of {', '.join(KEYS)}", data)])
+        label = {k: (labels or {}).get(k, k) for k in KEYS}
+        problems = [
+            Problem((str(k),), f"unknown key (expected one of {', '.join(KEYS)})", k)
+            for k in data
+            if k not in KEYS
+        ]
+        values: dict[str, Any] = {}
+        for key in KEYS:
+            if key in data and data[key] is not None:
+                values[key] = data[key]
+            elif defaults is not None:
+                values[key] = getattr(defaults, key)
+            elif key in RUN_KEYS:
+                problems.append(Problem((key,), f"{label[key]}: required", None))
+        problems += _check_run(values, label, typed=False)
+        extras = _parse_extras(values, problems)
+        if problems:
+            raise _error(problems)
+        scen = values["scenarios"]
+        return cls(
+            scenarios=(scen,) if isinstance(scen, str) else tuple(scen),
+            start=_date(values["start"]),  # type: ignore[arg-type]  # checked above
+            end=_date(values["end"]),  # type: ignore[arg-type]
+            reps=int(values["reps"]),
+            seed=int(values["seed"]),
+            **extras,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The spec's run keys as JSON-able data (what `from_dict` reads back)."""
+        return {
+            "scenarios": [s if isinstance(s, str) else _plain(s) for s in self.scenarios],
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "reps": self.reps,
+            "seed": self.seed,
+        }
+
+    def load_scenarios(self, tree: ParameterTree, allow_files: bool = True) -> list[Scenario]:
+        """The scenarios applied to `tree`: a built-in name, a scenario file (if
+        `allow_files`) or an inline overlay. Every problem of every scenario is listed."""
+        out: list[Scenario] = []
+        problems: list[Problem] = []
+        for i, ref in enumerate(self.scenarios):
+            try:
+                if isinstance(ref, str):
+                    if not allow_files and not (builtin_dir() / f"{ref}.yaml").exists():
+                        problems.append(
+                            Problem(
+                                ("scenarios", i),
+                                f"not a built-in scenario (expected one of "
+                                f"{', '.join(builtin_names())}, or an inline overlay)",
+                                ref,
+                            )
+                        )
+                        continue
+                    out.append(load_scenario(ref, tree))
+                else:
+                    out.append(load_overlay(dict(ref), tree, f"scenarios[{i}]"))
+            except UserError as exc:
+                problems.extend(exc.problems or [Problem(("scenarios", i), str(exc), _short(ref))])
+        names = [s.name for s in out]
+        for n in sorted({n for n in names if names.count(n) > 1}):
+            problems.append(
+                Problem(
+                    ("scenarios",),
+                    "two scenarios have the same name; rename one (its `name:` key)",
+                    n,
+                )
+            )
+        if problems:
+            raise _error(problems)
+        return out
+
+
+def builtin_study() -> StudySpec:
+    """The built-in study (`studies/builtin.yaml`)."""
+    path = Path(str(resources.files("asylum_pathways") / "studies" / "builtin.yaml"))
+    return StudySpec.from_dict(load_yaml(path), where=str(path))
+
+
+def check_horizon(spec: StudySpec, labels: Mapping[str, str] | None = None) -> None:
+    """Generated encounters exist only over the calibration data's months."""
+    from asylum_pathways.sim import targets
+
+    lo = targets.FIRST_MONTH
+    hi = dt.date(targets.LAST_MONTH.year, targets.LAST_MONTH.month, 31)
+    if spec.start < lo or spec.end > hi:
+        a, b = (labels or {}).get("start", "start"), (labels or {}).get("end", "end")
+        raise _error(
+            [
+                Problem(
+                    (a if spec.start < lo else b,),
+                    f"{a}/{b} {spec.start}..{spec.end} is outside the calibration data "
+                    f"({lo}..{hi})",
+                    (spec.start if spec.start < lo else spec.end).isoformat(),
+                )
+            ]
+        )
+
+
+def _error(problems: list[Problem]) -> StudyError:
+    if len(problems) == 1:
+        return StudyError(problems[0].msg, problems)
+    return StudyError(
+        f"the study has {len(problems)} problems: " + "; ".join(p.msg for p in problems),
+        problems,
+    )
+
+
+def _check_run(values: Mapping[str, Any], label: Mapping[str, str], typed: bool) -> list[Problem]:
+    """Problems of the run keys (scenarios, start, end, reps, seed), each naming its key."""
+    problems: list[Problem] = []
+    dates: dict[str, dt.date] = {}
+    for key in ("start", "end"):
+        if key not in values:
+            continue
+        v = values[key]
+        day = _date(v) if (isinstance(v, dt.date) or (isinstance(v, str) and not typed)) else None
+        if day is None:
+            problems.append(
+                Problem((key,), f"{label[key]} {v!r} is not a date (expected YYYY-MM-DD)", v)
+            )
+        else:
+            dates[key] = day
+    if "start" in dates and "end" in dates and dates["end"] < dates["start"]:
+        problems.append(
+            Problem(
+                ("end",),
+                f"{label['end']} {dates['end']} is before {label['start']} {dates['start']}",
+                dates["end"].isoformat(),
+            )
+        )
+    for key, low, high, what in (
+        ("reps", 1, None, "at least 1 replication"),
+        ("seed", 0, MAX_SEED, f"an integer from 0 to {MAX_SEED}"),
+    ):
+        if key not in values:
+            continue
+        v = values[key]
+        if not isinstance(v, int) or isinstance(v, bool):
+            problems.append(Problem((key,), f"{label[key]} {v!r}: expected an integer", v))
+        elif v < low or (high is not None and v > high):
+            problems.append(Problem((key,), f"{label[key]} {v}: expected {what}", v))
+    if "scenarios" in values:
+        problems += _check_scenarios(values["scenarios"], label["scenarios"])
+    return problems
+
+
+def _check_scenarios(scen: Any, label: str) -> list[Problem]:
+    if isinstance(scen, str):
+        scen = [scen]
+    if not isinstance(scen, list | tuple) or not scen:
+        return [
+            Problem(
+                ("scenarios",),
+                f"{label}: expected a list of built-in names or inline overlays",
+                scen,
+            )
+        ]
+    problems = []
+    for i, ref in enumerate(scen):
+        if isinstance(ref, str):
+            if not ref:
+                problems.append(Problem(("scenarios", i), f"{label}: an empty name", ref))
+        elif not isinstance(ref, Mapping):
+            problems.append(
+                Problem(
+                    ("scenarios", i),
+                    f"{label}: expected a scenario name or an overlay (a mapping)",
+                    ref,
+                )
+            )
+    names = [r for r in scen if isinstance(r, str)]
+    if len(set(names)) != len(names):
+        problems.append(Problem(("scenarios",), f"{label} given twice: {', '.join(names)}", names))
+    return problems
+
+
+def _parse_extras(values: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in ("name", "description"):
+        if key in values:
+            out[key] = str(values[key]).strip()
+    for key in ("roles", "scenario_notes"):
+        if key in values:
+            v = values[key]
+            if not isinstance(v, Mapping) or not all(
+                isinstance(a, str) and isinstance(b, str) for a, b in v.items()
+            ):
+                problems.append(Problem((key,), "expected a mapping of names to text", v))
+            else:
+                out[key] = {str(a): str(b).strip() for a, b in v.items()}
+    for key in ("headline_rows", "console_rows"):
+        if key in values:
+            rows = values[key]
+            ok = isinstance(rows, list | tuple) and all(
+                isinstance(r, list | tuple) and len(r) == 2 and all(isinstance(x, str) for x in r)
+                for r in rows
+            )
+            if not ok:
+                problems.append(Problem((key,), "expected a list of [metric, label] pairs", rows))
+            else:
+                out[key] = tuple((str(m), str(lab)) for m, lab in rows)
+    if "windows" in values:
+        out["windows"] = _windows(values["windows"], problems)
+    return out
+
+
+def _windows(data: Any, problems: list[Problem]) -> tuple[Window, ...]:
+    if isinstance(data, tuple) and all(isinstance(w, Window) for w in data):
+        return data
+    if not isinstance(data, list):
+        problems.append(Problem(("windows",), "expected a list of windows", data))
+        return ()
+    out = []
+    for i, w in enumerate(data):
+        loc = ("windows", i)
+        if not isinstance(w, Mapping):
+            problems.append(Problem(loc, "expected a mapping", w))
+            continue
+        for k in w:
+            if k not in WINDOW_KEYS:
+                problems.append(
+                    Problem((*loc, str(k)), f"unknown key (expected {', '.join(WINDOW_KEYS)})", k)
+                )
+        name, metric, end = w.get("name"), w.get("metric"), _date(w.get("end"))
+        start: dt.date | LawDay | None = _date(w.get("start"))
+        raw = w.get("start")
+        if (
+            start is None
+            and isinstance(raw, Mapping)
+            and set(raw) == {"first_day_of", "containing"}
+        ):
+            start = LawDay(str(raw["first_day_of"]), str(raw["containing"]))
+        bad = [
+            (k, v, why)
+            for k, v, why in (
+                ("name", name, "a metric name"),
+                ("metric", metric, "a daily metric name"),
+                ("start", start, "a date or {first_day_of: <law parameter>, containing: <item>}"),
+                ("end", end, "a date (YYYY-MM-DD)"),
+            )
+            if not v or (k in ("name", "metric") and not isinstance(v, str))
+        ]
+        for k, _, why in bad:
+            problems.append(Problem((*loc, k), f"expected {why}", w.get(k)))
+        if bad:
+            continue
+        circuit = w.get("circuit")
+        assert isinstance(name, str) and isinstance(metric, str) and end and start
+        out.append(
+            Window(
+                name,
+                metric,
+                start,
+                end,
+                None if circuit is None else str(circuit),
+                str(w.get("description", "")).strip(),
+            )
+        )
+    return tuple(out)
+
+
+def _date(v: Any) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return None
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v) if len(v) == 10 else None
+        except ValueError:
+            return None
+    return None
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, Mapping):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v
+
+
+def _short(ref: ScenarioRef) -> Any:
+    return ref if isinstance(ref, str) else dict(ref).get("name", "<inline overlay>")
