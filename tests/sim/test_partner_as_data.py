@@ -11,9 +11,9 @@ import polars as pl
 
 from asylum_pathways.params import load_tree
 from asylum_pathways.params.loader import default_root
-from asylum_pathways.scenarios import load_scenario
 from asylum_pathways.sim.montecarlo import run_study
 from asylum_pathways.sim.outputs import write_all
+from asylum_pathways.sim.study import StudySpec
 from helpers import add_partner
 
 
@@ -22,10 +22,8 @@ def test_a_partner_added_as_folders_appears_in_daily_and_summary(tmp_path: Path)
     shutil.copytree(default_root(), root)
     add_partner(root, start="2019-11-19", sectors="[EPT]")
     tree = load_tree(root)
-    history = load_scenario("history", tree)
-    study = run_study(
-        [history], dt.date(2019, 12, 1), dt.date(2020, 2, 29), reps=1, seed=3, workers=1
-    )
+    spec = StudySpec(("history",), dt.date(2019, 12, 1), dt.date(2020, 2, 29), reps=1, seed=3)
+    study = run_study(spec, workers=1, tree=tree)
     out = tmp_path / "results"
     write_all(study, out)
     daily = pl.read_parquet(out / "daily.parquet")

@@ -13,6 +13,7 @@ exit or is still in the system (an ACA queue, or an MPP case while returned to M
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,7 @@ from asylum_pathways.sim.population import Population
 from asylum_pathways.sim.stages import aca, mpp_court, mpp_enrolment, title42
 from asylum_pathways.sim.stages.mpp_court import OUTCOMES
 from asylum_pathways.sim.stages.state import FlowState
+from asylum_pathways.sim.study import Window
 
 __all__ = ["OUTCOMES", "Fate", "Result", "simulate"]
 
@@ -37,7 +39,14 @@ class Result:
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def simulate(tree: ParameterTree, pop: Population, keep_fate: bool = False) -> Result:
+def simulate(
+    tree: ParameterTree,
+    pop: Population,
+    keep_fate: bool = False,
+    windows: Sequence[Window] = (),
+) -> Result:
+    """Run every stage for one scenario and replication; `windows` are the study's named
+    headline windows (sim.study.Window)."""
     det = determine(tree, pop.enc)
     s = FlowState.start(tree, pop, det)
     assigned = det.pathway.copy()
@@ -67,5 +76,5 @@ def simulate(tree: ParameterTree, pop: Population, keep_fate: bool = False) -> R
         reopened=court.reopened,
     )
     daily = metrics.daily(tree, pop, fate)
-    headline = metrics.headline(tree, pop, fate, daily)
+    headline = metrics.headline(tree, pop, fate, daily, windows)
     return Result(daily, headline, fate if keep_fate else None)

@@ -11,16 +11,18 @@ is reopened.
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 
 from asylum_pathways import codes
+from asylum_pathways.errors import Problem
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.rules.engine import PATHWAY_CODE
 from asylum_pathways.sim.fate import Fate
 from asylum_pathways.sim.population import Population
 from asylum_pathways.sim.stages.mpp_court import OUTCOMES, TERMINATED
+from asylum_pathways.sim.study import StudyError, Window
 
 P = PATHWAY_CODE
 
@@ -160,7 +162,11 @@ def _conservation(fate: Fate, dayidx: np.ndarray, n_days: int, out: dict[str, np
 
 
 def headline(
-    tree: ParameterTree, pop: Population, fate: Fate, d: dict[str, np.ndarray]
+    tree: ParameterTree,
+    pop: Population,
+    fate: Fate,
+    d: dict[str, np.ndarray],
+    windows: Sequence[Window] = (),
 ) -> dict[str, float]:
     dayidx = pop.day_index()
     h: dict[str, float] = {"encounters": float(d["encounters"].sum())}
@@ -169,18 +175,10 @@ def headline(
     for cc in tree.receiving_countries():
         h[f"aca_transfers_{cc}"] = float(d[f"aca_transfers_{cc}_cumulative"][-1])
     h["mpp_enrolled"] = float(d["mpp_enrolled_cumulative"][-1])
-    order_day, circuit_sectors = ninth_circuit_order(tree)
-    first = (order_day - pop.start).days
-    last = (QUESTION_END - pop.start).days
-    if 0 <= first < pop.n_days:
-        window = slice(first, min(last, pop.n_days - 1) + 1)
-        h["mpp_enrolled_2020_03_12_to_2020_12_31"] = float(d["mpp_enrolled"][window].sum())
-        port_sector = tree.get("law.geo.port_sector").at(order_day) or {}
-        ports = [k for k, p in enumerate(tree.ports) if port_sector.get(p) in circuit_sectors]
-        ninth = np.isin(pop.enc.sector, [codes.SECTORS.index(x) for x in circuit_sectors])
-        ninth |= np.isin(fate.mpp_port, ports)
-        sel = fate.enrolled & ninth & (dayidx >= first) & (dayidx <= last)
-        h["mpp_enrolled_ca_az_2020_03_12_to_2020_12_31"] = float(sel.sum())
+    for window in windows:
+        value = window_total(tree, pop, fate, d, window)
+        if value is not None:
+            h[window.name] = value
     h["mpp_cases"] = float(d["mpp_cases_cumulative"][-1])
     h["mpp_pending_end"] = float(d["mpp_pending"][-1])
     h["mpp_waiting_in_mexico_end"] = float(d["mpp_waiting_in_mexico"][-1])
@@ -200,20 +198,39 @@ def headline(
     return h
 
 
-#: End of the window of the study's question ("to the end of 2020"); not a legal date.
-QUESTION_END = dt.date(2020, 12, 31)
+#: Daily metrics a window may restrict to a federal circuit: each person's part in them.
+PERSON_METRICS = {"mpp_enrolled": "enrolled", "mpp_cases_cumulative": "mpp_case"}
 
 
-def ninth_circuit_order(tree: ParameterTree) -> tuple[dt.date, list[str]]:
-    """The day the Ninth Circuit's order limited the MPP injunction to that circuit, and the
-    sectors in that circuit, both read from the law tree."""
-    ordered = tree.get("law.courts.mpp_injunction.ordered_circuits")
-    day = next(
-        v.start for v in reversed(ordered.values) if isinstance(v.value, list) and "9" in v.value
-    )
-    state_of = tree.get("law.geo.sector_state").at(day) or {}
-    circuit_of = tree.get("law.geo.state_circuit").at(day) or {}
-    return day, [s for s in codes.SECTORS if circuit_of.get(state_of.get(s)) == "9"]
+def window_total(
+    tree: ParameterTree, pop: Population, fate: Fate, d: dict[str, np.ndarray], window: Window
+) -> float | None:
+    """A study window's total: the daily metric summed over the window's days (None when the
+    window starts outside the horizon); with a circuit, only people encountered, or returned
+    through a port, in that circuit's sectors (sector -> state -> circuit, in the law tree on
+    the window's first day)."""
+    first = (window.first_day(tree) - pop.start).days
+    last = min((window.end - pop.start).days, pop.n_days - 1)
+    if not 0 <= first < pop.n_days:
+        return None
+    if window.circuit is None:
+        return float(d[window.metric][first : last + 1].sum())
+    on = window.first_day(tree)
+    state_of = tree.get("law.geo.sector_state").at(on) or {}
+    circuit_of = tree.get("law.geo.state_circuit").at(on) or {}
+    sectors = [x for x in codes.SECTORS if circuit_of.get(state_of.get(x)) == window.circuit]
+    port_sector = tree.get("law.geo.port_sector").at(on) or {}
+    ports = [k for k, p in enumerate(tree.ports) if port_sector.get(p) in sectors]
+    inside = np.isin(pop.enc.sector, [codes.SECTORS.index(x) for x in sectors])
+    inside |= np.isin(fate.mpp_port, ports)
+    if window.metric not in PERSON_METRICS:
+        raise StudyError(
+            f"window {window.name}: a circuit applies only to {', '.join(PERSON_METRICS)}",
+            [Problem(("windows", window.name, "metric"), "not a per-person metric", window.metric)],
+        )
+    dayidx = pop.day_index()
+    part = getattr(fate, PERSON_METRICS[window.metric])
+    return float((part & inside & (dayidx >= first) & (dayidx <= last)).sum())
 
 
 def _median(x: np.ndarray) -> float:

@@ -23,7 +23,7 @@ from asylum_pathways.rules.records import Encounters
 from asylum_pathways.scenarios import Scenario
 from asylum_pathways.sim.flows import Fate, simulate
 from asylum_pathways.sim.population import Population, from_records, generate
-from asylum_pathways.sim.study import StudyError, StudySpec, check_horizon
+from asylum_pathways.sim.study import StudyError, StudySpec, Window, check_horizon
 
 
 @dataclass
@@ -71,6 +71,7 @@ class Job:
     start: dt.date
     end: dt.date
     records: Records | None = None
+    windows: tuple[Window, ...] = ()
 
 
 def _population_key(tree: ParameterTree) -> str:
@@ -96,7 +97,7 @@ def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = F
                 populations[key] = generate(scenario.tree, start, end, rng)
         pop = populations[key]
         first_pop = first_pop or pop
-        result = simulate(scenario.tree, pop, keep_fate=keep)
+        result = simulate(scenario.tree, pop, keep_fate=keep, windows=job.windows)
         daily[scenario.name] = result.daily
         headline[scenario.name] = result.headline
         if keep and result.fate is not None:
@@ -148,7 +149,7 @@ def run_study(
         scenarios = spec.load_scenarios(tree, allow_files=allow_files)
     workers = workers or os.cpu_count() or 1
     start, end, reps, seed = spec.start, spec.end, spec.reps, spec.seed
-    job = Job(tuple(scenarios), start, end, records)
+    job = Job(tuple(scenarios), start, end, records, tuple(spec.windows))
     children = np.random.SeedSequence(seed).spawn(reps)
     tasks = [(job, i, children[i], keep_first and i == 0) for i in range(reps)]
     t0 = time.perf_counter()
