@@ -54,43 +54,30 @@ def sv_2020(result: Result) -> float:
     return float(result.daily["aca_transfers_SV_cumulative"][-1])
 
 
+def with_sv_cap(
+    tree: ParameterTree, pop: Population, tmp: Path, cap: int | None, on: dt.date = START
+) -> Result:
+    """The outlook with El Salvador's annual cap set to `cap` from `on`."""
+    change = {"aca.agreements.sv.annual_cap": [{"from": on, "value": cap}]}
+    return run(tree, pop, scenario(tmp, f"cap-{cap}-{on}", "assumptions", change))
+
+
 @pytest.mark.parametrize("cap", [500, 1000])
 def test_el_salvador_transfers_in_2020_stay_within_five_percent_of_its_cap(
     tree: ParameterTree, pop: Population, tmp_path: Path, cap: int
 ) -> None:
-    path = scenario(
-        tmp_path,
-        f"cap{cap}",
-        "assumptions",
-        {"aca.agreements.sv.annual_cap": [{"from": dt.date(2020, 1, 1), "value": cap}]},
-    )
-    assert abs(sv_2020(run(tree, pop, path)) - cap) <= 0.05 * cap
+    result = with_sv_cap(tree, pop, tmp_path, cap, dt.date(2020, 1, 1))
+    assert abs(sv_2020(result) - cap) <= 0.05 * cap
 
 
 def test_transfers_are_the_smaller_of_the_cap_and_the_capacity_limited_demand(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
-    uncapped = run(
-        tree,
-        pop,
-        scenario(
-            tmp_path,
-            "nocap",
-            "assumptions",
-            {"aca.agreements.sv.annual_cap": [{"from": dt.date(2020, 1, 1), "value": None}]},
-        ),
-    )
-    demand = sv_2020(uncapped)
+    demand = sv_2020(with_sv_cap(tree, pop, tmp_path, None))
     assert demand > 1000
     got = []
     for cap in (0, 100, 700, 1000, 5000, 20000):
-        path = scenario(
-            tmp_path,
-            f"c{cap}",
-            "assumptions",
-            {"aca.agreements.sv.annual_cap": [{"from": dt.date(2020, 1, 1), "value": cap}]},
-        )
-        got.append(sv_2020(run(tree, pop, path)))
+        got.append(sv_2020(with_sv_cap(tree, pop, tmp_path, cap)))
         assert got[-1] == min(cap, demand)
     assert got == sorted(got)
 
@@ -98,40 +85,23 @@ def test_transfers_are_the_smaller_of_the_cap_and_the_capacity_limited_demand(
 def test_a_cap_below_the_seat_rate_binds_on_the_first_days(
     tree: ParameterTree, pop: Population, tmp_path: Path
 ) -> None:
-    path = scenario(
-        tmp_path,
-        "tiny",
-        "assumptions",
-        {"aca.agreements.sv.annual_cap": [{"from": dt.date(2020, 1, 1), "value": 3}]},
-    )
-    result = run(tree, pop, path)
+    result = with_sv_cap(tree, pop, tmp_path, 3, dt.date(2020, 1, 1))
     assert sv_2020(result) == 3
 
 
 def test_a_cap_change_dated_after_the_horizon_changes_nothing_inside_it(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
-    path = scenario(
-        tmp_path,
-        "later",
-        "assumptions",
-        {"aca.agreements.sv.annual_cap": [{"from": dt.date(2021, 1, 1), "value": 0}]},
-    )
-    later = run(tree, pop, path)
+    result = with_sv_cap(tree, pop, tmp_path, 0, dt.date(2021, 1, 1))
     for metric, values in base.daily.items():
-        assert np.array_equal(values, later.daily[metric]), metric
+        assert np.array_equal(values, result.daily[metric]), metric
 
 
 def test_a_cap_change_on_the_last_day_does_not_change_june(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
-    path = scenario(
-        tmp_path,
-        "dec31",
-        "assumptions",
-        {"aca.agreements.sv.annual_cap": [{"from": dt.date(2020, 12, 31), "value": 500}]},
-    )
-    changed = run(tree, pop, path)
+    result = with_sv_cap(tree, pop, tmp_path, 500, dt.date(2020, 12, 31))
+    changed = result
     june = slice(day(dt.date(2020, 6, 1)), day(dt.date(2020, 6, 30)) + 1)
     assert (
         changed.daily["aca_transfers_SV"][june].sum() == base.daily["aca_transfers_SV"][june].sum()
