@@ -10,9 +10,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from asylum_pathways.errors import InputError
+from asylum_pathways.cli.contract import MAX_REPS, MAX_SEED, check_limit, cpus
+from asylum_pathways.errors import InputError, UsageError
 from asylum_pathways.io.encounters import parse_date
+from asylum_pathways.io.files import check_output_folder, staged_folder
 from asylum_pathways.params import load_tree
+from asylum_pathways.params.coverage import check_day
 from asylum_pathways.scenarios import load_scenario
 
 DEFAULT_SCENARIOS = ["history", "outlook-2020-03-10", "ninth-circuit-injunction"]
@@ -52,9 +55,13 @@ def simulate(
         "--encounters",
         help="Your own encounter records (.csv, .parquet or .json; see docs/encounter-schema.md) instead of generated ones.",
     ),
-    reps: int = typer.Option(DEFAULT_REPS, "--reps", help="Monte Carlo replications."),
-    seed: int = typer.Option(20200310, "--seed", help="Seed of the whole study."),
-    workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per CPU)."),
+    reps: int = typer.Option(
+        DEFAULT_REPS, "--reps", help=f"Monte Carlo replications (1 to {MAX_REPS:,})."
+    ),
+    seed: int = typer.Option(20200310, "--seed", help="Seed of the whole study (0 to 2^63-1)."),
+    workers: int = typer.Option(
+        0, "--workers", help="Worker processes (0: one per CPU; at most the CPUs)."
+    ),
     out: Path = typer.Option(Path("results"), "--out", help="Output folder."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write report.html."),
@@ -65,6 +72,21 @@ def simulate(
     from asylum_pathways.sim.montecarlo import run_study
     from asylum_pathways.sim.outputs import write_all
 
+    check_limit(
+        reps,
+        "--reps",
+        1,
+        MAX_REPS,
+        f"at least 1 replication and at most {MAX_REPS:,}: each is held in memory",
+    )
+    n_cpus = cpus()
+    check_limit(
+        workers, "--workers", 0, n_cpus, f"0 for one per CPU, or 1 to {n_cpus}, the CPUs here"
+    )
+    check_limit(seed, "--seed", 0, MAX_SEED, "a whole number from 0 to 2^63-1")
+    check_output_folder(out, "--out")
+    first_day = parse_date(start, "--start") if start is not None else None
+    last_day = parse_date(end, "--end") if end is not None else None
     base = load_tree()
     records = None
     if encounters is not None:
@@ -72,28 +94,24 @@ def simulate(
         from asylum_pathways.params.model import from_day_number
 
         table = read_encounters(encounters, base)
-        if table.encounters.n == 0:
-            raise InputError(f"{encounters}: no encounter records")
         records = (table.encounters, table.person_id.cast(str).to_numpy())
-        start = start or from_day_number(int(table.encounters.arrival.min())).isoformat()
-        end = end or from_day_number(int(table.encounters.arrival.max())).isoformat()
-    first = parse_date(start or DEFAULT_START, "--start")
-    last = parse_date(end or DEFAULT_END, "--end")
+        first_day = first_day or from_day_number(int(table.encounters.arrival.min()))
+        last_day = last_day or from_day_number(int(table.encounters.arrival.max()))
+    first = first_day or parse_date(DEFAULT_START, "--start")
+    last = last_day or parse_date(DEFAULT_END, "--end")
     if last < first:
-        raise InputError(f"--end {last} is before --start {first}")
+        raise UsageError(f"--end {last} is before --start {first}")
     lo = targets.FIRST_MONTH
     hi = dt.date(targets.LAST_MONTH.year, targets.LAST_MONTH.month, 31)
     if records is None and (first < lo or last > hi):
-        raise InputError(
+        raise UsageError(
             f"--start/--end {first}..{last} is outside the calibration data ({lo}..{hi})"
         )
-    if reps < 1:
-        raise InputError(f"--reps {reps}: expected at least 1 replication")
-    if workers < 0:
-        raise InputError(f"--workers {workers}: expected 0 (one per CPU) or more")
+    check_day(base, first, "--start")
+    check_day(base, last, "--end")
     names = scenario or DEFAULT_SCENARIOS
     if len(set(names)) != len(names):
-        raise InputError(f"--scenario given twice: {', '.join(names)}")
+        raise UsageError(f"--scenario given twice: {', '.join(names)}")
     scenarios = [load_scenario(name, base) for name in names]
     if len({s.name for s in scenarios}) != len(scenarios):
         raise InputError("two scenarios have the same name; rename one (its `name:` key)")
@@ -115,15 +133,16 @@ def simulate(
             last,
             reps,
             seed,
-            workers or None,
+            min(workers or cpus(), reps),
             progress=lambda k: bar.advance(task, k),
             records=records,
         )
-    summary = write_all(study, out)
-    if report:
-        from asylum_pathways.report.build import build_report
+    with staged_folder(out, "--out") as stage:
+        summary = write_all(study, stage)
+        if report:
+            from asylum_pathways.report.build import build_report
 
-        build_report(out)
+            build_report(stage)
     _print(summary, study.reps, out)
 
 
