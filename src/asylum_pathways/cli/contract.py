@@ -58,9 +58,9 @@ Bad input never produces a traceback (unless `--debug`) and never a silent defau
 
 - **Exit codes.** `0` success; `2` anything the user can fix: a bad record, file, option,
   scenario or output path; `1` only for a bug of ours (please report it, with `--debug`).
-- **Messages.** One line on stderr, `error: ...`, naming the file, the line (CSV: the file
-  line, right across quoted multi-line fields; JSON: the record number; Parquet: the row),
-  the field, the value, and what was expected.
+- **Messages.** On stderr, `error: ...`, one line per problem (up to 30), each naming the
+  file, the line (CSV: the file line, right across quoted multi-line fields; JSON: the record
+  number; Parquet: the row), the field, the value, and what was expected.
 - **`--json`.** Commands that take `--json` (`determine`, `params list`, `params show`) also
   print the error envelope on stdout, the same shape as the HTTP API:
   `{{"ok": false, "error": {{"code": ..., "message": ..., "errors": [{{"loc": [...], "msg": ...,

@@ -511,7 +511,7 @@ def from_frame(
     for row in _first_rows(person_id.is_duplicated()):
         first = person_id.to_list().index(person_id[row])
         if first != row:
-            first_where = where(first, "person_id")[0].removeprefix(f"{source} ")
+            first_where = where(first, "person_id")[1][1]
             report(
                 row,
                 "person_id",

@@ -111,9 +111,9 @@ def _ages(tree: ParameterTree, enc: Encounters, report: Report) -> None:
     known = enc.age >= 0
     if not known.any():
         return
-    for key, demographic, too in (
-        (UAC_AGE, "UAC", lambda age, limit: age >= limit),
-        (ADULT_AGE, "SA", lambda age, limit: age < limit),
+    for key, demographic, too, rule in (
+        (UAC_AGE, "UAC", np.greater_equal, "an unaccompanied alien child is younger than"),
+        (ADULT_AGE, "SA", np.less, "a single adult is at least"),
     ):
         if key not in tree:
             continue
@@ -124,14 +124,13 @@ def _ages(tree: ParameterTree, enc: Encounters, report: Report) -> None:
             bad = known & (enc.demographic == code) & too(enc.age, limit)
         for row in _rows(bad):
             day = from_day_number(int(enc.arrival[row]))
-            entry = param.entry_at(day)
-            refs = param.effective_references(entry)
-            cite = refs[0].title if refs else key
+            refs = param.effective_references(param.entry_at(day))
+            cite = refs[0].title.split(":")[0] if refs else key
             report(
                 row,
                 "age",
-                f"{int(enc.age[row])} with demographic {demographic!r}: {param.label} is "
-                f"{limit[row]:g} ({key}; {cite})",
+                f"{int(enc.age[row])} with demographic {demographic!r}: {rule} "
+                f"{limit[row]:g} ({cite}; {key})",
                 int(enc.age[row]),
             )
 
