@@ -1,6 +1,6 @@
 """Generate the reference docs from the code: `python -m asylum_pathways.docs [--check]`.
 
-- docs/cli.md: every command's --help
+- docs/cli.md: every command's --help, and the contract for bad input (cli.contract)
 - docs/encounter-schema.md: the encounter record (rules.records.FIELDS)
 - docs/legal-timeline.md: every dated change in the law tree, with its citation
 - docs/assumptions.md: every operational assumption with its notes
@@ -27,6 +27,7 @@ def cli_reference() -> str:
     from typer.testing import CliRunner
 
     from asylum_pathways.cli.app import app
+    from asylum_pathways.cli.contract import TEXT
 
     runner = CliRunner()
     lines = [HEADER, "# CLI reference\n"]
@@ -46,6 +47,7 @@ def cli_reference() -> str:
             walk(cmd.commands[name], [*path, name])  # type: ignore[attr-defined]
 
     walk(typer.main.get_command(app), [])
+    lines.append(TEXT)
     return "".join(lines)
 
 

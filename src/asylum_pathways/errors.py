@@ -54,6 +54,30 @@ class InputError(UserError):
     code = "invalid_record"
 
 
+class UsageError(UserError):
+    """A command-line option or argument is missing, empty, malformed or out of its limits."""
+
+    code = "invalid_usage"
+
+
+class OutputError(UserError):
+    """An output path cannot be written (checked before the work starts)."""
+
+    code = "invalid_output"
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A user's value quoted for a message: repr (control characters and lone surrogates
+    escaped, so the message always prints) and cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def printable(message: str) -> str:
+    """`message` with anything a terminal cannot encode escaped (e.g. lone surrogates)."""
+    return message.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def envelope(exc: UserError) -> dict[str, Any]:
     """The one error shape of the CLI's `--json` output and of the API."""
     problems = exc.problems or [Problem((), str(exc))]

@@ -23,6 +23,7 @@ TREES = {
     "ninth-circuit-injunction": load_scenario("ninth-circuit-injunction", TREE).tree,
 }
 OPTIONAL_BOOL = st.one_of(st.none(), st.booleans())
+PORT_SECTOR: dict[str, str] = TREE.get("law.geo.port_sector").values[-1].value
 
 
 @st.composite
@@ -36,8 +37,9 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
         "demographic": draw(st.sampled_from(codes.DEMOGRAPHICS)),
         "language": draw(st.sampled_from(["es", "pt", "en", None])),
     }
-    if draw(st.booleans()):
-        record["port"] = draw(st.sampled_from(TREE.ports))
+    ports = sorted(p for p, s in PORT_SECTOR.items() if s == record["sector"])
+    if ports and draw(st.booleans()):  # a port lies in its sector (law.geo.port_sector)
+        record["port"] = draw(st.sampled_from(ports))
     if record["citizenship"] == "XX":
         record["habitual_residence"] = draw(st.sampled_from(["GT", "HN", "SV", None]))
     for flag in (

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import typer
+from typer import _click as click
 
 from asylum_pathways import __version__
-from asylum_pathways.errors import UserError
+from asylum_pathways.cli.contract import refuse_empty_values, usage_error
+from asylum_pathways.errors import UserError, envelope, printable
 
 app = typer.Typer(
     name="asylum-pathways",
@@ -50,21 +53,40 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; a UserError prints one line (no traceback unless --debug) and exits 2."""
-    args = sys.argv[1:] if argv is None else argv
+    """Run the CLI. Every error a user can fix exits 2 with one line on stderr (no traceback
+    unless --debug) and, with --json, the error envelope on stdout; exit 1 is left for a bug
+    of ours. The contract is in docs/cli.md (`asylum_pathways.cli.contract`)."""
+    args = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in args
+    as_json = "--json" in args
     try:
-        app(args=args, prog_name="asylum-pathways")
+        refuse_empty_values(args)
+        if not as_json:
+            app(args=args, prog_name="asylum-pathways")
+            return
+        try:
+            code = app(args=args, prog_name="asylum-pathways", standalone_mode=False)
+        except click.exceptions.UsageError as exc:
+            raise usage_error(exc) from None
+        except typer.Abort:
+            raise SystemExit(130) from None
+        if isinstance(code, int) and code:
+            raise SystemExit(code)
     except UserError as exc:
         if debug:
             raise
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {printable(str(exc))}", err=True)
+        if as_json:
+            typer.echo(json.dumps(envelope(exc), indent=2))
         raise SystemExit(2) from None
-    except Exception as exc:
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # a bug of ours (a Polars panic is a BaseException)
         if debug:
             raise
         typer.echo(
-            f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            f"error: unexpected {type(exc).__name__}: {printable(str(exc))[:500]} "
+            "(a bug: please report it; run with --debug for the traceback)",
             err=True,
         )
         raise SystemExit(1) from None

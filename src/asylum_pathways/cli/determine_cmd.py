@@ -6,15 +6,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from asylum_pathways.errors import InputError
-from asylum_pathways.io.determinations import to_frame, write_table
+from asylum_pathways.errors import InputError, OutputError
+from asylum_pathways.io.determinations import OUT_SUFFIXES, to_frame, write_table
 from asylum_pathways.io.encounters import day_numbers, parse_date, read_encounters
+from asylum_pathways.io.files import check_output_file, write_file_atomically
 from asylum_pathways.params import load_tree
+from asylum_pathways.params.coverage import check_day
 from asylum_pathways.rules.engine import determine as run
 from asylum_pathways.rules.explain import explain
 from asylum_pathways.scenarios import load_scenario
@@ -37,19 +39,28 @@ def determine(
     ),
 ) -> None:
     """Which programs a person is amenable to, which pathway policy assigns, and why."""
+    day = parse_date(date, "--date") if date is not None else None
+    if out is not None:
+        if out.suffix.lower() not in OUT_SUFFIXES:
+            raise OutputError(
+                f"--out {out}: unsupported file type {out.suffix.lower()!r} "
+                "(expected .csv or .parquet)"
+            )
+        check_output_file(out, "--out", inputs=(case,))
     base = load_tree()
     chosen = load_scenario(scenario, base)
+    if day is not None:
+        check_day(chosen.tree, day, "--date")
     table = read_encounters(case, chosen.tree)
     enc = table.encounters
-    day = day_numbers(parse_date(date, "--date"), enc.n) if date else None
-    _check_coverage(chosen.tree, enc.arrival if day is None else day, case, date)
-    det = run(chosen.tree, enc, day)
+    days = day_numbers(day, enc.n) if day is not None else None
+    det = run(chosen.tree, enc, days)
     ids = [str(x) for x in table.person_id.to_list()]
     many = enc.n != 1 or out is not None
     if many:
         if out is not None:
             frame = to_frame(det, table.person_id, chosen.name)
-            write_table(frame, out)
+            write_file_atomically(out, "--out", lambda tmp: write_table(frame, tmp, out.suffix))
             counts = frame.get_column("pathway").value_counts(sort=True)
             typer.echo(f"{enc.n} determinations written to {out}", err=True)
             for row in counts.iter_rows():
@@ -70,24 +81,11 @@ def determine(
         _print(answer)
 
 
-def _check_coverage(tree: Any, days: np.ndarray, case: Path, date: str | None) -> None:
-    """Refuse days before the parameter tree begins instead of answering UNDETERMINED."""
-    from asylum_pathways.params.model import day_number, from_day_number
-
-    first = tree.get("law.assignment.priority").values[0].start
-    if days.shape[0] and int(days.min()) < day_number(first):
-        where = "--date" if date else f"{case}: encounter_date"
-        raise InputError(
-            f"{where} {from_day_number(int(days.min())).isoformat()} is before "
-            f"{first.isoformat()}, where the parameter tree begins"
-        )
-
-
 def _print(answer: dict[str, Any]) -> None:
     console = Console()
     target = f" to {answer['receiving_country']}" if answer["receiving_country"] else ""
     console.print(
-        f"[bold]{answer['person_id']}[/bold] on {answer['date']} "
+        f"[bold]{escape(answer['person_id'])}[/bold] on {answer['date']} "
         f"(scenario {answer['scenario']}): [bold green]{answer['pathway']}{target}[/bold green]"
     )
     if answer["missing_facts"]:

@@ -9,7 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from asylum_pathways.errors import Problem, UsageError, shown
 from asylum_pathways.params import load_tree
+from asylum_pathways.params.loader import SECTIONS
 from asylum_pathways.params.tree import _jsonable
 
 app = typer.Typer(
@@ -23,6 +25,9 @@ def list_params(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List every parameter with its label, unit and number of dated values."""
+    if section is not None and section not in SECTIONS:
+        msg = f"{shown(section)} is not a section (expected {' or '.join(SECTIONS)})"
+        raise UsageError(f"--section: {msg}", [Problem(("--section",), msg, section)])
     tree = load_tree()
     rows = [p for p in tree if section is None or p.section == section]
     if as_json:
@@ -57,7 +62,7 @@ def show(
     if scenario:
         tree = load_scenario(scenario, tree).tree
     param = tree.get(name)
-    day = parse_date(date, "--date") if date else None
+    day = parse_date(date, "--date") if date is not None else None
     current = param.entry_at(day) if day else None
     history: list[dict[str, Any]] = [
         {

@@ -9,9 +9,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from asylum_pathways.errors import InputError
+from asylum_pathways.cli.contract import MAX_REPS, MAX_SEED, check_limit, cpus
+from asylum_pathways.errors import InputError, UsageError
 from asylum_pathways.io.encounters import parse_date
+from asylum_pathways.io.files import check_output_folder, staged_folder
 from asylum_pathways.params import load_tree
+from asylum_pathways.params.coverage import check_day
 from asylum_pathways.sim.study import StudySpec, builtin_study, check_horizon
 
 #: The flags that set a study spec's keys (for messages naming what the user typed).
@@ -46,12 +49,18 @@ def simulate(
         help="Your own encounter records (.csv, .parquet or .json; see docs/encounter-schema.md) instead of generated ones.",
     ),
     reps: int = typer.Option(
-        None, "--reps", help="Monte Carlo replications (default 20, the built-in study's)."
+        None,
+        "--reps",
+        help=f"Monte Carlo replications (default 20, the built-in study's; 1 to {MAX_REPS:,}).",
     ),
     seed: int = typer.Option(
-        None, "--seed", help="Seed of the whole study (default 20200310, the built-in study's)."
+        None,
+        "--seed",
+        help="Seed of the whole study (default 20200310, the built-in study's; 0 to 2^63-1).",
     ),
-    workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per CPU)."),
+    workers: int = typer.Option(
+        0, "--workers", help="Worker processes (0: one per CPU; at most the CPUs)."
+    ),
     out: Path = typer.Option(Path("results"), "--out", help="Output folder."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write report.html."),
@@ -62,6 +71,23 @@ def simulate(
     from asylum_pathways.sim.montecarlo import run_study
     from asylum_pathways.sim.outputs import write_all
 
+    if reps is not None:
+        check_limit(
+            reps,
+            "--reps",
+            1,
+            MAX_REPS,
+            f"at least 1 replication and at most {MAX_REPS:,}: each is held in memory",
+        )
+    n_cpus = cpus()
+    check_limit(
+        workers, "--workers", 0, n_cpus, f"0 for one per CPU, or 1 to {n_cpus}, the CPUs here"
+    )
+    if seed is not None:
+        check_limit(seed, "--seed", 0, MAX_SEED, "a whole number from 0 to 2^63-1")
+    check_output_folder(out, "--out")
+    first_day = parse_date(start, "--start") if start is not None else None
+    last_day = parse_date(end, "--end") if end is not None else None
     base = load_tree()
     records = None
     if encounters is not None:
@@ -69,25 +95,29 @@ def simulate(
         from asylum_pathways.params.model import from_day_number
 
         table = read_encounters(encounters, base)
-        if table.encounters.n == 0:
-            raise InputError(f"{encounters}: no encounter records")
         records = (table.encounters, table.person_id.cast(str).to_numpy())
-        start = start or from_day_number(int(table.encounters.arrival.min())).isoformat()
-        end = end or from_day_number(int(table.encounters.arrival.max())).isoformat()
-    if workers < 0:
-        raise InputError(f"--workers {workers}: expected 0 (one per CPU) or more")
-    if start is not None:
-        parse_date(start, "--start")
-    if end is not None:
-        parse_date(end, "--end")
+        first_day = first_day or from_day_number(int(table.encounters.arrival.min()))
+        last_day = last_day or from_day_number(int(table.encounters.arrival.max()))
+    if scenario and len(set(scenario)) != len(scenario):
+        raise UsageError(f"--scenario given twice: {', '.join(scenario)}")
     spec = StudySpec.from_dict(
-        {"scenarios": scenario or None, "start": start, "end": end, "reps": reps, "seed": seed},
+        {
+            "scenarios": scenario or None,
+            "start": first_day.isoformat() if first_day else None,
+            "end": last_day.isoformat() if last_day else None,
+            "reps": reps,
+            "seed": seed,
+        },
         defaults=builtin_study(),
         labels=FLAGS,
     )
     if records is None:
         check_horizon(spec, FLAGS)
+    check_day(base, spec.start, "--start")
+    check_day(base, spec.end, "--end")
     scenarios = spec.load_scenarios(base)
+    if len({s.name for s in scenarios}) != len(scenarios):
+        raise InputError("two scenarios have the same name; rename one (its `name:` key)")
     targets.build()
     err = Console(stderr=True)
     with Progress(
@@ -102,16 +132,17 @@ def simulate(
         task = bar.add_task("reps", total=spec.reps)
         study = run_study(
             spec,
-            workers or None,
+            min(workers or cpus(), spec.reps),
             progress=lambda k: bar.advance(task, k),
             records=records,
             scenarios=scenarios,
         )
-    summary = write_all(study, out)
-    if report:
-        from asylum_pathways.report.build import build_report
+    with staged_folder(out, "--out") as stage:
+        summary = write_all(study, stage)
+        if report:
+            from asylum_pathways.report.build import build_report
 
-        build_report(out)
+            build_report(stage)
     _print(summary, study.reps, out, spec.console_rows)
 
 

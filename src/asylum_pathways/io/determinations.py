@@ -43,13 +43,17 @@ def to_frame(det: Determinations, person_id: pl.Series, scenario: str) -> pl.Dat
     return pl.DataFrame(columns)
 
 
-def write_table(frame: pl.DataFrame, path: Path) -> None:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
+OUT_SUFFIXES = (".csv", ".parquet", ".pq")
+
+
+def write_table(frame: pl.DataFrame, path: Path, suffix: str | None = None) -> None:
+    """Write `frame` as CSV or Parquet, by `suffix` (default: the path's own suffix)."""
+    kind = (suffix or path.suffix).lower()
+    if kind == ".csv":
         frame.write_csv(path)
-    elif suffix in (".parquet", ".pq"):
+    elif kind in (".parquet", ".pq"):
         frame.write_parquet(path)
     else:
         raise InputError(
-            f"--out {path}: unsupported file type {suffix!r} (expected .csv or .parquet)"
+            f"--out {path}: unsupported file type {kind!r} (expected .csv or .parquet)"
         )

@@ -1,14 +1,19 @@
 """Encounter records from JSON, CSV or Parquet, validated column by column.
 
-Every problem names the file, the line (CSV: the file line; JSON: the record number) or
-the field, the value, and what was expected. Nothing is dropped or defaulted silently:
-a missing optional fact is *unknown*.
+Every problem names the file, the line (CSV: the file line; JSON: the record number; Parquet:
+the row) or the field, the value, and what was expected. Nothing is dropped or defaulted
+silently: a missing optional fact is *unknown*. Records that cannot be one person or one
+family (`io.families`) and days the parameter tree does not answer for are refused too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,16 +22,29 @@ import numpy as np
 import polars as pl
 
 from asylum_pathways import codes
-from asylum_pathways.errors import InputError
+from asylum_pathways.errors import InputError, Problem, UsageError, shown
+from asylum_pathways.io import csvlines, families
+from asylum_pathways.io.files import read_bytes
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.params.model import EPOCH
+from asylum_pathways.params import coverage as tree_coverage
+from asylum_pathways.params.model import EPOCH, from_day_number
 from asylum_pathways.rules import tri
-from asylum_pathways.rules.records import FIELD_BY_NAME, FIELDS, FLAG_FIELDS, Encounters
+from asylum_pathways.rules.records import (
+    FEAR_PREFIX,
+    FIELD_BY_NAME,
+    FIELDS,
+    FLAG_FIELDS,
+    MAX_ID_LENGTH,
+    Encounters,
+)
 
-FEAR_PREFIX = "aca_fear_established_"
 TRUE_WORDS = {"true", "1", "yes", "t", "y"}
 FALSE_WORDS = {"false", "0", "no", "f", "n"}
 MAX_SHOWN = 10
+MAX_DIGITS = 18  # a JSON integer longer than this is no count, age or rank
+SUFFIXES = (".json", ".csv", ".parquet", ".pq")
+CONTROL = r"[\x00-\x1f\x7f]"
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -39,95 +57,268 @@ class EncounterTable:
     frame: pl.DataFrame  # the input as strings, for writing results beside it
 
 
+class Findings:
+    """Problems found in the records: each one a message line and a `Problem`."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.items: list[Problem] = []
+
+    def add(self, where: str, loc: tuple[str | int, ...], msg: str, value: Any = None) -> None:
+        self.lines.append(f"{where}: {msg}")
+        self.items.append(Problem(loc, msg, value))
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def raise_any(self) -> None:
+        if not self.lines:
+            return
+        cap = 3 * MAX_SHOWN
+        extra = "" if len(self.lines) <= cap else f"\n  ... and {len(self.lines) - cap} more"
+        raise InputError(
+            "invalid encounter records:\n  " + "\n  ".join(self.lines[:cap]) + extra,
+            self.items[:cap],
+        )
+
+
 def read_encounters(path: Path, tree: ParameterTree) -> EncounterTable:
-    """Read a .json (one object or a list), .csv or .parquet file of encounter records."""
+    """Read a .json (one object or a list), .csv or .parquet file of encounter records.
+
+    Only a regular file is read; the records must fall on days the tree answers for."""
     suffix = path.suffix.lower()
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
+    if suffix not in SUFFIXES:
+        raise InputError(
+            f"{path}: unsupported file type {suffix!r} (expected .json, .csv or .parquet)"
+        )
+    data = read_bytes(path, "input file")
+    source = str(path)
     try:
         if suffix == ".json":
-            return from_json(json.loads(path.read_text(encoding="utf-8")), str(path), tree)
-        if suffix == ".csv":
-            frame = pl.read_csv(path, infer_schema=False)
-            return from_frame(frame, str(path), tree, line_offset=2, line_word="line")
-        if suffix in (".parquet", ".pq"):
-            frame = pl.read_parquet(path)
-            return from_frame(_as_strings(frame), str(path), tree, line_offset=1, line_word="row")
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path} line {exc.lineno}: invalid JSON ({exc.msg})") from None
+            table = from_json(_parse_json(data, source), source, tree, answerable=True)
+        elif suffix == ".csv":
+            shape = csvlines.layout(data, source)
+            frame = pl.read_csv(io.BytesIO(shape.data), infer_schema=False)
+            table = from_frame(
+                _blank_as_missing(frame),
+                source,
+                tree,
+                line_offset=2,
+                line_word="line",
+                lines=shape.lines,
+                skip=shape.blank,
+                answerable=True,
+            )
+        else:
+            table = from_frame(
+                _as_strings(_read_parquet(data, source)),
+                source,
+                tree,
+                line_offset=1,
+                line_word="row",
+                answerable=True,
+            )
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path}: cannot read file ({first})") from None
-    raise InputError(f"{path}: unsupported file type {suffix!r} (expected .json, .csv or .parquet)")
+    if table.encounters.n == 0:
+        raise InputError(f"{path}: no encounter records")
+    return table
 
 
-def from_json(data: Any, source: str, tree: ParameterTree) -> EncounterTable:
+def _read_parquet(data: bytes, source: str) -> pl.DataFrame:
+    """A Parquet file; a corrupted one is refused (Polars panics on some: caught here)."""
+    if len(data) < 12 or data[:4] != b"PAR1" or data[-4:] != b"PAR1":
+        raise InputError(f"{source}: not a Parquet file (no PAR1 magic at its start and end)")
+    try:
+        return pl.read_parquet(io.BytesIO(data))
+    except pl.exceptions.PolarsError:
+        raise
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "corrupted"
+        raise InputError(f"{source}: cannot read file (corrupted Parquet: {first[:200]})") from None
+
+
+def _blank_as_missing(frame: pl.DataFrame) -> pl.DataFrame:
+    """In CSV an empty cell, quoted ("") or not, is a missing value."""
+    return frame.with_columns(
+        pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in frame.columns
+    )
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+
+class _JsonObject(dict[str, Any]):
+    """A JSON object that remembers the keys it was given more than once."""
+
+    duplicates: list[str]
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _JsonObject:
+        obj = cls()
+        obj.duplicates = []
+        for key, value in pairs:
+            if key in obj:
+                obj.duplicates.append(key)
+            obj[key] = value
+        return obj
+
+
+@dataclass(frozen=True)
+class _Invalid:
+    """A JSON number no field accepts (NaN, Infinity, overflowing or 5,000-digit numbers)."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _parse_int(text: str) -> int | _Invalid:
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= MAX_DIGITS else _Invalid(f"a {digits}-digit number")
+
+
+def _parse_float(text: str) -> float | _Invalid:
+    value = float(text)
+    return value if math.isfinite(value) else _Invalid(text[:40])
+
+
+def _parse_json(data: bytes, source: str) -> Any:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{source} line {line}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_JsonObject.from_pairs,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_Invalid,
+        )
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{source} line {exc.lineno}: invalid JSON ({exc.msg})",
+            [Problem((source, f"line {exc.lineno}"), f"invalid JSON ({exc.msg})")],
+        ) from None
+    except RecursionError:
+        raise InputError(
+            f"{source}: JSON nested too deeply (a record is an object of fields; "
+            "aca_fear_established is the only nested object)"
+        ) from None
+
+
+def from_json(
+    data: Any, source: str, tree: ParameterTree, answerable: bool = False
+) -> EncounterTable:
     """One JSON object (a case) or a list of objects."""
+    if not isinstance(data, dict | list):
+        raise InputError(
+            f"{source}: expected an object of fields or a list of them, got {shown(data)}"
+        )
     records = data if isinstance(data, list) else [data]
     rows: list[dict[str, Any]] = []
-    problems: list[str] = []
+    found = Findings()
     for i, record in enumerate(records, start=1):
         where = source if not isinstance(data, list) else f"{source} record {i}"
+        loc: tuple[str | int, ...] = (source,) if not isinstance(data, list) else (source, i)
         if not isinstance(record, dict):
-            problems.append(f"{where}: expected an object of fields, got {type(record).__name__}")
+            found.add(
+                where, loc, f"expected an object of fields, got {type(record).__name__}", None
+            )
             continue
+        for key in getattr(record, "duplicates", []):
+            found.add(
+                f"{where} field {_name(key)}",
+                (*loc, key),
+                "given more than once in one record (each field may appear once)",
+            )
         row: dict[str, Any] = {}
         for key, value in record.items():
             if key == "aca_fear_established":
-                row.update(_fear_object(value, where, tree, problems))
+                row.update(_fear_object(value, where, loc, tree, found))
                 continue
             spec = FIELD_BY_NAME.get(key)
-            if spec is None:
-                problems.append(
-                    f"{where} field {key}: unknown field (expected one of "
-                    f"{', '.join(f.name for f in FIELDS)})"
+            if spec is None or key.startswith(FEAR_PREFIX):
+                found.add(
+                    f"{where} field {_name(key)}",
+                    (*loc, key),
+                    f"unknown field (expected one of {', '.join(f.name for f in FIELDS)})",
+                    key,
                 )
                 continue
-            row[key] = _json_scalar(value, spec.kind, f"{where} field {key}", problems)
+            row[key] = _json_scalar(value, spec.kind, f"{where} field {key}", (*loc, key), found)
         rows.append(row)
-    _raise(problems)
+    found.raise_any()
     columns = sorted({k for r in rows for k in r})
     frame = pl.DataFrame(
         {c: [r.get(c) for r in rows] for c in columns}, schema={c: pl.String for c in columns}
     )
     offset_word = "record" if isinstance(data, list) else None
-    return from_frame(frame, source, tree, line_offset=1, line_word=offset_word)
+    return from_frame(
+        frame, source, tree, line_offset=1, line_word=offset_word, answerable=answerable
+    )
 
 
 def _fear_object(
-    value: Any, where: str, tree: ParameterTree, problems: list[str]
+    value: Any, where: str, loc: tuple[str | int, ...], tree: ParameterTree, found: Findings
 ) -> dict[str, Any]:
     if value is None:
         return {}
+    field = f"{where} field aca_fear_established"
     if not isinstance(value, dict):
-        problems.append(
-            f'{where} field aca_fear_established: expected an object such as {{"GT": false}}, '
-            f"got {value!r}"
+        found.add(
+            field,
+            (*loc, "aca_fear_established"),
+            f'expected an object such as {{"GT": false}}, got {shown(value)}',
+            value,
         )
         return {}
+    for key in getattr(value, "duplicates", []):
+        found.add(
+            f"{field}.{shown(key)}", (*loc, "aca_fear_established", key), "given more than once"
+        )
     out = {}
     for cc, outcome in value.items():
         out[f"{FEAR_PREFIX}{cc}"] = _json_scalar(
-            outcome, "bool", f"{where} field aca_fear_established.{cc}", problems
+            outcome, "bool", f"{field}.{shown(cc)}", (*loc, "aca_fear_established", cc), found
         )
     return out
 
 
-def _json_scalar(value: Any, kind: str, where: str, problems: list[str]) -> str | None:
+def _json_scalar(
+    value: Any, kind: str, where: str, loc: tuple[str | int, ...], found: Findings
+) -> str | None:
     if value is None:
         return None
     if kind == "bool":
         if not isinstance(value, bool):
-            problems.append(f"{where}: {value!r} is not true, false or null")
+            found.add(where, loc, f"{shown(value)} is not true, false or null", value)
             return None
         return "true" if value else "false"
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            problems.append(f"{where}: {value!r} is not a whole number")
+            found.add(where, loc, f"{shown(value)} is not a whole number", value)
             return None
         return str(value)
     if not isinstance(value, str):
-        problems.append(f"{where}: {value!r} is not a string")
+        found.add(where, loc, f"{shown(value)} is not a string", value)
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        found.add(
+            where,
+            loc,
+            f"{shown(value)} has an unpaired surrogate at character {exc.start} "
+            "(not valid Unicode text)",
+            value,
+        )
         return None
     return value
 
@@ -139,9 +330,16 @@ def _as_strings(frame: pl.DataFrame) -> pl.DataFrame:
             casts.append(pl.col(name).cast(pl.String).str.to_lowercase())
         elif dtype == pl.Date:
             casts.append(pl.col(name).dt.strftime("%Y-%m-%d"))
+        elif dtype.is_nested() or dtype == pl.Binary or dtype == pl.Object:
+            raise InputError(
+                f"column {name}: a {dtype} column (expected text, numbers, booleans or dates)"
+            )
         else:
             casts.append(pl.col(name).cast(pl.String))
     return frame.select(casts)
+
+
+# -- Validation of a frame of strings -----------------------------------------------------
 
 
 def from_frame(
@@ -150,46 +348,86 @@ def from_frame(
     tree: ParameterTree,
     line_offset: int,
     line_word: str | None,
+    lines: np.ndarray | None = None,
+    skip: np.ndarray | None = None,
+    answerable: bool = False,
 ) -> EncounterTable:
-    """Validate and encode a frame of string columns (one row per person)."""
-    problems: list[str] = []
+    """Validate and encode a frame of string columns (one row per person).
+
+    `lines` gives the file line of each row (CSV), `skip` rows to leave out (blank lines);
+    with `answerable`, every encounter date must be a day the tree answers for."""
+    if skip is not None and skip.shape[0] == frame.height and skip.any():
+        frame = frame.filter(pl.Series(~skip))
+        lines = None if lines is None else lines[~skip]
+    if lines is not None and lines.shape[0] != frame.height:
+        lines = None
+    found = Findings()
     fear_cols = [c for c in frame.columns if c.startswith(FEAR_PREFIX)]
     countries = set(tree.receiving_countries())
+    expected_fear = ", ".join(FEAR_PREFIX + c for c in sorted(countries))
     for col in frame.columns:
-        if col in FIELD_BY_NAME or col in fear_cols:
-            continue
-        problems.append(
-            f"{source} column {col}: unknown column (expected {', '.join(f.name for f in FIELDS)} "
-            f"or {FEAR_PREFIX}<CC>)"
-        )
+        spec = FIELD_BY_NAME.get(col)
+        if spec is not None and spec.kind == "fear_map":
+            found.add(
+                f"{source} column {col}",
+                (source, col),
+                f"in CSV and Parquet the screening outcomes are one column per receiving "
+                f"country ({expected_fear}); a single {col} column would not be read",
+            )
+        elif spec is None and col not in fear_cols:
+            found.add(
+                f"{source} column {_name(col)}",
+                (source, col),
+                f"unknown column (expected {', '.join(f.name for f in FIELDS)} or "
+                f"{FEAR_PREFIX}<CC>)",
+                col,
+            )
     for col in fear_cols:
         cc = col[len(FEAR_PREFIX) :]
         if cc not in countries:
-            problems.append(
-                f"{source} column {col}: {cc!r} is not an ACA receiving country "
-                f"(expected one of {', '.join(sorted(countries))})"
+            found.add(
+                f"{source} column {_name(col)}",
+                (source, col),
+                f"{cc!r} is not an ACA receiving country (expected one of {expected_fear})",
+                col,
             )
     for spec in FIELDS:
         if spec.required and spec.name not in frame.columns:
-            problems.append(f"{source}: missing required field {spec.name} ({spec.doc})")
-    _raise(problems)
+            found.add(
+                source, (source, spec.name), f"missing required field {spec.name} ({spec.doc})"
+            )
+    found.raise_any()
 
     n = frame.height
 
-    def where(row: int, col: str) -> str:
+    def where(row: int, col: str) -> tuple[str, tuple[str | int, ...]]:
         if line_word is None:
-            return f"{source} field {col}"
-        return f"{source} {line_word} {row + line_offset}, column {col}"
+            return f"{source} field {col}", (source, col)
+        number = int(lines[row]) if lines is not None else row + line_offset
+        return f"{source} {line_word} {number}, column {col}", (
+            source,
+            f"{line_word} {number}",
+            col,
+        )
+
+    def report(row: int, col: str, msg: str, value: Any = None) -> None:
+        text, loc = where(row, col)
+        found.add(text, loc, msg, value)
 
     def column(name: str) -> pl.Series:
         if name in frame.columns:
             return frame.get_column(name)
         return pl.Series(name, [None] * n, dtype=pl.String)
 
+    for given in frame.columns:
+        cells = frame.get_column(given)
+        for row in _first_rows(cells.str.contains(CONTROL)):
+            report(row, given, f"{shown(cells[row])} contains a control character", cells[row])
+
     def required(name: str) -> pl.Series:
         col = column(name)
         for row in _first_rows(col.is_null()):
-            problems.append(f"{where(row, name)}: required value is missing")
+            report(row, name, "required value is missing")
         return col
 
     def categorical(name: str, vocabulary: tuple[str, ...], expected: str) -> np.ndarray:
@@ -200,7 +438,7 @@ def from_frame(
         )
         bad = (idx == -1) & col.is_not_null()
         for row in _first_rows(bad):
-            problems.append(f"{where(row, name)}: {col[row]!r} is not {expected}")
+            report(row, name, f"{shown(col[row])} is not {expected}", col[row])
         return idx.to_numpy().astype(np.int16)
 
     def flag(name: str) -> np.ndarray:
@@ -212,15 +450,30 @@ def from_frame(
         out[is_false] = tri.F
         bad = col.is_not_null() & ~pl.Series(is_true | is_false) & (col != "")
         for row in _first_rows(bad):
-            problems.append(f"{where(row, name)}: {column(name)[row]!r} is not true or false")
+            value = column(name)[row]
+            report(row, name, f"{shown(value)} is not true or false", value)
         return out
 
     person_id = required("person_id")
+    for key in ("person_id", "group_id"):
+        ident = column(key)
+        for row in _first_rows(ident.str.strip_chars() == ""):
+            report(row, key, f"{shown(ident[row])} is blank (expected an identifier)", ident[row])
+        for row in _first_rows(ident.str.len_chars() > MAX_ID_LENGTH):
+            size = ident.str.len_chars()[row]
+            report(row, key, f"{size:,} characters (expected at most {MAX_ID_LENGTH})", ident[row])
     dates_raw = required("encounter_date")
-    dates = dates_raw.str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
+    stripped = dates_raw.str.strip_chars()
+    well_formed = stripped.str.contains(r"^\d{4}-\d{2}-\d{2}$")
+    dates = pl.select(
+        pl.when(well_formed).then(stripped).otherwise(None).str.to_date("%Y-%m-%d", strict=False)
+    ).to_series()
     for row in _first_rows(dates.is_null() & dates_raw.is_not_null()):
-        problems.append(
-            f"{where(row, 'encounter_date')}: {dates_raw[row]!r} is not a date (expected YYYY-MM-DD)"
+        report(
+            row,
+            "encounter_date",
+            f"{shown(dates_raw[row])} is not a date (expected YYYY-MM-DD)",
+            dates_raw[row],
         )
     for name in ("sector", "citizenship", "demographic"):
         required(name)
@@ -241,12 +494,32 @@ def from_frame(
     )
     language = categorical("language", codes.languages(), "an ISO 639-1 code (expected e.g. es)")
     age_raw = column("age")
-    age = age_raw.str.strip_chars().cast(pl.Int32, strict=False)
-    for row in _first_rows((age.is_null() & age_raw.is_not_null()) | (age < 0) | (age > 120)):
-        problems.append(f"{where(row, 'age')}: {age_raw[row]!r} is not an age in years (0-120)")
+    age_text = age_raw.str.strip_chars()
+    age = (
+        pl.select(
+            pl.when(age_text.str.contains(r"^\d{1,3}(\.0+)?$"))
+            .then(age_text.str.replace(r"\.0+$", ""))
+            .otherwise(None)
+        )
+        .to_series()
+        .cast(pl.Int32, strict=False)
+    )
+    for row in _first_rows((age.is_null() & age_raw.is_not_null()) | (age > 120)):
+        report(row, "age", f"{shown(age_raw[row])} is not an age in years (0-120)", age_raw[row])
     flags = {name: flag(name) for name in FLAG_FIELDS}
     aca_fear = {col[len(FEAR_PREFIX) :]: flag(col) for col in fear_cols}
-    _raise(problems)
+    for row in _first_rows(person_id.is_duplicated()):
+        first = person_id.to_list().index(person_id[row])
+        if first != row:
+            first_where = where(first, "person_id")[1][1]
+            report(
+                row,
+                "person_id",
+                f"{shown(person_id[row])} is also the person of {first_where}; each person is "
+                "one record (members of a family share a group_id, not a person_id)",
+                person_id[row],
+            )
+    found.raise_any()
 
     ids = pl.DataFrame({"g": column("group_id"), "p": person_id.cast(pl.String)})
     group_key = ids.select(
@@ -267,31 +540,44 @@ def from_frame(
         flags=flags,
         aca_fear=aca_fear,
     )
+    raw = {"group_id": column("group_id"), "encounter_date": dates_raw, "port": column("port")}
+    families.check(tree, enc, column("group_id"), raw, report)
+    if answerable:
+        _check_answerable(tree, enc.arrival, report)
+    found.raise_any()
     return EncounterTable(enc, person_id, dates, frame)
+
+
+def _check_answerable(
+    tree: ParameterTree, arrival: np.ndarray, report: Callable[..., None]
+) -> None:
+    bad = tree_coverage.outside(tree, arrival)
+    if bad.any():
+        span = tree_coverage.describe(tree)
+        for row in np.flatnonzero(bad)[:MAX_SHOWN]:
+            day = from_day_number(int(arrival[row])).isoformat()
+            report(int(row), "encounter_date", f"{day} is outside the range; {span}", day)
+
+
+def _name(key: str) -> str:
+    """A field or column name as given, or quoted and cut if it would not print plainly."""
+    return key if key.isprintable() and len(key) <= 60 and key.strip() == key else shown(key)
 
 
 def _first_rows(mask: pl.Series) -> list[int]:
     return mask.fill_null(False).arg_true().head(MAX_SHOWN).to_list()
 
 
-def _raise(problems: list[str]) -> None:
-    if problems:
-        extra = (
-            ""
-            if len(problems) <= 3 * MAX_SHOWN
-            else f"\n  ... and {len(problems) - 3 * MAX_SHOWN} more"
-        )
-        raise InputError(
-            "invalid encounter records:\n  " + "\n  ".join(problems[: 3 * MAX_SHOWN]) + extra
-        )
-
-
 def parse_date(text: str, what: str) -> dt.date:
     """A YYYY-MM-DD date from the command line or a file, with a clear error."""
+    value = str(text).strip()
     try:
-        return dt.date.fromisoformat(str(text))
+        if not DATE.fullmatch(value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError(f"{what}: {text!r} is not a date (expected YYYY-MM-DD)") from None
+        msg = f"{shown(text)} is not a date (expected YYYY-MM-DD)"
+        raise UsageError(f"{what}: {msg}", [Problem((what,), msg, str(text))]) from None
 
 
 def day_numbers(day: dt.date, n: int) -> np.ndarray:

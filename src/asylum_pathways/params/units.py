@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -128,11 +129,21 @@ def _check_item(item: Any, kind: str | None, kinds: dict[str, tuple[str, ...]]) 
 def _number(value: Any, low: float = 0.0, high: float | None = None) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"expected a number, got {value!r}"
+    if not math.isfinite(value):
+        return f"expected a finite number, got {value!r}"
     if value < low:
         return f"expected a number >= {low:g}, got {value!r}"
     if high is not None and value > high:
         return f"expected a number between {low:g} and {high:g}, got {value!r}"
     return None
+
+
+def _count(value: Any) -> str | None:
+    """A count or rank: a whole number (2000, not 2000.5 or NaN)."""
+    problem = _number(value)
+    if problem is None and isinstance(value, float) and not value.is_integer():
+        return f"expected a whole number, got {value!r}"
+    return problem
 
 
 def _bool(value: Any) -> str | None:
@@ -152,5 +163,6 @@ _CHECKERS: dict[str, Callable[[Any], str | None]] = {
     "date": _date,
     "text": _text,
     "rate": lambda v: _number(v, 0.0, 1.0),
-    **{u: _number for u in NUMERIC_UNITS - {"rate"}},
+    **{u: _number for u in NUMERIC_UNITS - {"rate", "count"}},
+    "count": _count,
 }

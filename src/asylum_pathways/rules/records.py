@@ -22,12 +22,19 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("person_id", "string", True, "Identifier of the person (generated people only)."),
+    Field(
+        "person_id",
+        "string",
+        True,
+        "Identifier of the person (generated people only), unique in the file, at most 200 "
+        "characters.",
+    ),
     Field(
         "group_id",
         "string",
         False,
-        "Family unit: members share it and get one pathway. Absent: the person is alone.",
+        "Family unit: members share it and get one pathway, and were encountered on one day, "
+        "in one sector, at one port. Absent: the person is alone.",
     ),
     Field("encounter_date", "date", True, "Day of the encounter (arrival), YYYY-MM-DD."),
     Field(
@@ -47,8 +54,19 @@ FIELDS: tuple[Field, ...] = (
         False,
         "ISO 3166-1 alpha-2 country of habitual residence (read for stateless persons).",
     ),
-    Field("demographic", "demographic", True, "UAC, FMUA (member of a family unit) or SA."),
-    Field("age", "int", False, "Age in years (0-120)."),
+    Field(
+        "demographic",
+        "demographic",
+        True,
+        "UAC (never in a family unit), FMUA (member of a family unit) or SA.",
+    ),
+    Field(
+        "age",
+        "int",
+        False,
+        "Age in years (0-120); a UAC is younger than law.records.uac_age_below, an SA at least "
+        "law.records.adult_age_from.",
+    ),
     Field("language", "language", False, "ISO 639-1 code of the person's language, e.g. es."),
     Field("claims_fear", "bool", False, "Claims fear of return or seeks asylum."),
     Field(
@@ -65,8 +83,9 @@ FIELDS: tuple[Field, ...] = (
         "aca_fear_established",
         "fear_map",
         False,
-        'Outcome of ACA threshold screenings, by receiving country, e.g. {"GT": false}. A '
-        "country absent means not (yet) established: the person must establish it.",
+        'Outcome of ACA threshold screenings, by receiving country, e.g. {"GT": false}; in CSV '
+        "and Parquet one column per country, aca_fear_established_<CC>. A country absent "
+        "means not (yet) established: the person must establish it.",
     ),
     Field(
         "mexico_fear_established",
@@ -76,6 +95,11 @@ FIELDS: tuple[Field, ...] = (
     ),
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
+#: In CSV and Parquet, `aca_fear_established` is one column per receiving country:
+#: `aca_fear_established_<CC>` (e.g. aca_fear_established_GT); JSON gives it as an object.
+FEAR_PREFIX = "aca_fear_established_"
+#: Longest person_id or group_id accepted (an identifier, not a document).
+MAX_ID_LENGTH = 200
 FLAG_FIELDS = tuple(f.name for f in FIELDS if f.kind == "bool")
 
 

@@ -24,18 +24,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from asylum_pathways.errors import ParameterError
+from asylum_pathways.errors import ParameterError, shown
+from asylum_pathways.io.files import regular_file
 from asylum_pathways.params import DatedValue, Parameter, ParameterTree, Reference
 from asylum_pathways.params.loader import SECTIONS, _references
 from asylum_pathways.params.units import check_value, item_kinds
 from asylum_pathways.params.yamlio import line_of, load_yaml
 
 FILE_KEYS = {"name", "description", "extends", "reference", *SECTIONS}
+MAX_NAME = 100
+NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_NAME - 1}}}")
+MAX_EXTENDS = 16  # scenarios extending scenarios: a chain longer than this is a mistake
 CHANGE_KEYS = {"from", "to", "value", "note", "reference"}
 DEFAULT = "history"
 
@@ -60,13 +65,15 @@ def builtin_names() -> list[str]:
 
 def load_scenario(spec: str, tree: ParameterTree) -> Scenario:
     """A built-in scenario by name, or a scenario file by path."""
+    if not str(spec).strip():
+        raise ParameterError("scenario '': empty (expected a built-in name or a YAML file)")
     path = builtin_dir() / f"{spec}.yaml"
     if not path.exists():
         path = Path(spec)
         if not path.exists():
             raise ParameterError(
-                f"scenario {spec!r}: not a built-in scenario ({', '.join(builtin_names())}) "
-                f"and no such file"
+                f"scenario {shown(spec)}: not a built-in scenario "
+                f"({', '.join(builtin_names())}) and no such file"
             )
     return _load(path, tree, seen=())
 
@@ -105,11 +112,13 @@ def _dates(data: Any) -> Any:
 def _load(
     path: Path,
     tree: ParameterTree,
-    seen: tuple[str, ...],
+    seen: tuple[Path, ...],
     data: Any = None,
     raw: bytes | None = None,
 ) -> Scenario:
-    data = load_yaml(path) if raw is None else data
+    if raw is None:
+        regular_file(path, "scenario", ParameterError)
+        data = load_yaml(path)
     where = str(path)
     problems: list[str] = []
     if not isinstance(data, dict):
@@ -118,25 +127,47 @@ def _load(
         )
     for key in set(data) - FILE_KEYS:
         problems.append(
-            f"{where} line {line_of(data, key)}: unknown key {key!r} "
+            f"{where} line {line_of(data, key)}: unknown key {shown(key)} "
             f"(expected {', '.join(sorted(FILE_KEYS))})"
         )
-    name = str(data.get("name") or path.stem)
+    for key in ("name", "description", "extends"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(
+                f"{where} line {line_of(data, key)}: {key} {shown(value)} is a "
+                f"{type(value).__name__} (expected text)"
+            )
+    raw_name = data.get("name")
+    if isinstance(raw_name, str) and not NAME.fullmatch(raw_name):
+        problems.append(
+            f"{where} line {line_of(data, 'name')}: name {shown(raw_name)} is not a scenario "
+            f"name (expected 1-{MAX_NAME} letters, digits, '.', '_' or '-')"
+        )
+    name = raw_name if isinstance(raw_name, str) and raw_name else path.stem
     base = tree
     changed: list[str] = []
-    if data.get("extends"):
-        parent_spec = str(data["extends"])
-        if parent_spec in seen:
-            raise ParameterError(f"{where}: scenarios extend each other in a cycle ({parent_spec})")
+    here = path.resolve()
+    if isinstance(data.get("extends"), str) and data["extends"].strip():
+        parent_spec = data["extends"]
         parent_path = builtin_dir() / f"{parent_spec}.yaml"
         if not parent_path.exists() and raw is None:  # inline overlays extend built-ins only
             parent_path = (path.parent / parent_spec).resolve()
+        chain = (*seen, here)
+        if parent_path.resolve() in chain:
+            names = " -> ".join(str(p) for p in (*chain, parent_path.resolve()))
+            raise ParameterError(f"{where}: scenarios extend each other in a cycle ({names})")
+        if len(chain) >= MAX_EXTENDS:
+            raise ParameterError(
+                f"{where}: more than {MAX_EXTENDS} scenarios extend one another "
+                "(expected a short chain)"
+            )
         if not parent_path.exists():
             problems.append(
-                f"{where} line {line_of(data, 'extends')}: extends unknown scenario {parent_spec!r}"
+                f"{where} line {line_of(data, 'extends')}: extends unknown scenario "
+                f"{shown(parent_spec)}"
             )
         else:
-            parent = _load(parent_path, tree, (*seen, name))
+            parent = _load(parent_path, tree, chain)
             base = parent.tree
             changed.extend(parent.changed)
     default_refs = _references(data.get("reference"), f"{where} reference", problems)
@@ -174,7 +205,7 @@ def _load(
     digest = hashlib.sha256(path.read_bytes() if raw is None else raw).hexdigest()
     return Scenario(
         name=name,
-        description=str(data.get("description", "")).strip(),
+        description=str(data.get("description") or "").strip(),
         tree=base.replaced(updated),
         source=str(path),
         sha256=digest,
@@ -215,6 +246,18 @@ def _apply(
                 f"(expected {', '.join(sorted(CHANGE_KEYS))})"
             )
         start, end = change.get("from"), change.get("to")
+        for key, day in (("from", start), ("to", end)):
+            if isinstance(day, dt.datetime):
+                problems.append(
+                    f"{where} line {cline}: {param.name}: '{key}' {day.isoformat(' ')} is a "
+                    "date and time (expected a day, YYYY-MM-DD)"
+                )
+        if isinstance(start, dt.datetime) or isinstance(end, dt.datetime):
+            continue
+        note = change.get("note")
+        if note is not None and not isinstance(note, str):
+            problems.append(f"{where} line {cline}: {param.name}: note {shown(note)} is not text")
+            continue
         if not isinstance(start, dt.date):
             problems.append(
                 f"{where} line {cline}: {param.name}: 'from' {start!r} is not a date (YYYY-MM-DD)"

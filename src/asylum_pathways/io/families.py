@@ -1,0 +1,154 @@
+"""Records that cannot be one person or one family, refused with what the law requires.
+
+- A family unit (one `group_id`) is encountered together: one day, one sector, one port.
+- An unaccompanied alien child has no parent or legal guardian with them, so a UAC is never
+  a member of a family unit, and has not attained the age in `law.records.uac_age_below`
+  (6 U.S.C. 279(g)(2)).
+- A single adult has reached the age in `law.records.adult_age_from` (8 CFR 236.3(b)(1)).
+- A port of entry lies in one Border Patrol sector (`law.geo.port_sector`); a record's port
+  must be in the record's sector.
+
+All checks are vectorized over the records; each reports at most `MAX_SHOWN` rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import polars as pl
+
+from asylum_pathways import codes
+from asylum_pathways.errors import shown
+from asylum_pathways.params import ParameterTree
+from asylum_pathways.params.model import from_day_number
+from asylum_pathways.rules.records import Encounters
+
+MAX_SHOWN = 10
+UAC_AGE = "law.records.uac_age_below"
+ADULT_AGE = "law.records.adult_age_from"
+PORT_SECTOR = "law.geo.port_sector"
+Report = Callable[..., None]
+
+
+def check(
+    tree: ParameterTree,
+    enc: Encounters,
+    group_id: pl.Series,
+    raw: dict[str, pl.Series],
+    report: Report,
+) -> None:
+    """Report (through `report(row, column, msg, value)`) every record that cannot be."""
+    _family_units(enc, group_id, raw, report)
+    _ages(tree, enc, report)
+    _ports(tree, enc, raw["port"], report)
+
+
+def _rows(mask: np.ndarray) -> list[int]:
+    return [int(i) for i in np.flatnonzero(mask)[:MAX_SHOWN]]
+
+
+def _family_units(
+    enc: Encounters, group_id: pl.Series, raw: dict[str, pl.Series], report: Report
+) -> None:
+    in_group = group_id.is_not_null().to_numpy()
+    if not in_group.any():
+        return
+    frame = pl.DataFrame(
+        {
+            "g": group_id,
+            "encounter_date": enc.arrival,
+            "sector": enc.sector,
+            "port": enc.port,
+            "row": np.arange(enc.n),
+        }
+    )
+    firsts = frame.select(
+        pl.col("row").first().over("g").alias("first"),
+        pl.len().over("g").alias("size"),
+    )
+    first = firsts.get_column("first").to_numpy()
+    size = firsts.get_column("size").to_numpy()
+    values = {
+        "encounter_date": enc.arrival,
+        "sector": enc.sector,
+        "port": enc.port,
+    }
+    for name, col in values.items():
+        for row in _rows(in_group & (col != col[first])):
+            f = int(first[row])
+            mine, theirs = _text(name, col, row, raw), _text(name, col, f, raw)
+            report(
+                row,
+                name,
+                f"{mine} differs from {theirs} of the first member of family unit "
+                f"group_id {shown(group_id[row])}; a family unit is encountered together "
+                "(one day, one sector, one port)",
+                mine,
+            )
+    uac = codes.DEMOGRAPHICS.index("UAC")
+    for row in _rows(in_group & (size > 1) & (enc.demographic == uac)):
+        report(
+            row,
+            "demographic",
+            f"'UAC' in family unit group_id {shown(group_id[row])} of {int(size[row])} members: "
+            "an unaccompanied alien child has no parent or legal guardian with them "
+            "(6 U.S.C. 279(g)(2)); a child travelling with family is FMUA",
+            "UAC",
+        )
+
+
+def _text(name: str, col: np.ndarray, row: int, raw: dict[str, pl.Series]) -> str:
+    if name == "encounter_date":
+        return from_day_number(int(col[row])).isoformat()
+    if name == "sector":
+        return repr(codes.SECTORS[int(col[row])])
+    value = raw["port"][row]
+    return "no port" if value is None else f"port {value!r}"
+
+
+def _ages(tree: ParameterTree, enc: Encounters, report: Report) -> None:
+    known = enc.age >= 0
+    if not known.any():
+        return
+    for key, demographic, too, rule in (
+        (UAC_AGE, "UAC", np.greater_equal, "an unaccompanied alien child is younger than"),
+        (ADULT_AGE, "SA", np.less, "a single adult is at least"),
+    ):
+        if key not in tree:
+            continue
+        param = tree.get(key)
+        limit = param.numbers(enc.arrival)
+        code = codes.DEMOGRAPHICS.index(demographic)
+        with np.errstate(invalid="ignore"):
+            bad = known & (enc.demographic == code) & too(enc.age, limit)
+        for row in _rows(bad):
+            day = from_day_number(int(enc.arrival[row]))
+            refs = param.effective_references(param.entry_at(day))
+            cite = refs[0].title.split(":")[0] if refs else key
+            report(
+                row,
+                "age",
+                f"{int(enc.age[row])} with demographic {demographic!r}: {rule} "
+                f"{limit[row]:g} ({cite}; {key})",
+                int(enc.age[row]),
+            )
+
+
+def _ports(tree: ParameterTree, enc: Encounters, port: pl.Series, report: Report) -> None:
+    at_port = enc.port >= 0
+    if not at_port.any() or PORT_SECTOR not in tree:
+        return
+    param = tree.get(PORT_SECTOR)
+    expected = param.keyed_code(enc.arrival, enc.port.astype(np.intp), tree.ports, codes.SECTORS)
+    for row in _rows(at_port & (expected != enc.sector)):
+        day = from_day_number(int(enc.arrival[row])).isoformat()
+        sector = codes.SECTORS[int(enc.sector[row])]
+        if expected[row] < 0:
+            msg = f"{port[row]!r} is not a port of entry on {day} ({PORT_SECTOR})"
+        else:
+            msg = (
+                f"{port[row]!r} lies in sector {codes.SECTORS[int(expected[row])]} "
+                f"({PORT_SECTOR}), not in the record's sector {sector!r}"
+            )
+        report(row, "port", msg, port[row])
