@@ -8,11 +8,8 @@ from typing import Any
 
 import numpy as np
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from asylum_pathways.errors import InputError
-from asylum_pathways.io.determinations import to_frame, write_table
 from asylum_pathways.io.encounters import day_numbers, parse_date, read_encounters
 from asylum_pathways.params import load_tree
 from asylum_pathways.rules.engine import determine as run
@@ -48,6 +45,8 @@ def determine(
     many = enc.n != 1 or out is not None
     if many:
         if out is not None:
+            from asylum_pathways.io.determinations import to_frame, write_table
+
             frame = to_frame(det, table.person_id, chosen.name)
             write_table(frame, out)
             counts = frame.get_column("pathway").value_counts(sort=True)
@@ -84,6 +83,9 @@ def _check_coverage(tree: Any, days: np.ndarray, case: Path, date: str | None) -
 
 
 def _print(answer: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     target = f" to {answer['receiving_country']}" if answer["receiving_country"] else ""
     console.print(

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from asylum_pathways.errors import InputError
-from asylum_pathways.io.encounters import parse_date
 from asylum_pathways.params import load_tree
 from asylum_pathways.scenarios import load_scenario
 
@@ -61,6 +58,11 @@ def simulate(
 ) -> None:
     """Simulate encounters through the rules and capacity-limited stages, with Monte Carlo
     replications, and compare scenarios side by side."""
+    # Imported here, not at the top: `determine` loads this module too (lazy imports).
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from asylum_pathways.io.encounters import parse_date
     from asylum_pathways.sim import targets
     from asylum_pathways.sim.montecarlo import run_study
     from asylum_pathways.sim.outputs import write_all
@@ -115,7 +117,7 @@ def simulate(
             last,
             reps,
             seed,
-            workers or None,
+            workers or min(reps, os.cpu_count() or 1),  # no idle processes for few reps
             progress=lambda k: bar.advance(task, k),
             records=records,
         )
@@ -128,6 +130,9 @@ def simulate(
 
 
 def _print(summary: dict, reps: int, out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     table = Table(
         title=f"Headline figures, mean (5th-95th percentile) over {reps} replications",
