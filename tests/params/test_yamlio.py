@@ -97,3 +97,20 @@ def test_libyaml_and_pure_python_parse_every_bundled_file_identically() -> None:
     for path in files:
         fast, slow = load_yaml(path), load_yaml(path, libyaml=False)
         assert _lines(fast) == _lines(slow), path
+
+
+def test_impossible_scalars_control_characters_and_list_keys_name_file_and_line(
+    tmp_path: Path,
+) -> None:
+    for libyaml in (True, False):
+        for text, expected in (
+            ("a: 1\nd: 2020-02-30\n", "line 2: '2020-02-30' is not a valid date"),
+            ("a: 1\nd: 2020-13-01\n", "line 2: '2020-13-01' is not a valid date"),
+            ("é: 1\nb: x\x07\n", "line 2: invalid YAML (character U+0007"),
+            ("a: 1\n? [1, 2]\n: 3\n", "line 2: a list as a mapping key"),
+        ):
+            path = tmp_path / "bad.yaml"
+            path.write_text(text, encoding="utf-8")
+            with pytest.raises(ParameterError) as info:
+                load_yaml(path, libyaml=libyaml)
+            assert expected in str(info.value), (libyaml, text)

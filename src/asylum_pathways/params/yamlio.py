@@ -10,6 +10,7 @@ scenario file needs them.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,11 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) 
     mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):
+            raise ParameterError(
+                f"{getattr(loader, 'source', '<yaml>')} line {key_node.start_mark.line + 1}: "
+                f"a {type(key).__name__} as a mapping key (expected a name or a date)"
+            )
         if key in mapping:
             raise ParameterError(
                 f"{getattr(loader, 'source', '<yaml>')} line {key_node.start_mark.line + 1}: "
@@ -46,11 +52,41 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) 
     return mapping
 
 
+def _checked(build: Any, what: str) -> Any:
+    """A scalar constructor whose failures (2020-02-30, month 13, a 5,000-digit integer) are
+    errors naming the file and line, not a bare ValueError."""
+
+    def construct(loader: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return build(loader, node)
+        except (ValueError, OverflowError) as exc:
+            shown = repr(node.value) if len(node.value) <= 40 else repr(node.value[:40]) + "..."
+            raise ParameterError(
+                f"{getattr(loader, 'source', '<yaml>')} line {node.start_mark.line + 1}: "
+                f"{shown} is not a valid {what} ({exc})"
+            ) from None
+
+    return construct
+
+
+_SCALARS = {
+    "tag:yaml.org,2002:timestamp": "date (expected YYYY-MM-DD)",
+    "tag:yaml.org,2002:int": "integer",
+    "tag:yaml.org,2002:float": "number",
+}
+
+
+def _customise(loader: type[Any]) -> None:
+    loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    for tag, what in _SCALARS.items():
+        loader.add_constructor(tag, _checked(loader.yaml_constructors[tag], what))
+
+
 class _PyLoader(yaml.SafeLoader):
     source: str = "<yaml>"
 
 
-_PyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_customise(_PyLoader)
 _LOADERS: dict[bool, type[Any]] = {False: _PyLoader}
 
 if HAS_LIBYAML:
@@ -58,7 +94,7 @@ if HAS_LIBYAML:
     class _CLoader(yaml.CSafeLoader):
         source: str = "<yaml>"
 
-    _CLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _customise(_CLoader)
     _LOADERS[True] = _CLoader
 
 
@@ -70,9 +106,11 @@ def load_yaml(path: Path, text: str | None = None, *, libyaml: bool = True) -> A
         content = path.read_text(encoding="utf-8") if text is None else text
     except OSError as exc:
         raise ParameterError(f"{path}: cannot read file ({exc.strerror})") from None
-    loader = _LOADERS[libyaml and HAS_LIBYAML](content)
-    loader.source = str(path)
+    fast = libyaml and HAS_LIBYAML
+    loader = None
     try:
+        loader = _LOADERS[fast](content)
+        loader.source = str(path)
         node = loader.get_single_node()
         if node is None:
             return None
@@ -82,8 +120,21 @@ def load_yaml(path: Path, text: str | None = None, *, libyaml: bool = True) -> A
         mark = exc.problem_mark
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise ParameterError(f"{path}{where}: invalid YAML ({exc.problem})") from None
+    except yaml.reader.ReaderError as exc:  # a control character or invalid text
+        # libyaml reports a position in UTF-8 bytes, the pure-Python reader in characters
+        if fast:
+            line = content.encode("utf-8")[: exc.position].count(b"\n") + 1
+        else:
+            line = content.count("\n", 0, exc.position) + 1
+        raise ParameterError(
+            f"{path} line {line}: invalid YAML (character U+{int(exc.character):04X} is not "
+            "allowed in YAML text: no control characters but tab and newline)"
+        ) from None
+    except RecursionError:
+        raise ParameterError(f"{path}: invalid YAML (nested too deeply)") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def refuse_aliases(root: yaml.Node, source: str) -> None:
