@@ -15,13 +15,15 @@
    against read, the monthly targets raked against read; and which heavy modules one JSON
    case through `determine` imports.
 
-The machine is shared: the load average is printed with the figures; compare ratios.
+The machine is shared: the load average is printed with the figures, and each process's CPU
+time (user + system) beside its wall-clock time, which waits for the CPU under load.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -63,22 +65,35 @@ def simpy_cmd() -> list[str]:
     return [sys.executable, str(ROOT / "benchmarks" / "simpy_flows.py")]
 
 
-def timed(make: Callable[[], list[str]], env: dict[str, str] | None = None) -> float:
+def timed(make: Callable[[], list[str]], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall-clock seconds and CPU seconds (user + system) of one whole process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(make(), capture_output=True, text=True, env=env, check=False)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(make())} failed:\n{done.stderr}")
-    return seconds
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu
+
+
+Stats = tuple[float, float, float, float]  # wall median, min, max; CPU median
 
 
 def median_of(
     make: Callable[[], list[str]], repeat: int, env: dict[str, str] | None = None
-) -> tuple[float, float, float]:
-    """Median, min and max of `repeat` runs after one warm-up run."""
+) -> Stats:
+    """Wall-clock median, min and max, and the CPU median, of `repeat` runs after a warm-up."""
     timed(make, env)
     runs = [timed(make, env) for _ in range(repeat)]
-    return statistics.median(runs), min(runs), max(runs)
+    walls = [w for w, _ in runs]
+    return (
+        statistics.median(walls),
+        min(walls),
+        max(walls),
+        statistics.median(c for _, c in runs),
+    )
 
 
 def in_process(fn: Callable[[], object], repeat: int) -> float:
@@ -90,8 +105,8 @@ def in_process(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(runs)
 
 
-def fmt(stats: tuple[float, float, float]) -> str:
-    return f"{stats[0]:.2f} s (range {stats[1]:.2f}-{stats[2]:.2f})"
+def fmt(stats: Stats) -> str:
+    return f"{stats[0]:.2f} s (range {stats[1]:.2f}-{stats[2]:.2f}; CPU {stats[3]:.2f} s)"
 
 
 def whole_processes(repeat: int, work: Path) -> None:
@@ -117,7 +132,7 @@ def whole_processes(repeat: int, work: Path) -> None:
     print(f"   SimPy stages, 2019 (process)  {fmt(simpy)}")
     print(
         f"   simulate is {ratio:.1f}x faster than the SimPy model (target >= {TARGET_RATIO}x: "
-        f"{'met' if ratio >= TARGET_RATIO else 'NOT met'})"
+        f"{'met' if ratio >= TARGET_RATIO else 'NOT met'}); in CPU time {simpy[3] / sim[3]:.1f}x"
     )
 
     print("2. what each saving buys (same run):")
