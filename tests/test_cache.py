@@ -87,3 +87,15 @@ def test_the_default_folder_is_under_the_user_cache_dir(monkeypatch: pytest.Monk
     monkeypatch.delenv("ASYLUM_PATHWAYS_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
     assert cache.folder() == Path("/somewhere/asylum-pathways")
+
+
+def test_an_entry_owned_by_another_user_is_ignored(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    _cached(calls)
+    monkeypatch.setattr(os, "geteuid", lambda: os.stat(folder).st_uid + 1)
+    _cached(calls)
+    assert len(calls) == 2
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert oct((folder / "test-k.bin").stat().st_mode & 0o777) == "0o600"

@@ -1,9 +1,10 @@
 """An on-disk cache for work that is the same on every run, keyed by a hash of its inputs.
 
-Used for the loaded parameter tree, the monthly encounter targets and the report's Vega
-bundle. An entry is only ever found under the hash of everything that made it (input files,
-the source of the code that built it, the package version), so a cached value is the value a
-fresh build would give; a change to any input is a new key and a rebuild.
+Used for the loaded parameter tree, the monthly encounter targets, the parsed fact sheet, the
+ISO names and the report's Vega bundle. An entry is only ever found under the hash of
+everything that made it (input files, the source of the code that built it, the package
+version), so a cached value is the value a fresh build would give; a change to any input is
+a new key and a rebuild.
 
 Where: `$ASYLUM_PATHWAYS_CACHE_DIR`, else `$XDG_CACHE_HOME/asylum-pathways`, else
 `~/.cache/asylum-pathways`. `ASYLUM_PATHWAYS_CACHE=off` turns it off (every run rebuilds).
@@ -12,8 +13,10 @@ Each entry is one file, `<kind>-<key>.bin`: a magic header, the SHA-256 of the p
 the payload. It is written to a temporary file in the same folder and renamed into place
 (atomic on POSIX), so concurrent processes see no entry or a whole one, never half of one. An
 entry that is truncated, corrupt or unreadable is a miss: the value is rebuilt and the entry
-rewritten. A cache folder that cannot be written costs speed, never a result. The newest
-`KEEP` entries of each kind are kept; older ones are removed when a new one is written.
+rewritten. A cache folder that cannot be written costs speed, never a result. Entries are
+unpickled, so the folder is made private (0700), each entry is private (0600), and an entry
+owned by another user is ignored. The newest `KEEP` entries of each kind are kept; older
+ones are removed when a new one is written.
 """
 
 from __future__ import annotations
@@ -68,8 +71,11 @@ def read(kind: str, digest: str) -> bytes | None:
     where = folder()
     if where is None:
         return None
+    path = where / f"{kind}-{digest}.bin"
     try:
-        blob = (where / f"{kind}-{digest}.bin").read_bytes()
+        if path.stat().st_uid != os.geteuid():  # entries are unpickled: only our own
+            return None
+        blob = path.read_bytes()
     except OSError:
         return None
     head = len(MAGIC) + _DIGEST
@@ -87,7 +93,7 @@ def write(kind: str, digest: str, payload: bytes) -> None:
     if where is None:
         return
     try:
-        where.mkdir(parents=True, exist_ok=True)
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=where)
         try:
             with os.fdopen(fd, "wb") as handle:
