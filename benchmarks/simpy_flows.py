@@ -1,5 +1,6 @@
 """The baseline: the same capacity-limited stages written the way a peer would in SimPy,
-one process per person. Used only by bench_simulate.py to check agreement and speed.
+one process per person. Used by bench_simulate.py to check agreement and speed, and run as a
+whole process (`python benchmarks/simpy_flows.py`, the year 2019) by bench_startup.py.
 
 Stages (inputs are the rules' pathways and the people's draws, as in sim/flows.py):
 daily intake per ACA receiving country and per MPP return port (whole families, first come
@@ -103,3 +104,26 @@ def run(inp: Inputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         env.process(person(i))
     env.run(until=inp.n_days + 1)
     return admitted, first, final
+
+
+def main() -> None:
+    """The SimPy model as a whole process on 2019 (scenario `history`): generate the year's
+    encounters, determine their pathways, run the stages in SimPy; bench_startup.py times it."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from asylum_pathways.params import load_tree
+    from asylum_pathways.scenarios import load_scenario
+    from bench_simulate import stage_inputs
+
+    inp = stage_inputs(load_scenario("history", load_tree()).tree)
+    admitted, first, final = run(inp)
+    print(
+        f"{inp.day.shape[0]:,} people, {int(admitted.sum()):,} admitted, "
+        f"{int((first >= 0).sum()):,} served by the first queue, {int((final >= 0).sum()):,} by the final"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -6,9 +6,10 @@ Legal content (which countries, which dates) never lives here: only the names of
 
 from __future__ import annotations
 
+import json
 from functools import cache
-
-import pycountry
+from importlib.metadata import version
+from pathlib import Path
 
 #: USBP Southwest Border sectors (https://www.cbp.gov/border-security/along-us-borders/border-patrol-sectors).
 SECTORS: tuple[str, ...] = ("SDC", "ELC", "YUM", "TCA", "EPT", "BBT", "DRT", "LRT", "RGV")
@@ -71,24 +72,47 @@ STATELESS = "XX"
 
 
 @cache
+def _iso() -> dict[str, dict[str, str]]:
+    """Names of ISO 3166-1 countries and ISO 639-1 languages by alpha-2 code, from pycountry.
+
+    Kept in the on-disk cache (`asylum_pathways.cache`) per installed pycountry version:
+    importing pycountry and parsing its language database costs about 0.2 s per process."""
+    from asylum_pathways import cache
+
+    digest = cache.key(["iso-codes", version("pycountry"), Path(__file__).read_bytes()])
+    return cache.cached(
+        "iso-codes", digest, _from_pycountry, lambda v: json.dumps(v).encode(), json.loads
+    )
+
+
+def _from_pycountry() -> dict[str, dict[str, str]]:
+    import pycountry
+
+    return {
+        "countries": {c.alpha_2: c.name for c in pycountry.countries},
+        "languages": {
+            lang.alpha_2: lang.name for lang in pycountry.languages if hasattr(lang, "alpha_2")
+        },
+    }
+
+
+@cache
 def countries() -> tuple[str, ...]:
     """ISO 3166-1 alpha-2 codes, sorted, plus XX for stateless persons."""
-    return tuple(sorted([c.alpha_2 for c in pycountry.countries] + [STATELESS]))
+    return tuple(sorted([*_iso()["countries"], STATELESS]))
 
 
 @cache
 def languages() -> tuple[str, ...]:
     """ISO 639-1 two-letter language codes, sorted."""
-    return tuple(sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")))
+    return tuple(sorted(_iso()["languages"]))
 
 
 def country_name(code: str) -> str:
     if code == STATELESS:
         return "stateless"
-    country = pycountry.countries.get(alpha_2=code)
-    return country.name if country else code
+    return _iso()["countries"].get(code.upper(), code)
 
 
 def language_name(code: str) -> str:
-    language = pycountry.languages.get(alpha_2=code)
-    return language.name if language else code
+    return _iso()["languages"].get(code.lower(), code)

@@ -7,12 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from asylum_pathways.errors import InputError, OutputError
-from asylum_pathways.io.determinations import OUT_SUFFIXES, to_frame, write_table
 from asylum_pathways.io.encounters import day_numbers, parse_date, read_encounters
 from asylum_pathways.io.files import check_output_file, write_file_atomically
 from asylum_pathways.params import load_tree
@@ -41,6 +37,8 @@ def determine(
     """Which programs a person is amenable to, which pathway policy assigns, and why."""
     day = parse_date(date, "--date") if date is not None else None
     if out is not None:
+        from asylum_pathways.io.determinations import OUT_SUFFIXES
+
         if out.suffix.lower() not in OUT_SUFFIXES:
             raise OutputError(
                 f"--out {out}: unsupported file type {out.suffix.lower()!r} "
@@ -59,6 +57,8 @@ def determine(
     many = enc.n != 1 or out is not None
     if many:
         if out is not None:
+            from asylum_pathways.io.determinations import to_frame, write_table
+
             frame = to_frame(det, table.person_id, chosen.name)
             write_file_atomically(out, "--out", lambda tmp: write_table(frame, tmp, out.suffix))
             counts = frame.get_column("pathway").value_counts(sort=True)
@@ -82,6 +82,10 @@ def determine(
 
 
 def _print(answer: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     console = Console()
     target = f" to {answer['receiving_country']}" if answer["receiving_country"] else ""
     console.print(

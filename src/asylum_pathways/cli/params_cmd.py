@@ -6,8 +6,6 @@ import json
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from asylum_pathways.errors import Problem, UsageError, shown
 from asylum_pathways.params import load_tree
@@ -41,6 +39,9 @@ def list_params(
             )
         )
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("name", "label", "unit", "values", box=None)
     for p in rows:
         table.add_row(p.name, p.label, p.unit, str(len(p.values)))
@@ -92,6 +93,8 @@ def show(
             )
         )
         return
+    from rich.console import Console
+
     console = Console()
     console.print(f"[bold]{param.name}[/bold] — {param.label} ({param.unit})")
     console.print(param.description)

@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from asylum_pathways.cli.contract import MAX_REPS, MAX_SEED, check_limit, cpus
 from asylum_pathways.errors import InputError, UsageError
@@ -67,6 +64,10 @@ def simulate(
 ) -> None:
     """Simulate encounters through the rules and capacity-limited stages, with Monte Carlo
     replications, and compare scenarios side by side."""
+    # Imported here, not at the top: `determine` loads this module too (lazy imports).
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from asylum_pathways.sim import targets
     from asylum_pathways.sim.montecarlo import run_study
     from asylum_pathways.sim.outputs import write_all
@@ -147,6 +148,9 @@ def simulate(
 
 
 def _print(summary: dict, reps: int, out: Path, rows: tuple[tuple[str, str], ...]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     table = Table(
         title=f"Headline figures, mean (5th-95th percentile) over {reps} replications",

@@ -1,12 +1,19 @@
-"""Load and validate the parameter tree: every file, key, date, unit and reference."""
+"""Load and validate the parameter tree: every file, key, date, unit and reference.
+
+A loaded tree is cached on disk (`asylum_pathways.cache`) under the hash of every parameter
+file (name and contents), of the source of the code that builds the tree and of the package
+version: a change to any of them rebuilds it, and a cached tree is the tree a fresh load gives.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from asylum_pathways import cache
 from asylum_pathways.errors import ParameterError
 from asylum_pathways.params.model import DatedValue, Parameter, Reference
 from asylum_pathways.params.tree import ParameterTree
@@ -26,12 +33,30 @@ def default_root() -> Path:
     return Path(str(resources.files("asylum_pathways") / "parameters"))
 
 
-def load_tree(root: Path | None = None) -> ParameterTree:
+def load_tree(root: Path | None = None, *, use_cache: bool = True) -> ParameterTree:
     """Read every parameter file under `root` (default: the bundled tree) and validate it.
 
     All problems are collected and reported together, each naming its file, line and key.
+    `use_cache=False` reads and validates every file even when a cached tree exists.
     """
     root = root or default_root()
+    if not use_cache:
+        return _load(root)
+    return cache.cached("tree", tree_key(root), lambda: _load(root), pickle.dumps, pickle.loads)
+
+
+def tree_key(root: Path) -> str:
+    """The cache key of the tree under `root`: every .yaml file below it, by relative name and
+    contents, the tree's folder (as given and resolved), and the code that reads it (this package and `codes`)."""
+    code = Path(__file__).parent
+    here = [*sorted(code.glob("*.py")), code.parent / "codes.py"]
+    parts: list[bytes | str] = [str(root), str(root.resolve()), *cache.sources(*here)]
+    for path in sorted(root.rglob("*.yaml")):
+        parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+    return cache.key(parts)
+
+
+def _load(root: Path) -> ParameterTree:
     problems: list[str] = []
     folder_refs: dict[str, tuple[Reference, ...]] = {}
     for index in sorted(root.rglob("index.yaml")):

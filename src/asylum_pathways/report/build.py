@@ -7,23 +7,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import jinja2
 import polars as pl
-import vl_convert as vlc
 
 from asylum_pathways.report import charts
+from asylum_pathways.report.bundle import vega_bundle
 from asylum_pathways.report.data import load
 from asylum_pathways.report.findings import findings, fmt
 from asylum_pathways.sim.study import builtin_study
-
-
-def _bundle() -> str:
-    version = ".".join(alt.VEGALITE_VERSION.split(".")[:2])
-    available = vlc.get_vegalite_versions()
-    chosen = version if version in available else available[-1]
-    bundle: str = vlc.javascript_bundle(vl_version=chosen)  # type: ignore[call-arg]
-    return bundle
 
 
 def build_report(folder: Path) -> Path:
@@ -233,7 +224,7 @@ def build_report(folder: Path) -> Path:
             "hashes": {n: summary["scenarios"][n] for n in names},
         },
         specs_json=jinja2.utils.markupsafe.Markup(json.dumps(specs).replace("</", "<\\/")),
-        vega_bundle=jinja2.utils.markupsafe.Markup(_bundle()),
+        vega_bundle=jinja2.utils.markupsafe.Markup(vega_bundle()),
     )
     path = folder / "report.html"
     path.write_text(html, encoding="utf-8")

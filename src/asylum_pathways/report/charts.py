@@ -40,7 +40,9 @@ def scenario_scale(results: Results) -> alt.Scale:
 
 
 def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    return chart.to_dict()
+    # Not validated against the Vega-Lite JSON schema on every run (about a second of
+    # jsonschema per report); the report's tests render every chart in a browser.
+    return chart.to_dict(validate=False)
 
 
 def _frame(df: pl.DataFrame) -> list[dict[str, Any]]:
