@@ -36,20 +36,21 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-REF = "  reference:\n    - {title: Hypothetical agreement for the test, href: https://example.org/aca-py}\n"
+REF = "  reference:\n    - {title: Hypothetical agreement for the test, href: https://example.org/aca-dm}\n"
 
 
 def _write(folder: Path, leaf: str, unit: str, value: str, items: str = "") -> None:
     items_line = f"  items: {items}\n" if items else ""
     (folder / f"{leaf}.yaml").write_text(
-        f"description: Test agreement {leaf}.\nmetadata:\n  label: Paraguay {leaf}\n"
+        f"description: Test agreement {leaf}.\nmetadata:\n  label: Dominica {leaf}\n"
         f"  unit: {unit}\n{items_line}{REF}values:\n  2025-07-01: {{value: {value}}}\n"
     )
 
 
 def add_partner(root: Path, start: str = "2025-07-01", sectors: str = "all") -> None:
-    """Paraguay as a receiving country: parameter files only, law and assumptions."""
-    folder = root / "law/aca/agreements/py"
+    """Dominica (no agreement in the tree) as a receiving country: parameter files only, law and
+    assumptions."""
+    folder = root / "law/aca/agreements/dm"
     folder.mkdir()
     _write(folder, "in_force", "bool", "true")
     _write(folder, "transfers_operating", "bool", "true")
@@ -64,7 +65,7 @@ def add_partner(root: Path, start: str = "2025-07-01", sectors: str = "all") -> 
         "aca_exclusion",
     )
     _write(folder, "assignment_rank", "count", "0")
-    ops = root / "assumptions/aca/agreements/py"
+    ops = root / "assumptions/aca/agreements/dm"
     ops.mkdir()
     _write(ops, "seats_per_week", "persons_per_week", "50")
     _write(ops, "annual_cap", "persons_per_year", "null")

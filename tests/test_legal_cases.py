@@ -69,7 +69,7 @@ def _members(case: dict[str, Any], day: dt.date) -> list[dict[str, Any]]:
 
 
 def test_there_are_enough_legal_cases() -> None:
-    assert len(CASES) >= 80
+    assert len(CASES) >= 312
 
 
 @pytest.mark.parametrize(("file", "case"), CASES)

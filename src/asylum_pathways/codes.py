@@ -43,6 +43,9 @@ PATHWAYS: tuple[str, ...] = (
     "CREDIBLE_FEAR",
     "NTA_RELEASE",
     "UNDETERMINED",
+    "CREDIBLE_FEAR_LAWFUL_PATHWAYS",
+    "CREDIBLE_FEAR_ASYLUM_BAR",
+    "PROCLAMATION_REMOVAL",
 )
 PATHWAY_DOCS: dict[str, str] = {
     "UAC_REFERRAL": "Unaccompanied child transferred to HHS/ORR custody and placed in section 240 "
@@ -60,6 +63,14 @@ PATHWAY_DOCS: dict[str, str] = {
     "in the US.",
     "UNDETERMINED": "The answer depends on a fact the record does not give; the explanation "
     "names it.",
+    "CREDIBLE_FEAR_LAWFUL_PATHWAYS": "Expedited removal with a credible-fear screening at which "
+    "the Circumvention of Lawful Pathways rule presumes the person ineligible for asylum "
+    "(8 CFR 208.33; 88 FR 31314).",
+    "CREDIBLE_FEAR_ASYLUM_BAR": "Expedited removal; the person is barred from asylum and is "
+    "screened only for withholding of removal and CAT protection (8 CFR 208.35 under "
+    "Proclamation 10773, or Proclamation 10888 as the courts limited it).",
+    "PROCLAMATION_REMOVAL": "Removed or repatriated under Proclamation 10888 (INA 212(f), 215(a)) "
+    "without access to asylum, withholding of removal or CAT screening.",
 }
 
 #: US states that hold southwest-border sectors and ports.

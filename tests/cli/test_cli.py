@@ -26,7 +26,7 @@ def test_determine_json_has_the_documented_keys() -> None:
     assert {"pathway", "receiving_country", "amenable", "explanation", "date", "scenario"} <= set(
         answer
     )
-    assert set(answer["amenable"]) == {"ACA_GT", "ACA_HN", "ACA_SV", "MPP", "TITLE42"}
+    assert {"ACA_GT", "ACA_HN", "ACA_SV", "MPP", "TITLE42"} <= set(answer["amenable"])
     assert answer["pathway"] == "ACA_TRANSFER" and answer["receiving_country"] == "GT"
     assert answer["date"] == "2020-01-15" and answer["scenario"] == "history"
     for step in answer["explanation"]:

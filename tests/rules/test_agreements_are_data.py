@@ -21,19 +21,19 @@ def test_adding_an_agreement_folder_adds_a_program(tmp_path: Path) -> None:
     shutil.copytree(default_root(), root)
     add_partner(root)
     tree = load_tree(root)
-    assert tree.receiving_countries() == ("GT", "HN", "PY", "SV")
-    case = record(person_id="t", encounter_date="2025-08-01", sector="RGV", citizenship="GT")
+    assert "DM" in tree.receiving_countries()
+    case = record(person_id="t", encounter_date="2025-08-15", sector="RGV", citizenship="GT")
     table = from_json(case, "case", tree)
     det = determine(tree, table.encounters)
     answer = explain(tree, table.encounters, det, 0, "t", "history")
-    assert answer["amenable"]["ACA_PY"] is True
-    assert answer["pathway"] == "ACA_TRANSFER" and answer["receiving_country"] == "PY"
+    assert answer["amenable"]["ACA_DM"] is True
+    assert answer["pathway"] == "ACA_TRANSFER" and answer["receiving_country"] == "DM"
 
 
 def test_an_agreement_without_its_operating_assumptions_is_refused(tmp_path: Path) -> None:
     root = tmp_path / "parameters"
     shutil.copytree(default_root(), root)
     add_partner(root)
-    (root / "assumptions/aca/agreements/py/daily_limit.yaml").unlink()
-    with pytest.raises(ParameterError, match=r"agreement PY: missing .*daily_limit"):
+    (root / "assumptions/aca/agreements/dm/daily_limit.yaml").unlink()
+    with pytest.raises(ParameterError, match=r"agreement DM: missing .*daily_limit"):
         load_tree(root)

@@ -29,10 +29,12 @@ PORT_SECTOR: dict[str, str] = TREE.get("law.geo.port_sector").values[-1].value
 @st.composite
 def records(draw: st.DrawFn) -> dict[str, Any]:
     record: dict[str, Any] = {
-        "encounter_date": draw(st.dates(dt.date(2019, 1, 1), dt.date(2021, 1, 31))).isoformat(),
+        "encounter_date": draw(st.dates(dt.date(2019, 1, 1), dt.date(2026, 12, 1))).isoformat(),
         "sector": draw(st.sampled_from(codes.SECTORS)),
         "citizenship": draw(
-            st.sampled_from(["GT", "HN", "SV", "MX", "CU", "BR", "EC", "XX", "VE"])
+            st.sampled_from(
+                ["GT", "HN", "SV", "MX", "CU", "BR", "EC", "XX", "VE", "CO", "NI", "IN", "CD"]
+            )
         ),
         "demographic": draw(st.sampled_from(codes.DEMOGRAPHICS)),
         "language": draw(st.sampled_from(["es", "pt", "en", None])),
@@ -50,10 +52,14 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
         "returning_lpr",
         "advance_parole",
         "mexico_fear_established",
+        "cbp_one_appointment",
+        "compelling_circumstances_established",
     ):
         record[flag] = draw(OPTIONAL_BOOL)
     if draw(st.booleans()):
-        record["aca_fear_established"] = {"GT": draw(st.booleans())}
+        record["aca_fear_established"] = {
+            draw(st.sampled_from(["GT", "HN", "UG"])): draw(st.booleans())
+        }
     return record
 
 

@@ -27,7 +27,7 @@ def test_a_partner_added_as_folders_appears_in_daily_and_summary(tmp_path: Path)
     out = tmp_path / "results"
     write_all(study, out)
     daily = pl.read_parquet(out / "daily.parquet")
-    flown = daily.filter(pl.col("metric") == "aca_transfers_PY_cumulative")["value"]
+    flown = daily.filter(pl.col("metric") == "aca_transfers_DM_cumulative")["value"]
     assert flown.max() > 0
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["scenarios"]["history"]["headline"]["aca_transfers_PY"]["mean"] > 0
+    assert summary["scenarios"]["history"]["headline"]["aca_transfers_DM"]["mean"] > 0

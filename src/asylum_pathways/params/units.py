@@ -40,8 +40,19 @@ ACA_EXCLUSIONS = (
     "stateless_habitual_residents_of_receiving_country",
     "unaccompanied_children",
     "fear_of_receiving_country_established",
+    "criminal_history",
 )
 TITLE42_EXCEPTIONS = ("valid_travel_documents", "returning_lpr")
+#: Exceptions to the asylum limits of 2023-2025 (lawful-pathways presumption, Proclamation
+#: 10773's bar, Proclamation 10888), each read from a fact of the record.
+ENTRY_BAR_EXCEPTIONS = (
+    "unaccompanied_children",
+    "returning_lpr",
+    "valid_travel_documents",
+    "cbp_one_appointment",
+    "parole_or_lawful_process",
+    "compelling_circumstances_established",
+)
 
 
 def item_kinds(ports: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -58,6 +69,7 @@ def item_kinds(ports: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
         "mpp_exclusion": MPP_EXCLUSIONS,
         "aca_exclusion": ACA_EXCLUSIONS,
         "title42_exception": TITLE42_EXCEPTIONS,
+        "entry_bar_exception": ENTRY_BAR_EXCEPTIONS,
         "number": (),
         "rate": (),
         "text": (),

@@ -74,6 +74,12 @@ def _not_uac(ctx: Context, prog: Program) -> np.ndarray:
     return tri.from_bool(~(uac & _excluded(ctx, prog, "unaccompanied_children")))
 
 
+def _not_criminal(ctx: Context, prog: Program) -> np.ndarray:
+    # Some 2025 partners accept no one with a criminal record (e.g. Uganda's conditions).
+    listed = _excluded(ctx, prog, "criminal_history")
+    return tri.where(listed, tri.negate(ctx.enc.flags["criminal_history"]), tri.T)
+
+
 def _seeks_protection(ctx: Context, prog: Program) -> np.ndarray:
     # The threshold screening (8 CFR 208.30(e)(7)) is for people who seek protection.
     return ctx.enc.flags["claims_fear"]
@@ -156,6 +162,17 @@ ACA_CHECKS: tuple[Check, ...] = (
         ("demographic",),
         "ACA art. 4",
         _not_uac,
+    ),
+    Check(
+        "aca.excluded_criminal_history",
+        "Does the person have a criminal record, which {country} does not accept?",
+        "no criminal record, or {country} does not exclude people with one",
+        "{country} does not accept people with a criminal record",
+        "whether the person has a criminal record is not known",
+        (f"{A}.exclusions",),
+        ("criminal_history",),
+        "the agreement's conditions of acceptance",
+        _not_criminal,
     ),
     Check(
         "aca.location",

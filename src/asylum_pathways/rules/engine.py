@@ -14,6 +14,7 @@ from asylum_pathways import codes
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.rules import tri
 from asylum_pathways.rules.aca import aca_programs
+from asylum_pathways.rules.asylum_limits import ASYLUM_LIMIT_PROGRAMS
 from asylum_pathways.rules.checks import Program, evaluate
 from asylum_pathways.rules.context import Context
 from asylum_pathways.rules.groups import Groups
@@ -26,11 +27,16 @@ PATHWAY_CODE = {p: i for i, p in enumerate(codes.PATHWAYS)}
 UNDETERMINED = PATHWAY_CODE["UNDETERMINED"]
 PRIORITY = "law.assignment.priority"
 NO_RANK = 1e9
+#: `_assign` packs (rank, unknown?, pathway) into a uint16: pathway in bits 0-3, unknown in 4.
+PATHWAY_MASK, UNKNOWN_BIT, RANK_SHIFT, NONE = 15, 4, 5, 0xFFFF
+if len(codes.PATHWAYS) > PATHWAY_MASK:
+    raise ImportError("too many pathways for the assignment packing")
 
 
 def programs(tree: ParameterTree) -> list[Program]:
-    """The programs of the `amenable` object: one per ACA partner, then MPP and Title 42."""
-    return [*aca_programs(tree), MPP_PROGRAM, TITLE42_PROGRAM]
+    """The programs of the `amenable` object: one per ACA partner, then MPP and Title 42, then
+    the asylum limits of 2023-2026 (lawful pathways, Proclamations 10773 and 10888)."""
+    return [*aca_programs(tree), MPP_PROGRAM, TITLE42_PROGRAM, *ASYLUM_LIMIT_PROGRAMS]
 
 
 @dataclass
@@ -79,6 +85,19 @@ def determine(
         "UAC_REFERRAL": _fixed(status["UAC_REFERRAL"], key_code["UAC_REFERRAL"]),
         "ACA_TRANSFER": (aca_status, aca_key),
         "MPP_RETURN": _fixed(groups.all(status["MPP"]), key_code["MPP"]),
+        "PROCLAMATION_REMOVAL": _fixed(
+            groups.all(status["PROCLAMATION_10888"]), key_code["PROCLAMATION_10888"]
+        ),
+        "CREDIBLE_FEAR_ASYLUM_BAR": _either(
+            _fixed(
+                groups.any(status["PROCLAMATION_10888_ASYLUM_BAR"]),
+                key_code["PROCLAMATION_10888_ASYLUM_BAR"],
+            ),
+            _fixed(groups.any(status["PROCLAMATION_10773"]), key_code["PROCLAMATION_10773"]),
+        ),
+        "CREDIBLE_FEAR_LAWFUL_PATHWAYS": _fixed(
+            groups.any(status["LAWFUL_PATHWAYS"]), key_code["LAWFUL_PATHWAYS"]
+        ),
         "NTA_RELEASE": _fixed(groups.all(status["NTA_RELEASE"]), key_code["NTA_RELEASE"]),
         "CREDIBLE_FEAR": _fixed(groups.any(status["CREDIBLE_FEAR"]), key_code["CREDIBLE_FEAR"]),
         "EXPEDITED_REMOVAL": _fixed(
@@ -126,6 +145,18 @@ def _fixed(status: np.ndarray, key: int) -> tuple[np.ndarray, np.ndarray]:
     return status.copy(), np.broadcast_to(np.int16(key), status.shape)
 
 
+def _either(
+    first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """One pathway that two programs lead to: Kleene OR of their statuses, spoken for by the
+    program with the better status (the first on a tie)."""
+    (s1, k1), (s2, k2) = first, second
+    later = s2 > s1
+    if not later.any():
+        return s1, k1
+    return np.maximum(s1, s2).astype(np.int8), np.where(later, k2, k1).astype(np.int16)
+
+
 def _choose_agreement(
     ctx: Context, groups: Groups, aca: list[Program], status: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -164,7 +195,7 @@ def _assign(
     is true it is the pathway, if unknown the pathway is UNDETERMINED and `decided_by`
     names the blocking program.
 
-    Each pathway p packs (its rank, unknown?, p) into a uint8; the minimum over pathways
+    Each pathway p packs (its rank, unknown?, p) into a uint16; the minimum over pathways
     that are not false is the deciding one. When the lists in force on the people's days
     agree on one order (each is a subsequence of it), ranks are constants and only
     pathways missing from some list need a per-person mask.
@@ -175,7 +206,7 @@ def _assign(
     order = _merged_order(lists)
     version = None
     n = ctx.enc.n
-    best = np.full(n, 255, dtype=np.uint8)
+    best = np.full(n, NONE, dtype=np.uint16)
     for pathway, (st, _key) in candidates.items():
         p = PATHWAY_CODE[pathway]
         listed = [pathway in items for items in lists]
@@ -184,27 +215,28 @@ def _assign(
         if version is None and (order is None or not all(listed)):
             version = param.version_index(ctx.axis)[ctx.rel]
         if order is not None:
-            rank: np.ndarray | np.uint8 = np.uint8(order.index(pathway))
+            rank: np.ndarray | np.uint16 = np.uint16(order.index(pathway))
             excluded = st == tri.F
             if not all(listed):
                 absent = np.zeros(len(param.values) + 1, dtype=bool)
                 absent[versions[[not x for x in listed]]] = True
                 excluded |= absent[version]
         else:
-            table = np.full(len(param.values) + 1, 255, dtype=np.uint8)
+            table = np.full(len(param.values) + 1, 255, dtype=np.uint16)
             for row, entry in enumerate(param.values):
                 if pathway in (entry.value or []):
                     table[row] = (entry.value or []).index(pathway)
             rank = table[version]
             excluded = (st == tri.F) | (rank == 255)
-        packed = (st == tri.U).view(np.uint8) << 3
-        packed |= (np.uint8(rank) << 4) | np.uint8(p)
-        packed |= excluded.view(np.uint8) * np.uint8(255)
+        packed = (st == tri.U).astype(np.uint16) << UNKNOWN_BIT
+        packed |= (np.uint16(rank) << RANK_SHIFT) | np.uint16(p)
+        packed = np.where(excluded, NONE, packed).astype(np.uint16)
         np.minimum(best, packed, out=best)
-    decided_pathway = best & np.uint8(7)
-    none = best == 255
-    pathway_out = np.where(((best & 8) > 0) | none, UNDETERMINED, decided_pathway).astype(np.int8)
-    fixed = np.full(len(codes.PATHWAYS), -1, dtype=np.int16)
+    decided_pathway = best & np.uint16(PATHWAY_MASK)
+    none = best == NONE
+    unknown = (best & np.uint16(1 << UNKNOWN_BIT)) > 0
+    pathway_out = np.where(unknown | none, UNDETERMINED, decided_pathway).astype(np.int8)
+    fixed = np.full(PATHWAY_MASK + 1, -1, dtype=np.int16)
     varying = []
     for pathway, (_st, key) in candidates.items():
         if key.strides == (0,):

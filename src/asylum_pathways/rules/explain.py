@@ -21,7 +21,14 @@ from asylum_pathways.rules.records import Encounters
 
 SCHEMA = "asylum-pathways/determination/v1"
 #: Parameters the rules read on the day of the encounter rather than the day of decision.
-AT_ARRIVAL = {"law.aca.ifr_in_force", "law.title42.in_force"}
+AT_ARRIVAL = {
+    "law.aca.ifr_in_force",
+    "law.title42.in_force",
+    "law.lawful_pathways.applies_to_entries",
+    "law.securing_border.suspension_in_effect",
+    "law.proclamation_10888.in_force",
+    "law.cbp_one.appointments_available",
+}
 PLURAL = {"UAC": "unaccompanied children", "FMUA": "family units", "SA": "single adults"}
 
 

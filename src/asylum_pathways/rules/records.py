@@ -80,6 +80,21 @@ FIELDS: tuple[Field, ...] = (
     Field("returning_lpr", "bool", False, "Lawful permanent resident seeking admission."),
     Field("advance_parole", "bool", False, "Holds advance parole or is in parole status."),
     Field(
+        "cbp_one_appointment",
+        "bool",
+        False,
+        "Presented at a port of entry at a time scheduled through CBP One (lawful-pathways and "
+        "Proclamation 10773 exception, while appointments were offered).",
+    ),
+    Field(
+        "compelling_circumstances_established",
+        "bool",
+        False,
+        "Outcome of the screening for exceptionally compelling circumstances (medical emergency, "
+        "imminent threat, trafficking; 8 CFR 208.33(a)(3), 208.35(a)(2)). Absent means not (yet) "
+        "established.",
+    ),
+    Field(
         "aca_fear_established",
         "fear_map",
         False,

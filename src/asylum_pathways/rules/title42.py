@@ -16,6 +16,12 @@ def _in_force(ctx: Context, prog: Program) -> np.ndarray:
     return tri.from_bool(ctx.flag("law.title42.in_force", at_arrival=True))
 
 
+def _expulsion_practicable(ctx: Context, prog: Program) -> np.ndarray:
+    # Expulsion needs a country that takes the person (Mexico, or the home country by air).
+    name = "law.title42.nationalities_not_expelled"
+    return tri.from_bool(~ctx.member(name, ctx.enc.citizenship, codes.countries()))
+
+
 def _uac_covered(ctx: Context, prog: Program) -> np.ndarray:
     uac = ctx.enc.demographic == codes.DEMOGRAPHICS.index("UAC")
     return tri.from_bool(~uac | ctx.flag("law.title42.covers_uac"))
@@ -42,6 +48,18 @@ TITLE42_CHECKS: tuple[Check, ...] = (
         (),
         ORDER,
         _in_force,
+    ),
+    Check(
+        "title42.expulsion_practicable",
+        "Could a national of {citizenship} be expelled under the order on {date}?",
+        "nationals of {citizenship} could be expelled on {date}",
+        "nationals of {citizenship} could not be expelled on {date} (no country accepted them), "
+        "so they were processed under Title 8",
+        "",
+        ("law.title42.nationalities_not_expelled",),
+        ("citizenship",),
+        f"{ORDER}; US-Mexico arrangements on accepting expulsions",
+        _expulsion_practicable,
     ),
     Check(
         "title42.uac",
