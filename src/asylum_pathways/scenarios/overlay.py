@@ -3,6 +3,7 @@
 A scenario file:
 
     name: my-scenario
+    label: My scenario                   # optional: the name readers see (default: name)
     description: What this world assumes.
     extends: outlook-2020-03-10          # optional: another scenario applied first
     reference: [{title: ..., href: ...}] # optional default reference for its values
@@ -35,7 +36,7 @@ from asylum_pathways.params.loader import SECTIONS, _references
 from asylum_pathways.params.units import check_value, item_kinds
 from asylum_pathways.params.yamlio import line_of, load_yaml
 
-FILE_KEYS = {"name", "description", "extends", "reference", *SECTIONS}
+FILE_KEYS = {"name", "label", "description", "extends", "reference", *SECTIONS}
 CHANGE_KEYS = {"from", "to", "value", "note", "reference"}
 DEFAULT = "history"
 
@@ -48,6 +49,8 @@ class Scenario:
     source: str
     sha256: str
     changed: tuple[str, ...]  # names of the parameters the overlay changes
+    label: str = ""  # the name readers see; the name when the file gives none
+    extends: str | None = None  # the scenario this one is applied on top of
 
 
 def builtin_dir() -> Path:
@@ -142,6 +145,8 @@ def _load(path: Path, tree: ParameterTree, seen: tuple[str, ...]) -> Scenario:
         source=str(path),
         sha256=digest,
         changed=tuple(dict.fromkeys(changed)),
+        label=str(data.get("label") or name).strip(),
+        extends=str(data["extends"]) if data.get("extends") else None,
     )
 
 
