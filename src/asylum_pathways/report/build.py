@@ -321,7 +321,7 @@ def build_report(folder: Path) -> Path:
         return {
             "from": v["from"],
             "text": text,
-            "refs": [{"href": r["href"], "text": _link_text(r)} for r in v["references"][:2]],
+            "refs": [{"href": r["href"], "text": _link_text(r)} for r in v["references"]],
         }
 
     differing_view = [
