@@ -125,6 +125,21 @@ def test_the_default_study_report_is_one_file_of_reasonable_size(report: Path) -
         assert (report.parent / "report_data" / name).exists(), name
 
 
+def test_the_fit_counts_in_the_text_are_those_of_the_validation_table(report: Path) -> None:
+    import html
+
+    import polars as pl
+
+    table = pl.read_csv(report.parent / "report_data" / "validation.csv")
+    independent = table.filter(pl.col("kind") == "validation")
+    figures, close = independent.height, int(independent["close"].sum())
+    text = html.unescape(report.read_text())
+    assert f"Against the {figures} published figures not used to set any assumption" in text
+    assert f"inside its 5–95% range) for {close}." in text  # the findings
+    chart = f"Of the {figures} published figures not used to set any assumption, the model is"
+    assert f"{chart} close for {close} " in text  # the validation chart's finding
+
+
 def test_the_report_renders_offline_with_named_charts_and_marks(browser: Any, report: Path) -> None:
     opened = Opened(browser, report, 1440)
     page = opened.page
