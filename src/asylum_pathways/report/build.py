@@ -85,6 +85,12 @@ def _study_hash(summary: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
 
 
+def _day(iso: str) -> str:
+    """'2021-01-31' -> '31 January 2021' (reads better, and does not break at hyphens)."""
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day} {d:%B %Y}"
+
+
 def _link_text(ref: dict[str, Any]) -> str:
     return str(ref.get("title") or urlparse(str(ref.get("href", ""))).netloc)
 
@@ -208,11 +214,25 @@ def build_report(folder: Path) -> Path:
     )
     if waits.height:
         waits.write_csv(data_dir / "times_summary.csv")
-    sens_spec = charts.sensitivity(results, "Chart: sensitivity of each finding to each assumption")
+    metric_labels = dict(HEADLINE_ROWS) | dict(differences.COMPARED)
+    sens_spec = charts.sensitivity(
+        results, "Chart: sensitivity of each finding to each assumption", metric_labels
+    )
+    top = (
+        sens_spec[1].sort("index", descending=True).row(0, named=True)
+        if sens_spec[1].height
+        else None
+    )
     add(
         "sensitivity",
         "How much each finding depends on each assumption",
-        "Larger bars: the finding moves more when that assumption moves.",
+        (
+            f"Most sensitive: {metric_labels.get(top['metric'], top['metric'])} to "
+            f"{top['assumption']} (index {top['index']:.2f}, {label(top['scenario'])}). "
+            if top
+            else ""
+        )
+        + "Larger bars: the finding moves more when that assumption moves.",
         f"Method: {(summary.get('sensitivity') or {}).get('method', '')}.",
         sens_spec,
     )
@@ -401,8 +421,8 @@ def build_report(folder: Path) -> Path:
         findings=findings(summary, fit_table),
         fit_findings=fit_sentences(fit_table),
         reps=summary["replications"],
-        start=summary["start"],
-        end=summary["end"],
+        start=_day(summary["start"]),
+        end=_day(summary["end"]),
         charts=chart_defs,
         headline=headline_rows,
         headline_csv=headline_csv,

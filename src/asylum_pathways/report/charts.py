@@ -543,14 +543,18 @@ def validation_single(
     return _spec(chart, name), data
 
 
-def sensitivity(results: Results, name: str) -> tuple[dict[str, Any] | None, pl.DataFrame]:
+def sensitivity(
+    results: Results, name: str, metric_labels: dict[str, str]
+) -> tuple[dict[str, Any] | None, pl.DataFrame]:
     sens = results.summary.get("sensitivity") or {}
     rows = sens.get("results") or []
     if not rows:
         return None, pl.DataFrame()
     data = labelled(results, pl.DataFrame(rows).with_columns(pl.col("scenario").cast(pl.String)))
     data = data.with_columns(
-        pl.col("metric").map_elements(wrap, return_dtype=pl.String).alias("panel")
+        pl.col("metric")
+        .map_elements(lambda m: wrap(metric_labels.get(m, m)), return_dtype=pl.String)
+        .alias("panel")
     )
     chart = (
         alt.Chart(alt.Data(values=_frame(data)))

@@ -14,6 +14,8 @@ HISTORY, OUTLOOK, INJUNCTION = "history", "outlook-2020-03-10", "ninth-circuit-i
 def fmt(h: dict[str, float], signed: bool = False) -> str:
     """'12,300 (5-95%: 12,100-12,500)'."""
     mean, lo, hi = h["mean"], h["p5"], h["p95"]
+    if lo == hi == mean:
+        return f"{mean:,.0f}" if mean == int(mean) else f"{mean:.2f}"
     if abs(mean) < 10 and mean != int(mean):
         return f"{mean:.2f} (5–95%: {lo:.2f}–{hi:.2f})"
     return f"{mean:,.0f} (5–95%: {lo:,.0f}–{hi:,.0f})"
@@ -78,8 +80,13 @@ def findings(summary: dict[str, Any], fit_table: pl.DataFrame) -> list[str]:
             f"Had the Ninth Circuit injunction taken effect on 12 March 2020 ({label[INJUNCTION]}), MPP "
             f"would have enrolled {lower:,.0f} fewer people from 12 March to 31 December 2020 "
             f"(5–95%: {-d['p95']:,.0f} to {-d['p5']:,.0f}) than under {label[OUTLOOK]}: "
-            f"{share:.0%} of the {ca_az['mean']:,.0f} that plan enrolled in California and Arizona. "
-            "They would have been processed in the US instead."
+            + (
+                "every enrolment that plan made in California and Arizona. "
+                if abs(share - 1) < 0.01
+                else f"{share:.0%} of the {ca_az['mean']:,.0f} that plan made in California and "
+                "Arizona. "
+            )
+            + "They would have been processed in the US instead."
         )
     if OUTLOOK in s:
         h = s[OUTLOOK]["headline"]

@@ -47,23 +47,48 @@ class Fit:
 
 
 def summary(fit_table: pl.DataFrame, kind: str, worst: int = 3) -> Fit:
+    """Counts for one kind, and its `worst` quantities' misses in words, largest first
+    (a quantity missed at several dates is one entry giving the range of the misses)."""
     rows = fit_table.filter(pl.col("kind") == kind)
-    missed = (
-        rows.filter(~pl.col("close") & pl.col("ratio").is_not_null())
-        .with_columns(pl.max_horizontal(pl.col("ratio"), 1 / pl.col("ratio")).alias("factor"))
-        .sort("factor", descending=True)
+    missed = rows.filter(~pl.col("close") & pl.col("ratio").is_not_null()).with_columns(
+        pl.max_horizontal(pl.col("ratio"), 1 / pl.col("ratio")).alias("factor")
+    )
+    per_quantity = (
+        missed.group_by("quantity")
+        .agg(
+            pl.col("factor").max().alias("worst"),
+            pl.len().alias("missed"),
+            pl.col("ratio").min().alias("low"),
+            pl.col("ratio").max().alias("high"),
+            pl.col("date").min().alias("first"),
+            pl.col("date").max().alias("last"),
+            pl.col("model_mean").first(),
+            pl.col("published").first(),
+        )
+        .join(rows.group_by("quantity").len().rename({"len": "figures"}), on="quantity")
+        .sort(["worst", "quantity"], descending=[True, False])
         .head(worst)
     )
-    words = [
-        f"{r['quantity']}, {r['date']}: modelled {number(r['model_mean'])} against "
-        f"{number(r['published'])} published ({times(r['ratio'])})"
-        for r in missed.to_dicts()
-    ]
+    words = []
+    for r in per_quantity.to_dicts():
+        if r["missed"] == 1:
+            words.append(
+                f"{r['quantity']}, {r['first']}: modelled {number(r['model_mean'])} against "
+                f"{number(r['published'])} published ({times(r['low'])})"
+            )
+        else:
+            words.append(
+                f"{r['quantity']}: {r['missed']} of {r['figures']} dates from {r['first']} to "
+                f"{r['last']} missed, the model at {r['low']:.1f}× to {r['high']:.1f}× the "
+                "published figures"
+            )
     return Fit(kind, rows.height, int(rows["close"].sum()) if rows.height else 0, words)
 
 
 def number(x: float) -> str:
-    return f"{x:.2f}" if abs(x) < 2 else f"{x:,.0f}"
+    if x == int(x) or abs(x) >= 2:
+        return f"{x:,.0f}"
+    return f"{x:.2f}"
 
 
 def times(ratio: float) -> str:
