@@ -71,3 +71,19 @@ def test_differences_over_time_subtract_the_same_replication_and_day() -> None:
     # a week of 2 (rep 0) or 4 (rep 1) a day fewer expulsions: -14 and -28, median -21
     assert t42["median"].to_list() == [pytest.approx(-21.0)]
     assert t42["comparison"][0] == "The plan − As it was"
+
+
+def test_a_study_of_one_scenario_answers_with_its_levels() -> None:
+    summary = {
+        "end": "2020-12-31",
+        "scenarios": {
+            "only": {
+                "label": "Only",
+                "replicates": {"title42_expulsions": [1.0, 2.0]},
+                "headline": {"title42_expulsions": {"mean": 1.5, "p5": 1.05, "p95": 1.95}},
+            }
+        },
+    }
+    diffs = differences.headline(summary)
+    assert diffs.height == 0
+    assert answer(summary, diffs) == ["Only: 1.50 (5–95%: 1.05–1.95) Title 42 expulsions."]

@@ -506,17 +506,29 @@ def validation_single(
         sort=data["figure"].to_list(),
         axis=alt.Axis(labelLimit=0, labelExpr="split(datum.label, '|')"),
     )
-    lo = min(1.0, *data["ratio_p5"].drop_nulls().to_list(), *data["ratio"].to_list())
-    hi = max(1.0, *data["ratio_p95"].drop_nulls().to_list(), *data["ratio"].to_list())
-    scale = alt.Scale(type="log", domain=[lo / 1.15, hi * 1.15], nice=False)
+    # A log scale cannot show 0: values below the smallest positive one (or 1/100) sit at the
+    # left edge of the axis, and the tooltip gives the true ratio.
+    values = [v for c in ("ratio_p5", "ratio", "ratio_p95") for v in data[c].drop_nulls().to_list()]
+    lo = min([1.0, *(v for v in values if v > 0)])
+    if any(v <= 0 for v in values):
+        lo = min(lo, 0.01)
+    hi = max([1.0, *values])
+    floor = lo / 1.15
+    data = data.with_columns(
+        pl.col(c).clip(lower_bound=floor).alias(f"{c}_shown")
+        for c in ("ratio_p5", "ratio", "ratio_p95")
+    )
+    scale = alt.Scale(type="log", domain=[floor, hi * 1.15], nice=False)
     one = alt.Chart().mark_rule(color="#333").encode(x=alt.datum(1))
     band = (
         alt.Chart()
         .mark_rule(strokeWidth=4, opacity=0.45, color=model_color)
         .encode(
             y=y,
-            x=alt.X("ratio_p5:Q", title="Model ÷ published (1 = equal; log scale)", scale=scale),
-            x2="ratio_p95:Q",
+            x=alt.X(
+                "ratio_p5_shown:Q", title="Model ÷ published (1 = equal; log scale)", scale=scale
+            ),
+            x2="ratio_p95_shown:Q",
         )
     )
     point = (
@@ -524,7 +536,7 @@ def validation_single(
         .mark_point(size=60, stroke="#000", strokeWidth=1, opacity=1)
         .encode(
             y=y,
-            x="ratio:Q",
+            x="ratio_shown:Q",
             shape=shape,
             fill=fill,
             tooltip=[

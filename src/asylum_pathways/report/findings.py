@@ -52,6 +52,18 @@ def answer(summary: dict[str, Any], diffs: pl.DataFrame, most: int = 4) -> list[
     out = []
     names = list(summary["scenarios"])
     labels = {n: str(summary["scenarios"][n].get("label") or n) for n in names}
+    if diffs.height == 0:  # nothing to compare with: the levels of the first scenario
+        h = summary["scenarios"][names[0]]["headline"]
+        levels = [
+            f"{fmt(h[key])} {noun}"
+            for key, noun in (
+                ("title42_expulsions", "Title 42 expulsions"),
+                ("mpp_enrolled", "MPP enrolments"),
+                ("mpp_pending_end", "MPP cases pending at the end"),
+            )
+            if key in h
+        ]
+        return [f"{labels[names[0]]}: " + "; ".join(levels) + "."] if levels else []
     for scenario in dict.fromkeys(diffs["scenario"].to_list()):
         rows = diffs.filter((pl.col("scenario") == scenario) & ~pl.col("all_zero")).to_dicts()
         base = diffs.filter(pl.col("scenario") == scenario)["baseline"][0]
