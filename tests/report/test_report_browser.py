@@ -131,7 +131,11 @@ def test_the_fit_counts_in_the_text_are_those_of_the_validation_table(report: Pa
     import polars as pl
 
     table = pl.read_csv(report.parent / "report_data" / "validation.csv")
-    independent = table.filter(pl.col("kind") == "validation")
+    independent = table.filter(
+        (pl.col("kind") == "validation")
+        & pl.col("published").is_not_null()
+        & pl.col("model_mean").is_not_null()
+    )
     figures, close = independent.height, int(independent["close"].sum())
     text = html.unescape(report.read_text())
     assert f"Against the {figures} published figures not used to set any assumption" in text
@@ -178,7 +182,11 @@ def test_each_chart_downloads_its_own_csv_from_inside_the_file(browser: Any, rep
             link.click()
         body = Path(info.value.path()).read_text()
         header, *rows = body.splitlines()
-        assert "," in header and rows, f"{link.get_attribute('data-csv')}: empty CSV"
+        key = link.get_attribute("data-csv")
+        assert "," in header and rows, f"{key}: empty CSV"
+        written = (report.parent / "report_data" / f"{key}.csv").read_text().splitlines()
+        assert header == written[0], f"{key}: columns differ from report_data/{key}.csv"
+        assert len(rows) == len(written) - 1, f"{key}: rows differ from report_data/{key}.csv"
     opened.close()
     assert opened.errors == []
 

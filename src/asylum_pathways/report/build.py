@@ -122,6 +122,7 @@ def build_report(folder: Path) -> Path:
             return
         specs[key] = spec
         frame.write_csv(data_dir / f"{key}.csv")
+        spec.setdefault("usermeta", {})["csv_columns"] = frame.columns
         # The page builds this chart's CSV download from the data inside its spec (a blob).
         chart_defs.append(
             {"key": key, "heading": heading, "finding": finding, "note": note, "rows": frame.height}
@@ -238,7 +239,7 @@ def build_report(folder: Path) -> Path:
     )
     v_fit = fit.summary(fit_table, "validation")
     add(
-        "validation",
+        "validation_series",
         "The model against the published figures over time",
         f"Of the {v_fit.figures} published figures not used to set any assumption, the model is "
         f"close for {v_fit.close} (within 25% or inside its 5–95% range).",

@@ -21,8 +21,9 @@ CLOSE = 0.25  # within 25% of the published figure, or the figure inside the mod
 
 
 def table(validation: pl.DataFrame) -> pl.DataFrame:
-    """validation.csv with `ratio` (model mean / published) and `close` for every row."""
-    v = validation.filter(pl.col("published").is_not_null() & pl.col("model_mean").is_not_null())
+    """validation.csv with `ratio` (model mean / published) and `close` for every row (a row
+    without both a published and a modelled figure is not close and is not counted)."""
+    v = validation
     inside = (pl.col("model_p5") <= pl.col("published")) & (
         pl.col("published") <= pl.col("model_p95")
     )
@@ -49,7 +50,11 @@ class Fit:
 def summary(fit_table: pl.DataFrame, kind: str, worst: int = 3) -> Fit:
     """Counts for one kind, and its `worst` quantities' misses in words, largest first
     (a quantity missed at several dates is one entry giving the range of the misses)."""
-    rows = fit_table.filter(pl.col("kind") == kind)
+    rows = fit_table.filter(
+        (pl.col("kind") == kind)
+        & pl.col("published").is_not_null()
+        & pl.col("model_mean").is_not_null()
+    )
     missed = rows.filter(~pl.col("close") & pl.col("ratio").is_not_null()).with_columns(
         pl.max_horizontal(pl.col("ratio"), 1 / pl.col("ratio")).alias("factor")
     )
