@@ -87,3 +87,12 @@ def test_a_study_of_one_scenario_answers_with_its_levels() -> None:
     diffs = differences.headline(summary)
     assert diffs.height == 0
     assert answer(summary, diffs) == ["Only: 1.50 (5–95%: 1.05–1.95) Title 42 expulsions."]
+
+
+def test_a_difference_in_the_table_carries_its_sign() -> None:
+    from asylum_pathways.report.findings import signed
+
+    assert signed({"mean": -462019.2, "p5": -463036.0, "p95": -461488.0}) == (
+        "−462,019 (5–95%: −463,036 to −461,488)"
+    )
+    assert signed({"mean": 5.0, "p5": 0.2, "p95": 9.0}) == "+5 (5–95%: 0 to +9)"

@@ -19,7 +19,14 @@ import vl_convert as vlc
 from asylum_pathways.params.loader import PORT_MAP, load_tree
 from asylum_pathways.report import charts, differences, fit, glossary, survival
 from asylum_pathways.report.data import load
-from asylum_pathways.report.findings import answer, findings, fit_sentences, fmt, uncertainty
+from asylum_pathways.report.findings import (
+    answer,
+    findings,
+    fit_sentences,
+    fmt,
+    signed,
+    uncertainty,
+)
 
 SHORT = {
     "history": "As it happened: the Guatemala ACA until its mid-March 2020 suspension, MPP "
@@ -200,7 +207,7 @@ def build_report(folder: Path) -> Path:
     add(
         "times",
         "Waiting for a first MPP hearing",
-        f"Share of MPP enrollees with no first hearing by {summary['end']}: {not_heard} "
+        f"Share of MPP enrollees with no first hearing by {_day(summary['end'])}: {not_heard} "
         "(first replication).",
         "Kaplan–Meier estimate of the share of MPP enrollees who had their first hearing (left) or "
         "a completed case (right) within a given number of days of their encounter. People still "
@@ -281,7 +288,7 @@ def build_report(folder: Path) -> Path:
         {
             "comparison": f"{label(r['scenario'])} − {label(r['baseline'])}",
             "figure": r["figure"],
-            "value": fmt(r),
+            "value": signed(r),
         }
         for r in diffs.filter(~pl.col("all_zero")).to_dicts()
     ]

@@ -21,6 +21,15 @@ def fmt(h: dict[str, float], signed: bool = False) -> str:
     return f"{mean:,.0f} (5–95%: {lo:,.0f}–{hi:,.0f})"
 
 
+def signed(h: dict[str, float]) -> str:
+    """'−462,019 (5–95%: −463,036 to −461,488)', with a real minus sign."""
+
+    def one(x: float) -> str:
+        return f"{x:+,.0f}".replace("-", "−") if round(x) else "0"
+
+    return f"{one(h['mean'])} (5–95%: {one(h['p5'])} to {one(h['p95'])})"
+
+
 def difference(mean: float, p5: float, p95: float, noun: str) -> str:
     """'6,666 more ACA transfers (6,653–6,674)'; a range across zero says so."""
     if p5 < 0 < p95:
