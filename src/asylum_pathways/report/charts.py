@@ -1,24 +1,37 @@
-"""Charts as Vega-Lite specs (via Altair). Each returns (spec, data frame for its CSV)."""
+"""Charts as Vega-Lite specs (via Altair). Each returns (spec, data frame for its CSV).
+
+Specs carry no title (the page's heading and finding above each chart wrap on any
+screen); `description` is the chart's accessible name. Faceted specs say in
+`usermeta.responsive` how the page fits them to their container (Vega-Lite's
+`width: "container"` does not apply to facets): the page picks the number of columns
+and the panel width from the container's width, and re-renders on resize.
+"""
 
 from __future__ import annotations
 
-import json
+import textwrap
 from typing import Any
 
 import altair as alt
 import polars as pl
 
+from asylum_pathways import codes
 from asylum_pathways.report.data import Results, bands
+from asylum_pathways.report.differences import SERIES
+from asylum_pathways.report.fit import KIND_LABELS, KINDS
 
-SCENARIO_COLORS = ["#1f5fa6", "#e07b00", "#2a9d4b", "#b33c86", "#7a5195", "#6c757d"]
+# Okabe & Ito (2008) colour-blind-safe palette; one colour per scenario and per pathway,
+# used in every chart and on the page.
+SCENARIO_COLORS = ["#0072B2", "#E69F00", "#CC79A7", "#009E73", "#56B4E9", "#D55E00"]
+SCENARIO_DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [1, 3]]
 PATHWAY_COLORS = {
-    "TITLE42_EXPULSION": "#6c757d",
-    "UAC_REFERRAL": "#8ecae6",
-    "ACA_TRANSFER": "#d62828",
-    "MPP_RETURN": "#f4a261",
-    "EXPEDITED_REMOVAL": "#264653",
-    "CREDIBLE_FEAR": "#2a9d8f",
-    "NTA_RELEASE": "#90be6d",
+    "TITLE42_EXPULSION": "#7F7F7F",
+    "UAC_REFERRAL": "#56B4E9",
+    "ACA_TRANSFER": "#D55E00",
+    "MPP_RETURN": "#E69F00",
+    "EXPEDITED_REMOVAL": "#CC79A7",
+    "CREDIBLE_FEAR": "#0072B2",
+    "NTA_RELEASE": "#009E73",
     "UNDETERMINED": "#000000",
 }
 PATHWAY_LABELS = {
@@ -31,18 +44,67 @@ PATHWAY_LABELS = {
     "NTA_RELEASE": "Notice to appear, released",
     "UNDETERMINED": "Undetermined",
 }
-WIDTH = 860
+KIND_SHAPES = {"validation": "diamond", "calibration": "circle", "by_construction": "square"}
+KIND_FILLS = {"validation": "#000000", "calibration": "#7F7F7F", "by_construction": "#BBBBBB"}
+CONFIG = {
+    "lineBreak": "\n",
+    "legend": {"orient": "bottom", "labelLimit": 0, "titleLimit": 0, "columns": 3},
+    "header": {"labelLimit": 0, "labelFontSize": 11, "labelFontWeight": "bold"},
+    "axis": {"labelFlush": True, "labelOverlap": True},
+    "view": {"stroke": "#d9dee4"},
+}
 
 
-def scenario_scale(results: Results) -> alt.Scale:
-    names = results.scenarios
-    return alt.Scale(domain=names, range=SCENARIO_COLORS[: len(names)])
+def wrap(text: str, width: int = 30) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+def labelled(results: Results, frame: pl.DataFrame) -> pl.DataFrame:
+    """Adds `scenario_label`, the scenario's human name, next to `scenario`."""
+    labels = {n: results.label(n) for n in results.scenarios}
+    return frame.with_columns(
+        pl.col("scenario")
+        .cast(pl.String)
+        .replace_strict(labels, default=pl.col("scenario"))
+        .alias("scenario_label")
+    )
+
+
+def scenario_color(
+    results: Results, field: str = "scenario_label", title: str = "Scenario"
+) -> alt.Color:
+    labels = [results.label(n) for n in results.scenarios]
+    return alt.Color(
+        f"{field}:N",
+        title=title,
+        sort=labels,
+        scale=alt.Scale(domain=labels, range=SCENARIO_COLORS[: len(labels)]),
+    )
+
+
+def scenario_dash(results: Results, field: str = "scenario_label") -> alt.StrokeDash:
+    labels = [results.label(n) for n in results.scenarios]
+    return alt.StrokeDash(
+        f"{field}:N",
+        sort=labels,
+        scale=alt.Scale(domain=labels, range=SCENARIO_DASHES[: len(labels)]),
+        title="Scenario",
+    )
+
+
+def _spec(
+    chart: Any, name: str, columns: int = 1, panel: int = 260, extra: int = 90
+) -> dict[str, Any]:
     # Not validated against the Vega-Lite JSON schema on every run (about a second of
     # jsonschema per report); the report's tests render every chart in a browser.
-    return chart.to_dict(validate=False)
+    spec: dict[str, Any] = chart.to_dict(validate=False)
+    spec["description"] = name
+    spec["config"] = {**spec.get("config", {}), **CONFIG}
+    spec["usermeta"] = {"responsive": {"columns": columns, "panel": panel, "extra": extra}}
+    spec["autosize"] = (
+        {"type": "fit-x", "contains": "padding"} if "facet" not in spec else {"type": "pad"}
+    )
+    return spec
 
 
 def _frame(df: pl.DataFrame) -> list[dict[str, Any]]:
@@ -50,19 +112,19 @@ def _frame(df: pl.DataFrame) -> list[dict[str, Any]]:
     return out.to_dicts()
 
 
-def pathways(results: Results, title: str) -> tuple[dict[str, Any], pl.DataFrame]:
+def pathways(results: Results, name: str) -> tuple[dict[str, Any], pl.DataFrame]:
     metrics = [f"pathway_{p}" for p in PATHWAY_COLORS]
     data = bands(results.daily, metrics, weekly_sum=True).with_columns(
         pl.col("metric").str.replace("pathway_", "").replace(PATHWAY_LABELS).alias("pathway")
     )
     present = [PATHWAY_LABELS[p] for p in PATHWAY_COLORS if f"pathway_{p}" in set(data["metric"])]
-    data = data.filter(pl.col("median") > 0) if data.height else data
+    data = labelled(results, data.filter(pl.col("median") > 0) if data.height else data)
     chart = (
         alt.Chart(alt.Data(values=_frame(data)))
         .mark_area()
         .encode(
             x=alt.X("week:T", title="Week of encounter"),
-            y=alt.Y("median:Q", stack="zero", title="per week"),
+            y=alt.Y("median:Q", stack="zero", title="People per week"),
             color=alt.Color(
                 "pathway:N",
                 title="Pathway",
@@ -73,43 +135,55 @@ def pathways(results: Results, title: str) -> tuple[dict[str, Any], pl.DataFrame
             ),
             order=alt.Order("pathway:N"),
             tooltip=[
-                "scenario:N",
+                alt.Tooltip("scenario_label:N", title="scenario"),
                 "pathway:N",
                 alt.Tooltip("week:T"),
-                alt.Tooltip("median:Q", format=",.0f"),
+                alt.Tooltip("median:Q", format=",.0f", title="people (median)"),
             ],
         )
-        .properties(width=WIDTH - 260, height=140)
+        .properties(width=600, height=130)
         .facet(
             row=alt.Row(
-                "scenario:N",
+                "scenario_label:N",
                 title=None,
-                sort=results.scenarios,
-                header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold"),
+                sort=[results.label(n) for n in results.scenarios],
+                header=alt.Header(
+                    labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top"
+                ),
             )
         )
-        .properties(title=title)
     )
-    return _spec(chart), data
+    return _spec(chart, name, columns=1, panel=300, extra=80), data
 
 
 def _band_chart(
     data: pl.DataFrame,
     results: Results,
     y_title: str,
-    facet: str | None,
-    title: str,
+    facet: str,
+    name: str,
     facet_sort: list[str] | None = None,
     columns: int = 3,
-    height: int = 200,
+    height: int = 180,
+    color: alt.Color | None = None,
+    dash: alt.StrokeDash | None = None,
+    zero_rule: bool = False,
 ) -> dict[str, Any]:
     """Median line and 5-95% band per scenario; a `cap` column, where present, is a dashed rule."""
-    color = alt.Color("scenario:N", title="Scenario", scale=scenario_scale(results))
+    color = color or scenario_color(results)
+    dash = dash or scenario_dash(results)
+    shown: dict[str, Any] = dict(color.to_dict())  # type: ignore[arg-type]
+    field = str(shown["field"])
+    shown["legend"] = {"symbolType": "stroke", "symbolStrokeWidth": 2.5, "symbolSize": 300}
+    band_color = line_color = alt.Color(**shown)
     band = (
         alt.Chart()
         .mark_area(opacity=0.25)
         .encode(
-            x=alt.X("week:T", title=None), y=alt.Y("p5:Q", title=y_title), y2="p95:Q", color=color
+            x=alt.X("week:T", title=None),
+            y=alt.Y("p5:Q", title=y_title),
+            y2="p95:Q",
+            color=band_color,
         )
     )
     line = (
@@ -118,9 +192,10 @@ def _band_chart(
         .encode(
             x="week:T",
             y="median:Q",
-            color=color,
+            color=line_color,
+            strokeDash=dash,
             tooltip=[
-                "scenario:N",
+                alt.Tooltip(f"{field}:N", title="scenario"),
                 alt.Tooltip("week:T"),
                 alt.Tooltip("median:Q", format=",.0f"),
                 alt.Tooltip("p5:Q", format=",.0f"),
@@ -129,6 +204,8 @@ def _band_chart(
         )
     )
     layers: list[Any] = [band, line]
+    if zero_rule:
+        layers.insert(0, alt.Chart().mark_rule(color="#333").encode(y=alt.datum(0)))
     if "cap" in data.columns:
         layers.append(
             alt.Chart()
@@ -139,58 +216,109 @@ def _band_chart(
                 tooltip=[alt.Tooltip("max(cap):Q", title="annual cap", format=",")],
             )
         )
-    width = (WIDTH - 120) // columns if facet else WIDTH - 120
     layer = alt.layer(*layers, data=alt.Data(values=_frame(data))).properties(
-        width=width, height=height
+        width=240, height=height
     )
-    if facet:
-        chart = layer.facet(
-            facet=alt.Facet(f"{facet}:N", title=None, sort=facet_sort), columns=columns
-        )
-        chart = chart.resolve_scale(y="independent")
-    else:
-        chart = layer
-    return _spec(chart.properties(title=title))
+    chart = layer.facet(
+        facet=alt.Facet(f"{facet}:N", title=None, sort=facet_sort), columns=columns
+    ).resolve_scale(y="independent")
+    return _spec(chart, name, columns=columns, panel=250, extra=20)
 
 
-def aca(results: Results, title: str) -> tuple[dict[str, Any], pl.DataFrame]:
-    countries = sorted(
-        {
-            m.split("_")[2]
-            for m in results.daily["metric"].unique()
-            if m.startswith("aca_transfers_") and m.endswith("_cumulative")
-        }
+def differences(
+    results: Results, frame: pl.DataFrame, name: str
+) -> tuple[dict[str, Any] | None, pl.DataFrame]:
+    if frame.height == 0:
+        return None, frame
+    frame = frame.with_columns(
+        pl.col("comparison")
+        .map_elements(lambda c: wrap(c, 32), return_dtype=pl.String)
+        .alias("shown")
     )
+    comparisons = list(dict.fromkeys(frame["shown"].to_list()))
+    order = {
+        c: results.scenarios.index(s)
+        for c, s in zip(frame["shown"], frame["scenario"], strict=True)
+    }
+    color = alt.Color(
+        "shown:N",
+        title="Scenario − its baseline",
+        sort=comparisons,
+        scale=alt.Scale(
+            domain=comparisons,
+            range=[SCENARIO_COLORS[order[c] % len(SCENARIO_COLORS)] for c in comparisons],
+        ),
+    )
+    dash = alt.StrokeDash(
+        "shown:N",
+        title="Scenario − its baseline",
+        sort=comparisons,
+        scale=alt.Scale(
+            domain=comparisons, range=[SCENARIO_DASHES[order[c] % 6] for c in comparisons]
+        ),
+    )
+    present = set(frame["series"].to_list())
+    series = [s for s in differences_series() if s in present]
+    spec = _band_chart(
+        frame.with_columns(
+            pl.col("series").map_elements(wrap, return_dtype=pl.String).alias("panel")
+        ),
+        results,
+        "Difference (people)",
+        "panel",
+        name,
+        [wrap(s) for s in series],
+        columns=3,
+        color=color,
+        dash=dash,
+        zero_rule=True,
+    )
+    return spec, frame.drop("shown")
+
+
+def differences_series() -> list[str]:
+    return list(SERIES)
+
+
+def aca(results: Results, name: str) -> tuple[dict[str, Any], pl.DataFrame]:
+    flown = results.daily.filter(
+        pl.col("metric").str.starts_with("aca_transfers_")
+        & pl.col("metric").str.ends_with("_cumulative")
+        & (pl.col("value") > 0)
+    )
+    countries = sorted({m.split("_")[2] for m in flown["metric"].unique()})
     metrics = [f"aca_transfers_{c}_cumulative" for c in countries]
     data = bands(results.daily, metrics, weekly_sum=False).with_columns(
         pl.col("metric").str.extract(r"aca_transfers_([A-Z]+)_cumulative").alias("country")
     )
-    names = {"GT": "Guatemala", "HN": "Honduras", "SV": "El Salvador"}
+    names = {cc: codes.country_name(cc) for cc in countries}
     data = data.with_columns(pl.col("country").replace(names).alias("receiving country"))
     caps: dict[str, float] = {}
     for a in results.summary.get("assumptions", []):
-        if a["name"] == "assumptions.aca.annual_cap":
-            value = a["values"][-1]["value"]
-            value = json.loads(value) if isinstance(value, str) else value
-            caps = {names.get(cc, cc): float(v) for cc, v in (value or {}).items()}
+        cc = a["name"].removeprefix("assumptions.aca.agreements.").split(".")[0].upper()
+        if a["name"].endswith(".annual_cap") and cc in names:
+            numbers = [v["value"] for v in a["values"] if isinstance(v["value"], int | float)]
+            if numbers:
+                caps[names[cc]] = float(numbers[-1])
     data = data.with_columns(
         pl.col("receiving country")
         .replace_strict(caps, default=None, return_dtype=pl.Float64)
         .alias("cap")
     )
+    data = labelled(results, data)
     spec = _band_chart(
         data,
         results,
         "People transferred (cumulative)",
         "receiving country",
-        title,
+        name,
         [names.get(c, c) for c in countries],
         columns=len(countries) or 1,
     )
     return spec, data
 
 
-def mpp(results: Results, title: str) -> tuple[dict[str, Any], pl.DataFrame]:
+def mpp(results: Results, name: str) -> tuple[dict[str, Any], pl.DataFrame]:
     labels = {
         "mpp_waiting_in_mexico": "People waiting in Mexico",
         "mpp_pending": "MPP cases pending in court",
@@ -200,154 +328,268 @@ def mpp(results: Results, title: str) -> tuple[dict[str, Any], pl.DataFrame]:
     data = bands(results.daily, list(labels), weekly_sum=False).with_columns(
         pl.col("metric").replace(labels).alias("measure")
     )
+    data = labelled(results, data)
     return _band_chart(
-        data, results, "People", "measure", title, list(labels.values()), columns=2, height=170
+        data, results, "People", "measure", name, list(labels.values()), columns=2, height=160
     ), data
 
 
-def times(results: Results, title: str) -> tuple[dict[str, Any] | None, pl.DataFrame]:
-    p = results.persons
-    if p is None or p.height == 0:
-        return None, pl.DataFrame()
-    measures = [
-        ("transfer_date", "Encounter to ACA transfer", pl.col("pathway") == "ACA_TRANSFER"),
-        (
-            "mpp_first_hearing_date",
-            "Encounter to first MPP hearing",
-            pl.col("mpp_port").is_not_null(),
-        ),
-        (
-            "mpp_completion_date",
-            "Encounter to MPP case completion",
-            pl.col("mpp_port").is_not_null(),
-        ),
-    ]
-    frames = []
-    for col, label, cond in measures:
-        counts = (
-            p.filter(cond & pl.col(col).is_not_null())
-            .select(
-                pl.col("scenario").cast(pl.String),
-                ((pl.col(col) - pl.col("encounter_date")).dt.total_days()).alias("days"),
-            )
-            .group_by(["scenario", "days"])
-            .len()
-            .rename({"len": "people"})
-            .sort(["scenario", "days"])
-            .with_columns(
-                (
-                    pl.col("people").cum_sum().over("scenario")
-                    / pl.col("people").sum().over("scenario")
-                ).alias("share"),
-                pl.lit(label).alias("measure"),
-            )
-        )
-        start = counts.group_by(["scenario", "measure"]).agg(
-            pl.lit(0, dtype=pl.Int64).alias("days"),
-            pl.lit(0, dtype=pl.UInt32).alias("people"),
-            pl.lit(0.0).alias("share"),
-        )
-        frames.append(pl.concat([start.select(counts.columns), counts]))
-    data = pl.concat(frames).sort(["measure", "scenario", "days"])
+def times(
+    results: Results, curve: pl.DataFrame, name: str
+) -> tuple[dict[str, Any] | None, pl.DataFrame]:
+    if curve.height == 0:
+        return None, curve
+    data = labelled(results, curve)
+    measures = list(dict.fromkeys(data["measure"].to_list()))
     chart = (
         alt.Chart(alt.Data(values=_frame(data)))
         .mark_line(interpolate="step-after", strokeWidth=2)
         .encode(
             x=alt.X("days:Q", title="Days after the encounter"),
-            y=alt.Y("share:Q", title="Share of people (cumulative)", axis=alt.Axis(format="%")),
-            color=alt.Color("scenario:N", title="Scenario", scale=scenario_scale(results)),
-            strokeDash=alt.StrokeDash("scenario:N", sort=results.scenarios, legend=None),
+            y=alt.Y(
+                "share:Q",
+                title="Share who had it (Kaplan–Meier)",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=scenario_color(results),
+            strokeDash=scenario_dash(results),
             tooltip=[
-                "scenario:N",
+                alt.Tooltip("scenario_label:N", title="scenario"),
                 "measure:N",
                 "days:Q",
-                alt.Tooltip("share:Q", format=".1%"),
-                alt.Tooltip("people:Q", format=","),
+                alt.Tooltip("share:Q", format=".1%", title="share who had it"),
+                alt.Tooltip("at_risk:Q", format=",", title="still waiting (first replication)"),
             ],
         )
-        .properties(width=(WIDTH - 160) // 3, height=180)
-        .facet(facet=alt.Facet("measure:N", title=None, sort=[m[1] for m in measures]), columns=3)
-        .resolve_scale(x="independent")
-        .properties(title=title)
+        .properties(width=260, height=180)
+        .facet(facet=alt.Facet("measure:N", title=None, sort=measures), columns=2)
     )
-    return _spec(chart), data
+    return _spec(chart, name, columns=2, panel=260, extra=20), data
 
 
-GROUPS = [
-    ("usbp.encounters", "USBP encounters per month (calibration)"),
-    ("usbp.title42.20", "USBP Title 42 expulsions per month"),
-    ("ofo.title42", "OFO Title 42 expulsions per month"),
-    ("mpp.enrolled", "MPP enrolments per month (calibration)"),
-    ("mpp.cum", "MPP returns, cumulative"),
-    ("mpp.tamaulipas", "MPP returns, cumulative"),
-    ("aca.stat", "ACA transfers to Guatemala, cumulative"),
-    ("mpp.outcomes", "MPP court outcomes, cumulative"),
-    ("mpp.repr", "Shares"),
-    ("mpp.awaiting", "Shares"),
-    ("usbp.title42.FY", "USBP Title 42 expulsions, FY2020"),
-]
+def _kind_encodings() -> tuple[alt.Shape, alt.Fill]:
+    kinds = list(KINDS)
+    labels = [KIND_LABELS[k] for k in kinds]
+    shape = alt.Shape(
+        "kind_label:N",
+        title="Published figure",
+        scale=alt.Scale(domain=labels, range=[KIND_SHAPES[k] for k in kinds]),
+    )
+    fill = alt.Fill(
+        "kind_label:N",
+        title="Published figure",
+        scale=alt.Scale(domain=labels, range=[KIND_FILLS[k] for k in kinds]),
+    )
+    return shape, fill
 
 
-def validation(results: Results, title: str) -> tuple[dict[str, Any], pl.DataFrame]:
-    v = results.validation
-
-    def group(i: str) -> str:
-        return next((label for prefix, label in GROUPS if i.startswith(prefix)), "Other")
-
-    data = v.with_columns(
-        pl.col("id").map_elements(group, return_dtype=pl.String).alias("group"),
+def _validation_frame(fit_table: pl.DataFrame) -> pl.DataFrame:
+    return fit_table.with_columns(
         pl.col("date").cast(pl.String),
+        pl.col("kind").replace_strict(KIND_LABELS, default=pl.col("kind")).alias("kind_label"),
     ).select(
-        [
-            "group",
-            "id",
-            "date",
-            "quantity",
-            "published",
-            "model_mean",
-            "model_p5",
-            "model_p95",
-            "kind",
-            "source",
-        ]
+        "id",
+        "date",
+        "quantity",
+        "published",
+        "model_mean",
+        "model_p5",
+        "model_p95",
+        "ratio",
+        "close",
+        "kind",
+        "kind_label",
+        "source",
     )
-    order = list(dict.fromkeys(label for _, label in GROUPS))
-    base = alt.Chart()
-    bars = base.mark_rule(strokeWidth=3, opacity=0.5, color=SCENARIO_COLORS[0]).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=-30, tickCount=4)),
-        y=alt.Y("model_p5:Q", title=None),
-        y2="model_p95:Q",
+
+
+def validation_series(
+    fit_table: pl.DataFrame, model_color: str, name: str
+) -> tuple[dict[str, Any] | None, pl.DataFrame]:
+    """One panel per quantity published at two or more dates: model band, mean, published points."""
+    counts = fit_table.group_by("quantity").len()
+    many = counts.filter(pl.col("len") >= 2)["quantity"].to_list()
+    data = _validation_frame(fit_table.filter(pl.col("quantity").is_in(many))).with_columns(
+        pl.col("quantity").map_elements(wrap, return_dtype=pl.String).alias("panel")
     )
-    model = base.mark_tick(color=SCENARIO_COLORS[0], thickness=2, size=10).encode(
-        x="date:T",
-        y="model_mean:Q",
-        tooltip=[
-            "quantity:N",
-            "date:T",
-            alt.Tooltip("model_mean:Q", format=",.3~f", title="model mean"),
-            alt.Tooltip("model_p5:Q", format=",.3~f"),
-            alt.Tooltip("model_p95:Q", format=",.3~f"),
-        ],
+    if data.height == 0:
+        return None, data
+    order = list(dict.fromkeys(data.sort("date")["panel"].to_list()))
+    shape, fill = _kind_encodings()
+    x = alt.X(
+        "date:T",
+        title=None,
+        scale=alt.Scale(padding=10),
+        axis=alt.Axis(
+            format="%b %Y",
+            tickCount={"interval": "month", "step": 1},
+            labelAngle=0,
+            labelOverlap="greedy",
+            labelSeparation=6,
+        ),
     )
-    published = base.mark_point(
-        color="#111", filled=True, size=40, shape="diamond", cursor="pointer"
-    ).encode(
-        x="date:T",
-        y="published:Q",
-        href="source:N",
-        tooltip=[
-            "quantity:N",
-            "date:T",
-            alt.Tooltip("published:Q", format=",.3~f"),
-            "kind:N",
-            "source:N",
-        ],
+    band = (
+        alt.Chart()
+        .mark_rule(strokeWidth=4, opacity=0.45, color=model_color)
+        .encode(
+            x=x, y=alt.Y("model_p5:Q", title=None, scale=alt.Scale(zero=False)), y2="model_p95:Q"
+        )
+    )
+    mean = (
+        alt.Chart()
+        .mark_tick(color=model_color, thickness=2, size=12)
+        .encode(
+            x="date:T",
+            y="model_mean:Q",
+            tooltip=[
+                "quantity:N",
+                "date:T",
+                alt.Tooltip("model_mean:Q", format=",.3~f", title="model mean"),
+                alt.Tooltip("model_p5:Q", format=",.3~f", title="model 5%"),
+                alt.Tooltip("model_p95:Q", format=",.3~f", title="model 95%"),
+            ],
+        )
+    )
+    published = (
+        alt.Chart()
+        .mark_point(size=45, stroke="#000", strokeWidth=1, opacity=1)
+        .encode(
+            x="date:T",
+            y="published:Q",
+            shape=shape,
+            fill=fill,
+            tooltip=[
+                "quantity:N",
+                "date:T",
+                alt.Tooltip("published:Q", format=",.3~f"),
+                alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published"),
+                alt.Tooltip("kind_label:N", title="kind"),
+            ],
+        )
     )
     chart = (
-        alt.layer(bars, model, published, data=alt.Data(values=data.to_dicts()))
-        .properties(width=(WIDTH - 140) // 3, height=150)
-        .facet(facet=alt.Facet("group:N", title=None, sort=order), columns=3)
+        alt.layer(band, mean, published, data=alt.Data(values=_frame(data)))
+        .properties(width=240, height=150)
+        .facet(facet=alt.Facet("panel:N", title=None, sort=order), columns=3)
         .resolve_scale(y="independent", x="independent")
-        .properties(title=title)
     )
-    return _spec(chart), data
+    return _spec(chart, name, columns=3, panel=250, extra=20), data
+
+
+def validation_single(
+    fit_table: pl.DataFrame, model_color: str, name: str
+) -> tuple[dict[str, Any] | None, pl.DataFrame]:
+    """Quantities published once: model ÷ published (1 = exact), band and mean, one row each."""
+    counts = fit_table.group_by("quantity").len()
+    once = counts.filter(pl.col("len") == 1)["quantity"].to_list()
+    data = (
+        _validation_frame(
+            fit_table.filter(pl.col("quantity").is_in(once) & pl.col("ratio").is_not_null())
+        )
+        .with_columns(
+            (pl.col("model_p5") / pl.col("published")).alias("ratio_p5"),
+            (pl.col("model_p95") / pl.col("published")).alias("ratio_p95"),
+            (pl.col("quantity") + ", " + pl.col("date")).alias("figure"),
+        )
+        .sort("date")
+    )
+    if data.height == 0:
+        return None, data
+    shape, fill = _kind_encodings()
+    data = data.with_columns(
+        pl.col("figure").map_elements(
+            lambda s: wrap(s, 38).replace("\n", "|"), return_dtype=pl.String
+        )
+    )
+    y = alt.Y(
+        "figure:N",
+        title=None,
+        sort=data["figure"].to_list(),
+        axis=alt.Axis(labelLimit=0, labelExpr="split(datum.label, '|')"),
+    )
+    # A log scale cannot show 0: values below the smallest positive one (or 1/100) sit at the
+    # left edge of the axis, and the tooltip gives the true ratio.
+    values = [v for c in ("ratio_p5", "ratio", "ratio_p95") for v in data[c].drop_nulls().to_list()]
+    lo = min([1.0, *(v for v in values if v > 0)])
+    if any(v <= 0 for v in values):
+        lo = min(lo, 0.01)
+    hi = max([1.0, *values])
+    floor = lo / 1.15
+    data = data.with_columns(
+        pl.col(c).clip(lower_bound=floor).alias(f"{c}_shown")
+        for c in ("ratio_p5", "ratio", "ratio_p95")
+    )
+    scale = alt.Scale(type="log", domain=[floor, hi * 1.15], nice=False)
+    one = alt.Chart().mark_rule(color="#333").encode(x=alt.datum(1))
+    band = (
+        alt.Chart()
+        .mark_rule(strokeWidth=4, opacity=0.45, color=model_color)
+        .encode(
+            y=y,
+            x=alt.X(
+                "ratio_p5_shown:Q", title="Model ÷ published (1 = equal; log scale)", scale=scale
+            ),
+            x2="ratio_p95_shown:Q",
+        )
+    )
+    point = (
+        alt.Chart()
+        .mark_point(size=60, stroke="#000", strokeWidth=1, opacity=1)
+        .encode(
+            y=y,
+            x="ratio_shown:Q",
+            shape=shape,
+            fill=fill,
+            tooltip=[
+                "quantity:N",
+                "date:N",
+                alt.Tooltip("published:Q", format=",.3~f"),
+                alt.Tooltip("model_mean:Q", format=",.3~f", title="model mean"),
+                alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published"),
+                alt.Tooltip("kind_label:N", title="kind"),
+            ],
+        )
+    )
+    chart = alt.layer(one, band, point, data=alt.Data(values=_frame(data))).properties(
+        width="container", height=alt.Step(34)
+    )
+    return _spec(chart, name), data
+
+
+def sensitivity(
+    results: Results, name: str, metric_labels: dict[str, str]
+) -> tuple[dict[str, Any] | None, pl.DataFrame]:
+    sens = results.summary.get("sensitivity") or {}
+    rows = sens.get("results") or []
+    if not rows:
+        return None, pl.DataFrame()
+    data = labelled(results, pl.DataFrame(rows).with_columns(pl.col("scenario").cast(pl.String)))
+    data = data.with_columns(
+        pl.col("metric")
+        .map_elements(lambda m: wrap(metric_labels.get(m, m)), return_dtype=pl.String)
+        .alias("panel")
+    )
+    chart = (
+        alt.Chart(alt.Data(values=_frame(data)))
+        .mark_bar()
+        .encode(
+            y=alt.Y("assumption:N", title=None, axis=alt.Axis(labelLimit=0)),
+            yOffset=alt.YOffset(
+                "scenario_label:N", sort=[results.label(n) for n in results.scenarios]
+            ),
+            x=alt.X(
+                "index:Q", title=f"Sensitivity index ({sens.get('method', 'method not stated')})"
+            ),
+            color=scenario_color(results),
+            tooltip=[
+                alt.Tooltip("scenario_label:N", title="scenario"),
+                "metric:N",
+                "assumption:N",
+                alt.Tooltip("index:Q", format=".3f"),
+            ],
+        )
+        .properties(width=240)
+        .facet(facet=alt.Facet("panel:N", title=None), columns=2)
+    )
+    return _spec(chart, name, columns=2, panel=300, extra=20), data

@@ -27,6 +27,10 @@ class Results:
     def scenarios(self) -> list[str]:
         return list(self.summary["scenarios"])
 
+    def label(self, name: str) -> str:
+        """The scenario's human name (its file's `label`), else its name."""
+        return str(self.summary["scenarios"].get(name, {}).get("label") or name)
+
 
 def load(folder: Path) -> Results:
     missing = [name for name in REQUIRED if not (folder / name).exists()]

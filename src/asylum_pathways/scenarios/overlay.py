@@ -3,6 +3,7 @@
 A scenario file:
 
     name: my-scenario
+    label: My scenario                   # optional: the name readers see (default: name)
     description: What this world assumes.
     extends: outlook-2020-03-10          # optional: another scenario applied first
     reference: [{title: ..., href: ...}] # optional default reference for its values
@@ -37,7 +38,7 @@ from asylum_pathways.params.loader import SECTIONS, _references
 from asylum_pathways.params.units import check_value, item_kinds
 from asylum_pathways.params.yamlio import line_of, load_yaml
 
-FILE_KEYS = {"name", "description", "extends", "reference", *SECTIONS}
+FILE_KEYS = {"name", "label", "description", "extends", "reference", *SECTIONS}
 MAX_NAME = 100
 NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_NAME - 1}}}")
 MAX_EXTENDS = 16  # scenarios extending scenarios: a chain longer than this is a mistake
@@ -53,6 +54,8 @@ class Scenario:
     source: str
     sha256: str
     changed: tuple[str, ...]  # names of the parameters the overlay changes
+    label: str = ""  # the name readers see; the name when the file gives none
+    extends: str | None = None  # the scenario this one is applied on top of
 
 
 def builtin_dir() -> Path:
@@ -130,7 +133,7 @@ def _load(
             f"{where} line {line_of(data, key)}: unknown key {shown(key)} "
             f"(expected {', '.join(sorted(FILE_KEYS))})"
         )
-    for key in ("name", "description", "extends"):
+    for key in ("name", "label", "description", "extends"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             problems.append(
@@ -210,6 +213,8 @@ def _load(
         source=str(path),
         sha256=digest,
         changed=tuple(dict.fromkeys(changed)),
+        label=str(data.get("label") or name).strip(),
+        extends=str(data["extends"]) if data.get("extends") else None,
     )
 
 

@@ -187,6 +187,8 @@ def summary_dict(study: Study) -> dict[str, Any]:
     }
     for s in study.scenarios:
         out["scenarios"][s.name] = {
+            "label": s.label or s.name,
+            "extends": s.extends,
             "description": s.description,
             "source": Path(s.source).name,
             "spec": s.name
