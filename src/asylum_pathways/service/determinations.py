@@ -8,7 +8,7 @@ from typing import Any
 
 from asylum_pathways.errors import Problem, UserError
 from asylum_pathways.io.encounters import day_numbers, from_json
-from asylum_pathways.params.model import day_number
+from asylum_pathways.params.model import day_number, from_day_number
 from asylum_pathways.rules.engine import determine
 from asylum_pathways.rules.explain import explain
 from asylum_pathways.scenarios import Scenario
@@ -47,12 +47,13 @@ def answers(
     days = enc.arrival if day is None else day
     if int(days.min()) < day_number(first):
         where = ("body", "date") if date else ("body", "records")
+        earliest = from_day_number(int(days.min())).isoformat()
+        msg = (
+            f"{earliest} is before {first.isoformat()}, where the parameter tree begins "
+            f"(expected a day on or after {first.isoformat()})"
+        )
         raise ApiError(
-            422,
-            "invalid_record",
-            f"{'.'.join(where[1:])}: a day before {first.isoformat()}, where the parameter "
-            "tree begins",
-            [Problem(where, f"on or after {first.isoformat()}", str(date) if date else None)],
+            422, "invalid_record", f"{'.'.join(where[1:])}: {msg}", [Problem(where, msg, earliest)]
         )
     det = determine(scenario.tree, enc, day)
     ids = [str(x) for x in table.person_id.to_list()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -70,6 +71,14 @@ def install(app: FastAPI) -> None:
         err = UserError(f"{where}: {first.msg}", problems)
         err.code = "invalid_request"
         return _response(422, envelope(err))
+
+    @app.exception_handler(Exception)
+    async def internal(_: Request, exc: Exception) -> JSONResponse:
+        # A bug, never the user's input: log its kind only (a body may hold personal facts).
+        logging.getLogger("asylum_pathways.service").error("internal error: %s", type(exc).__name__)
+        err = UserError("internal error; the server logged its kind", [Problem((), "internal")])
+        err.code = "internal_error"
+        return _response(500, envelope(err))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -136,7 +136,7 @@ async def screen(request: Request, ctx: Ctx) -> HTMLResponse:
             answer = determinations.answers(record_from_form(form, ctx), scenario, date, 1)
         except UserError as exc:
             problems = exc.problems or [Problem((), str(exc))]
-    return _screen(request, ctx, form, answer, problems, status=422 if problems else 200)
+    return _screen(request, ctx, form, answer, problems)
 
 
 def _screen(
@@ -204,7 +204,6 @@ def lab(request: Request, ctx: Ctx) -> HTMLResponse:
     return render(
         request,
         "lab.html.j2",
-        status=422 if problems else 200,
         title="Scenario lab",
         cfg=cfg,
         q=query,
