@@ -334,3 +334,23 @@ def test_cors_headers_only_for_configured_origins(tmp_path: Path) -> None:
     assert allowed.headers["access-control-allow-origin"] == "https://tool.example"
     other = client.get("/api/v1/parameters?q=x", headers={"origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_concurrent_single_determinations_each_get_their_own_answer(server: Server) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    variants = [
+        record(citizenship=c, demographic=d)
+        for c in ("HN", "SV", "MX", "GT", "CU")
+        for d in ("SA", "FMUA", "UAC")
+    ] + [record(citizenship="Guatemala")]  # same person_id everywhere, one invalid
+
+    def post(r: dict) -> httpx.Response:
+        return httpx.post(f"{server.url}/api/v1/determinations", json={"records": r})
+
+    with ThreadPoolExecutor(16) as pool:
+        together = list(pool.map(post, variants))
+    alone = [post(r) for r in variants]
+    assert [r.status_code for r in together] == [r.status_code for r in alone]
+    assert [r.json() for r in together] == [r.json() for r in alone]
+    assert together[-1].status_code == 422 and together[0].json()["family_size"] == 1

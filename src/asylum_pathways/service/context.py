@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.scenarios import Scenario, builtin_names, load_overlay, load_scenario
+from asylum_pathways.service.batcher import Batcher
 from asylum_pathways.service.problems import ApiError, with_loc
 from asylum_pathways.service.settings import Settings
 
@@ -21,6 +22,7 @@ class Context:
     tree: ParameterTree
     builtins: dict[str, Scenario] = field(default_factory=dict)
     runner: StudyRunner | None = None
+    batcher: Batcher = field(default_factory=Batcher)
 
     @classmethod
     def create(cls, settings: Settings, tree: ParameterTree) -> Context:

@@ -70,6 +70,25 @@ class DeterminationRequest(BaseModel):
     scenario: str | dict[str, Any] | None = Field(
         None, description="Built-in scenario name or inline overlay; default: history."
     )
+    explain: bool = Field(
+        True,
+        description="false: one table row per record (the columns of `determine --out`) "
+        "instead of the explained answer; for large batches.",
+    )
+
+
+class DeterminationRow(BaseModel):
+    """One record's determination as a row of `determine --out FILE.csv`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    person_id: str
+    date: str
+    scenario: str
+    pathway: str
+    receiving_country: str | None
+    decided_by: str
+    family_size: int
 
 
 class ProblemOut(BaseModel):
