@@ -76,6 +76,7 @@ def baseline(batch: int) -> tuple[float, float]:
 async def singles(url: str, clients: int, requests: int, deadline: float) -> dict:
     latencies: list[float] = []
     errors = 0
+    kinds: dict[str, int] = {}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
 
@@ -88,15 +89,24 @@ async def singles(url: str, clients: int, requests: int, deadline: float) -> dic
                 try:
                     r = await client.post("/api/v1/determinations", json={"records": EXAMPLE})
                     ok = r.status_code == 200 and r.json()["pathway"] == "ACA_TRANSFER"
-                except httpx.HTTPError:
-                    ok = False
+                    kind = f"HTTP {r.status_code}: {r.text[:200]}"
+                except httpx.HTTPError as exc:
+                    ok, kind = False, type(exc).__name__
                 latencies.append(time.perf_counter() - t0)
-                errors += not ok
+                if not ok:
+                    errors += 1
+                    kinds[kind] = kinds.get(kind, 0) + 1
 
         t0 = time.perf_counter()
         await asyncio.gather(*(one_client() for _ in range(clients)))
         seconds = time.perf_counter() - t0
-    return {"n": len(latencies), "seconds": seconds, "latencies": latencies, "errors": errors}
+    return {
+        "n": len(latencies),
+        "seconds": seconds,
+        "latencies": latencies,
+        "errors": errors,
+        "kinds": kinds,
+    }
 
 
 def batches(url: str, count: int, size: int, deadline: float) -> dict:
@@ -193,7 +203,7 @@ def main() -> None:
             f"1. {s['n']:,} single determinations from {args.clients} concurrent clients in "
             f"{s['seconds']:.1f} s: {s['n'] / s['seconds']:.0f} requests/s; latency p50 "
             f"{p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms (target p95 <= 50 ms); errors "
-            f"{s['errors']}"
+            f"{s['errors']}{' ' + str(s['kinds']) if s['errors'] else ''}"
         )
         print(
             f"   in-process baseline {one * 1000:.1f} ms each ({1 / one:.0f}/s on one core): "
