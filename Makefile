@@ -5,7 +5,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test lint bench docs clean bytecode
+.PHONY: run test lint bench docs clean bytecode serve
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -28,12 +28,16 @@ test: bytecode
 	.venv/bin/ruff check src tests benchmarks
 	.venv/bin/ruff format --check src tests benchmarks
 	.venv/bin/mypy
+	.venv/bin/lint-imports --no-cache
 	.venv/bin/pytest
 
 bench: bytecode
 	.venv/bin/python benchmarks/bench_determine.py
 	.venv/bin/python benchmarks/bench_simulate.py
 	.venv/bin/python benchmarks/bench_startup.py
+
+serve: .venv/.synced
+	.venv/bin/asylum-pathways serve
 
 docs: .venv/.synced
 	.venv/bin/python -m asylum_pathways.docs

@@ -84,8 +84,13 @@ def load_scenario(spec: str, tree: ParameterTree) -> Scenario:
 def load_overlay(data: Any, tree: ParameterTree, where: str) -> Scenario:
     """An inline overlay (a scenario file's content as a mapping, e.g. from JSON, or as YAML
     text) named `where` in messages. It may extend only a built-in scenario."""
-    raw = data.encode() if isinstance(data, str) else _canonical(data)
-    content = load_yaml(Path(where), data) if isinstance(data, str) else _dates(data)
+    import yaml
+
+    try:
+        raw = data.encode() if isinstance(data, str) else _canonical(data)
+        content = load_yaml(Path(where), data) if isinstance(data, str) else _dates(data)
+    except (UnicodeError, yaml.YAMLError) as exc:
+        raise ParameterError(f"{where}: not a readable scenario ({type(exc).__name__})") from None
     try:
         return _load(Path(where), tree, seen=(), data=content, raw=raw)
     except ParameterError as exc:

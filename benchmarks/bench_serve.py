@@ -1,0 +1,236 @@
+"""The service under load: `asylum-pathways serve` as a real process on loopback.
+
+    .venv/bin/python benchmarks/bench_serve.py [--clients 50] [--requests 200]
+        [--batches 20] [--batch-size 10000] [--max-seconds 900]
+
+1. `--clients` concurrent clients each send `--requests` single determinations (the bundled
+   example, explained, as `determine --json`): throughput, p50/p95/p99 latency, errors.
+2. `--batches` requests of `--batch-size` records (`explain: false`, the rows of
+   `determine --out`), one at a time: seconds per batch, p50/p95, errors; and one batch of
+   1,000 records with explanations, for scale.
+Baseline measured in the same run: the same work in-process (no HTTP), so the ratios say what
+HTTP, JSON and validation cost. Server RSS (current and peak) from /proc. Bounded: every request
+has a timeout and the whole run stops at --max-seconds; loopback only.
+Targets (2-core machine): single determination p95 <= 50 ms at 50 clients; a 10,000-record
+batch <= 1 s; errors 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = json.loads(
+    (ROOT / "src/asylum_pathways/examples/honduran-adult-el-paso.json").read_text()
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss(pid: int) -> tuple[float, float]:
+    """Current and peak resident memory of a process, MB."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def pct(xs: list[float], q: float) -> float:
+    return statistics.quantiles(xs, n=100)[int(q) - 1] if len(xs) > 1 else xs[0]
+
+
+def baseline(batch: int) -> tuple[float, float]:
+    """Seconds for one explained determination and for a batch of rows, in-process."""
+    from asylum_pathways.params import load_tree
+    from asylum_pathways.scenarios import load_scenario
+    from asylum_pathways.service.determinations import answers, dumps
+
+    tree = load_tree()
+    history = load_scenario("history", tree)
+    dumps(answers(EXAMPLE, history, None, 1))
+    t0 = time.perf_counter()
+    for _ in range(50):
+        dumps(answers(EXAMPLE, history, None, 1))
+    one = (time.perf_counter() - t0) / 50
+    records = [dict(EXAMPLE, person_id=f"P{i}") for i in range(batch)]
+    t0 = time.perf_counter()
+    dumps(answers(records, history, None, batch, explain_each=False))
+    return one, time.perf_counter() - t0
+
+
+async def singles(url: str, clients: int, requests: int, deadline: float) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    kinds: dict[str, int] = {}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+
+        async def one_client() -> None:
+            nonlocal errors
+            for _ in range(requests):
+                if time.monotonic() > deadline:
+                    return
+                t0 = time.perf_counter()
+                try:
+                    r = await client.post("/api/v1/determinations", json={"records": EXAMPLE})
+                    ok = r.status_code == 200 and r.json()["pathway"] == "ACA_TRANSFER"
+                    kind = f"HTTP {r.status_code}: {r.text[:200]}"
+                except httpx.HTTPError as exc:
+                    ok, kind = False, type(exc).__name__
+                latencies.append(time.perf_counter() - t0)
+                if not ok:
+                    errors += 1
+                    kinds[kind] = kinds.get(kind, 0) + 1
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        seconds = time.perf_counter() - t0
+    return {
+        "n": len(latencies),
+        "seconds": seconds,
+        "latencies": latencies,
+        "errors": errors,
+        "kinds": kinds,
+    }
+
+
+def batches(url: str, count: int, size: int, deadline: float) -> dict:
+    records = [dict(EXAMPLE, person_id=f"P{i}") for i in range(size)]
+    body = json.dumps({"records": records, "explain": False}).encode()
+    times: list[float] = []
+    errors = 0
+    with httpx.Client(base_url=url, timeout=120) as client:
+        for _ in range(count):
+            if time.monotonic() > deadline:
+                break
+            t0 = time.perf_counter()
+            r = client.post(
+                "/api/v1/determinations", content=body, headers={"content-type": "application/json"}
+            )
+            times.append(time.perf_counter() - t0)
+            errors += not (r.status_code == 200 and len(r.json()) == size)
+        explained = [dict(EXAMPLE, person_id=f"P{i}") for i in range(1000)]
+        t0 = time.perf_counter()
+        r = client.post("/api/v1/determinations", json={"records": explained})
+        full = time.perf_counter() - t0
+        errors += not (r.status_code == 200 and len(r.json()) == 1000)
+    return {"times": times, "errors": errors, "explained_1000": full, "bytes": len(body)}
+
+
+def lab_study(url: str, deadline: float) -> None:
+    """The lab page's default study (its levers untouched but the El Salvador cap), timed from
+    submission to done."""
+    import re
+
+    page = httpx.get(f"{url}/lab", params={"sv_cap": "1000"}, timeout=30).text
+    spec = json.loads(re.search(r'id="study-spec">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    t0 = time.perf_counter()
+    r = httpx.post(f"{url}/api/v1/studies", json=spec, timeout=30)
+    status = r.json()
+    while status["status"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        status = httpx.get(url + r.headers["location"], timeout=30).json()
+    print(
+        f"4. the lab's study ({spec['reps']} replications, {spec['start']} to {spec['end']}, "
+        f"2 scenarios): {time.perf_counter() - t0:.1f} s to {status['status']} (target ~15 s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--batches", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--max-seconds", type=float, default=900)
+    parser.add_argument(
+        "--lab", action="store_true", help="Also time the lab's study (10 x one year, 2 workers)."
+    )
+    args = parser.parse_args()
+    deadline = time.monotonic() + args.max_seconds
+
+    one, batch_in = baseline(args.batch_size)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    data = tempfile.mkdtemp(prefix="bench-serve-")
+    log = Path(data) / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "asylum_pathways",
+                "serve",
+                "--port",
+                str(port),
+                "--data-dir",
+                data,
+                "--study-workers",
+                "1",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the server did not start: {log.read_text()[-1000:]}")
+        idle, _ = rss(server.pid)
+        s = asyncio.run(singles(url, args.clients, args.requests, deadline))
+        lat = [x * 1000 for x in s["latencies"]]
+        p50, p95, p99 = pct(lat, 50), pct(lat, 95), pct(lat, 99)
+        print(
+            f"1. {s['n']:,} single determinations from {args.clients} concurrent clients in "
+            f"{s['seconds']:.1f} s: {s['n'] / s['seconds']:.0f} requests/s; latency p50 "
+            f"{p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms (target p95 <= 50 ms); errors "
+            f"{s['errors']}{' ' + str(s['kinds']) if s['errors'] else ''}"
+        )
+        print(
+            f"   in-process baseline {one * 1000:.1f} ms each ({1 / one:.0f}/s on one core): "
+            f"HTTP throughput / in-process = {s['n'] / s['seconds'] * one:.2f}"
+        )
+        b = batches(url, args.batches, args.batch_size, deadline)
+        t = b["times"]
+        print(
+            f"2. {len(t)} batches of {args.batch_size:,} records ({b['bytes'] / 1e6:.1f} MB each, "
+            f"rows): median {statistics.median(t):.2f} s, p95 {pct(t, 95):.2f} s, max {max(t):.2f} s "
+            f"(target <= 1 s); errors {b['errors']}"
+        )
+        print(
+            f"   in-process baseline {batch_in:.2f} s: HTTP / in-process = "
+            f"{statistics.median(t) / batch_in:.2f}; 1,000 records with explanations: "
+            f"{b['explained_1000']:.2f} s"
+        )
+        now, peak = rss(server.pid)
+        print(f"3. server RSS: idle {idle:.0f} MB, after the load {now:.0f} MB, peak {peak:.0f} MB")
+        if args.lab:
+            lab_study(url, deadline)
+        if s["errors"] or b["errors"]:
+            raise SystemExit("errors under load")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

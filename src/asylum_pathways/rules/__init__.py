@@ -1,0 +1,1 @@
+"""Rules: amenability and assignment, vectorized, with one case explained (citations)."""

@@ -1,0 +1,81 @@
+"""The app factory: `create_app(settings)` gives the ASGI app (API, pages, static files)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from asylum_pathways import __version__
+from asylum_pathways.params import ParameterTree, load_tree
+from asylum_pathways.service import problems
+from asylum_pathways.service.context import Context
+from asylum_pathways.service.routes import (
+    determinations,
+    health,
+    pages,
+    parameters,
+    scenarios,
+    studies,
+)
+from asylum_pathways.service.runner import StudyRunner
+from asylum_pathways.service.security import SecurityMiddleware
+from asylum_pathways.service.settings import Settings
+from asylum_pathways.service.storage import StudyStore
+
+API = "/api/v1"
+log = logging.getLogger("asylum_pathways.service")
+
+
+def package_dir(name: str) -> Path:
+    return Path(str(resources.files("asylum_pathways") / "service" / name))
+
+
+def create_app(settings: Settings, tree: ParameterTree | None = None) -> FastAPI:
+    ctx = Context.create(settings, tree or load_tree())
+    ctx.runner = StudyRunner(settings, StudyStore(settings.data_dir), ctx.tree)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        assert ctx.runner is not None
+        ctx.runner.start()
+        try:
+            yield
+        finally:
+            ctx.runner.stop()
+
+    app = FastAPI(
+        title="asylum-pathways",
+        version=__version__,
+        description="US southern-border asylum pathways, 2019-2020: determinations with "
+        "citations, the law and assumptions trees, scenarios and studies. Every 4xx answer "
+        'is the error envelope {"ok": false, "error": {"code", "message", "errors": '
+        '[{"loc", "msg", "value"}]}}.',
+        openapi_url=f"{API}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    app.state.templates = pages._env()
+    problems.install(app)
+    for module in (determinations, parameters, scenarios, studies, health):
+        app.include_router(module.router, prefix=API)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=package_dir("static")), name="static")
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["content-type"],
+        )
+    app.add_middleware(SecurityMiddleware, max_body=settings.max_body_bytes)
+    return app

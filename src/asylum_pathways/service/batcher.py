@@ -1,0 +1,98 @@
+"""Single determinations that arrive together are answered together: one vectorized pass
+(validation, engine, explanations) for every request waiting, instead of one per request.
+
+While a batch is computed (in a worker thread), new requests queue for the next one, so under
+load batches grow by themselves and when idle a request waits for nobody. Requests are batched
+only with others of the same scenario (by name) and date; each keeps its own family units
+(group ids are made unique per request), and a batch with any invalid record is answered
+request by request, so every error names that request's own field. Nothing is kept after the
+answer is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from asylum_pathways.errors import UserError
+from asylum_pathways.scenarios import Scenario
+from asylum_pathways.service.determinations import answers
+
+#: Largest batch; more requests wait for the next one.
+MAX_BATCH = 256
+
+
+@dataclass
+class _Queue:
+    waiting: list[tuple[dict[str, Any], asyncio.Future[Any]]] = field(default_factory=list)
+    running: bool = False
+    task: asyncio.Task[None] | None = None
+
+
+class Batcher:
+    def __init__(self) -> None:
+        self._queues: dict[tuple[str, dt.date | None], _Queue] = {}
+
+    async def determine(
+        self, record: dict[str, Any], scenario: Scenario, date: dt.date | None
+    ) -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        queue = self._queues.setdefault((scenario.name, date), _Queue())
+        queue.waiting.append((record, future))
+        if not queue.running:
+            queue.running = True
+            queue.task = loop.create_task(self._drain(queue, scenario, date))
+        result: dict[str, Any] = await future
+        return result
+
+    async def _drain(self, queue: _Queue, scenario: Scenario, date: dt.date | None) -> None:
+        try:
+            await asyncio.sleep(0)  # let requests already received join this batch
+            while queue.waiting:
+                batch, queue.waiting = queue.waiting[:MAX_BATCH], queue.waiting[MAX_BATCH:]
+                records = [r for r, _ in batch]
+                results = await asyncio.to_thread(_answer_all, records, scenario, date)
+                for (_, future), result in zip(batch, results, strict=True):
+                    if future.done():
+                        continue
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            queue.running = False
+
+
+def _answer_all(
+    records: list[dict[str, Any]], scenario: Scenario, date: dt.date | None
+) -> list[Any]:
+    """One answer (or the error) per record, in order."""
+    if len(records) > 1:
+        maybe = [_own_family(k, r) for k, r in enumerate(records)]
+        tagged = [t for t in maybe if t is not None]
+        if len(tagged) == len(records):
+            try:
+                out: list[Any] = answers(tagged, scenario, date, len(tagged))
+                return out
+            except UserError:
+                pass  # some record is invalid: answer each alone, each with its own error
+    results: list[Any] = []
+    for record in records:
+        try:
+            results.append(answers(record, scenario, date, 1))
+        except UserError as exc:
+            results.append(exc)
+    return results
+
+
+def _own_family(k: int, record: Any) -> dict[str, Any] | None:
+    """The record with a group id no other request can share (None: not a plain record)."""
+    if not isinstance(record, dict):
+        return None
+    group, person = record.get("group_id"), record.get("person_id")
+    if not isinstance(group, str | type(None)) or not isinstance(person, str):
+        return None
+    return {**record, "group_id": f"{k}\x1f{group if group is not None else chr(0) + person}"}

@@ -1,0 +1,201 @@
+"""The API's typed shapes. `Determination` is the versioned answer of `determine --json`
+(schema `asylum-pathways/determination/v1`), the same content for the CLI and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from asylum_pathways.rules.explain import SCHEMA
+
+Scalar = str | int | float | bool | None
+
+
+class Reference(BaseModel):
+    title: str
+    href: str
+
+
+class ParameterUsed(BaseModel):
+    name: str
+    value: Any
+    in_force_from: str | None
+    note: str | None
+
+
+class Step(BaseModel):
+    """One program's deciding rule (or the assignment), with what it read and why."""
+
+    program: str
+    rule: str
+    outcome: bool | str | None
+    because: str
+    authority: str
+    inputs: dict[str, Any]
+    parameters: list[ParameterUsed]
+    references: list[Reference]
+
+
+class Determination(BaseModel):
+    """The answer for one person: `schema` names its version."""
+
+    model_config = ConfigDict(json_schema_extra={"title": SCHEMA})
+
+    schema_: Literal["asylum-pathways/determination/v1"] = Field(alias="schema")
+    person_id: str
+    date: str
+    encounter_date: str
+    scenario: str
+    pathway: str
+    receiving_country: str | None
+    amenable: dict[str, bool | None]
+    missing_facts: list[str]
+    family_size: int
+    explanation: list[Step]
+
+
+class DeterminationRequest(BaseModel):
+    """One encounter record (an object) or a list of them, as `determine` reads a .json file;
+    `date` determines every record as of that day (default: each one's encounter_date);
+    `scenario` is a built-in scenario's name or an inline overlay (a scenario file's content)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    records: dict[str, Any] | list[dict[str, Any]] = Field(
+        description="An encounter record or a list of up to 10,000 (docs/encounter-schema.md)."
+    )
+    date: dt.date | None = None
+    scenario: str | dict[str, Any] | None = Field(
+        None, description="Built-in scenario name or inline overlay; default: history."
+    )
+    explain: bool = Field(
+        True,
+        description="false: one table row per record (the columns of `determine --out`) "
+        "instead of the explained answer; for large batches.",
+    )
+
+
+class DeterminationRow(BaseModel):
+    """One record's determination as a row of `determine --out FILE.csv`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    person_id: str
+    date: str
+    scenario: str
+    pathway: str
+    receiving_country: str | None
+    decided_by: str
+    family_size: int
+
+
+class ProblemOut(BaseModel):
+    loc: list[str | int]
+    msg: str
+    value: Any = None
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    errors: list[ProblemOut]
+
+
+class ErrorEnvelope(BaseModel):
+    ok: Literal[False]
+    error: ErrorBody
+
+
+class ParameterSummary(BaseModel):
+    name: str
+    section: str
+    label: str
+    unit: str
+    description: str
+    values: int
+
+
+class DatedValueOut(BaseModel):
+    from_: str = Field(alias="from")
+    value: Any
+    note: str | None
+    references: list[Reference]
+    origin: str
+    in_force_on_date: bool
+
+
+class ParameterOut(BaseModel):
+    name: str
+    section: str
+    label: str
+    unit: str
+    description: str
+    note: str | None
+    date: str | None
+    value_on_date: Any
+    references: list[Reference]
+    history: list[DatedValueOut]
+
+
+class ScenarioSummary(BaseModel):
+    name: str
+    description: str
+    changed_parameters: list[str]
+
+
+class ScenarioOut(ScenarioSummary):
+    sha256: str
+    source: str | None = Field(description="The scenario file (YAML), for a built-in one.")
+
+
+class OverlayRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    overlay: dict[str, Any] | str = Field(
+        description="A scenario file's content: a mapping, or its YAML text."
+    )
+
+
+class StudyRequest(BaseModel):
+    """A study spec with the keys of `simulate`'s flags; absent keys are the built-in study's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenarios: list[str | dict[str, Any]] | None = Field(
+        None, description="Built-in scenario names or inline overlays."
+    )
+    start: dt.date | None = None
+    end: dt.date | None = None
+    reps: int | None = Field(None, ge=1)
+    seed: int | None = Field(None, ge=0, le=2**64 - 1)
+
+
+class Progress(BaseModel):
+    done: int
+    total: int
+
+
+class StudyOut(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    progress: Progress
+    spec: dict[str, Any]
+    created: str
+    finished: str | None = None
+    error: str | None = None
+    links: dict[str, str]
+
+
+class Health(BaseModel):
+    ok: Literal[True]
+    version: str
+    parameters: int
+    studies: dict[str, int]
+
+
+class Validated(BaseModel):
+    ok: Literal[True]
+    name: str
+    changed_parameters: list[str]
