@@ -12,7 +12,7 @@ $(UV):
 	.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.5"
 
 .venv/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --all-extras
 	touch .venv/.synced
 
 run: .venv/.synced

@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             raise
+        if getattr(exc, "exit_code", None) == 3:  # sim.montecarlo.StudyIncomplete
+            typer.echo(f"error: incomplete results: {exc}", err=True)
+            raise SystemExit(3) from None
         typer.echo(
             f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)",
             err=True,

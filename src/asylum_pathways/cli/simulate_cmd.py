@@ -52,6 +52,17 @@ def simulate(
         None, "--seed", help="Seed of the whole study (default 20200310, the built-in study's)."
     ),
     workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per CPU)."),
+    backend: str = typer.Option(
+        "process", "--backend", help="Where replications run: process (local pool) or dask."
+    ),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Address of an existing Dask scheduler (implies --backend dask)."
+    ),
+    csv: bool = typer.Option(
+        None,
+        "--csv/--no-csv",
+        help="Write daily.csv (default: only up to 5,000,000 rows; daily.parquet always).",
+    ),
     out: Path = typer.Option(Path("results"), "--out", help="Output folder."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write report.html."),
@@ -106,8 +117,13 @@ def simulate(
             progress=lambda k: bar.advance(task, k),
             records=records,
             scenarios=scenarios,
+            store=out / "replications",
+            backend=backend,
+            scheduler=scheduler,
         )
-    summary = write_all(study, out)
+    summary = write_all(study, out, csv=csv)
+    if not summary["daily_csv"]["written"]:
+        err.print(summary["daily_csv"]["text"])
     if report:
         from asylum_pathways.report.build import build_report
 
@@ -132,7 +148,8 @@ def _print(summary: dict, reps: int, out: Path, rows: tuple[tuple[str, str], ...
         table.add_row(label, *cells)
     console.print(table)
     console.print(
-        f"Results in {out}/ (daily.parquet, persons.parquet, summary.json, validation.csv"
+        f"Results in {out}/ (daily.parquet{', daily.csv' if (out / 'daily.csv').exists() else ''},"
+        " persons.parquet, summary.json, validation.csv, replications/"
         f"{', report.html' if (out / 'report.html').exists() else ''}); "
         f"run time {summary['run_seconds']} s."
     )
