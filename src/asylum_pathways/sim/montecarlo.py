@@ -113,6 +113,8 @@ class Job:
     end: dt.date
     records: Records | None = None
     windows: tuple[Window, ...] = ()
+    #: Daily metrics to keep (all when empty; "encounters" always): a sweep keeps its own.
+    keep_metrics: tuple[str, ...] = ()
 
 
 def _population_key(tree: ParameterTree) -> str:
@@ -139,7 +141,11 @@ def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = F
         pop = populations[key]
         first_pop = first_pop or pop
         result = simulate(scenario.tree, pop, keep_fate=keep, windows=job.windows)
-        daily[scenario.name] = result.daily
+        daily[scenario.name] = (
+            {m: v for m, v in result.daily.items() if m in job.keep_metrics or m == "encounters"}
+            if job.keep_metrics
+            else result.daily
+        )
         headline[scenario.name] = result.headline
         if keep and result.fate is not None:
             fates[scenario.name] = result.fate
@@ -181,6 +187,7 @@ def run_study(
     backend: str = "process",
     scheduler: str | None = None,
     batch: int | None = None,
+    metrics: tuple[str, ...] = (),
 ) -> Study:
     """Run `spec.reps` replications of every scenario of `spec` on `tree` (default: the
     parameter tree). The whole input is validated first: a bad spec, worker count or
@@ -190,7 +197,7 @@ def run_study(
     Where it runs: `backend` "process" (a local process pool; serial for one worker) or
     "dask" (a local Dask cluster of `workers`, or the cluster at `scheduler`); `executor`
     (any concurrent.futures Executor) overrides both. `batch` replications go in one task
-    (default: about four tasks per worker). With `store` (a folder), replications stream to a
+    (default: about four tasks per worker); `metrics`, if given, are the daily metrics kept. With `store` (a folder), replications stream to a
     Parquet dataset there as they finish and the study reads its results back from it, so
     memory does not grow with replications; otherwise every replication stays in memory.
     A replication that fails twice, or an interrupted run, raises `StudyIncomplete` once the
@@ -215,7 +222,7 @@ def run_study(
             tree = load_tree()
         scenarios = spec.load_scenarios(tree, allow_files=allow_files)
     start, end, reps, seed = spec.start, spec.end, spec.reps, spec.seed
-    job = Job(tuple(scenarios), start, end, records, tuple(spec.windows))
+    job = Job(tuple(scenarios), start, end, records, tuple(spec.windows), tuple(metrics))
     children = np.random.SeedSequence(seed).spawn(reps)
     engine = executors.backend(backend, workers, scheduler, executor)
     size = batch or max(1, reps // (4 * engine.workers))
