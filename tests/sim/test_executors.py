@@ -63,11 +63,16 @@ def _write(study_out: Path, **kwargs: object) -> Path:
     return study_out
 
 
+@pytest.fixture(scope="module")
+def serial(tree: ParameterTree, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _write(tmp_path_factory.mktemp("serial"), workers=1, tree=tree)
+
+
 def test_a_study_is_byte_identical_serial_in_a_pool_and_on_dask(
-    tree: ParameterTree, tmp_path: Path, dask_scheduler: str
+    tree: ParameterTree, tmp_path: Path, dask_scheduler: str, serial: Path
 ) -> None:
     runs = [
-        _write(tmp_path / "serial", workers=1, tree=tree),
+        serial,
         _write(tmp_path / "pool", workers=2, batch=1, tree=tree),
         _write(tmp_path / "dask", workers=2, backend="dask", scheduler=dask_scheduler, tree=tree),
     ]
@@ -82,11 +87,10 @@ def test_a_study_is_byte_identical_serial_in_a_pool_and_on_dask(
 
 
 def test_a_killed_dask_worker_has_its_tasks_rerun_and_the_results_are_identical(
-    tree: ParameterTree, tmp_path: Path, dask_scheduler: str
+    tree: ParameterTree, tmp_path: Path, dask_scheduler: str, serial: Path
 ) -> None:
     from distributed import Client
 
-    serial = _write(tmp_path / "serial", workers=1, tree=tree)
     with Client(dask_scheduler) as client:
         pids = list(client.run(os.getpid).values())
     killed: list[int] = []

@@ -26,8 +26,7 @@ def sweep(
     out: Path = typer.Option(Path("sweep"), "--out", help="Output folder."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
-    """Run a base scenario at every point of a grid (or list) of lever values, with common
-    random numbers, and write sweep.parquet and sweep.html."""
+    """Sweep a base scenario over a grid of lever values; write sweep.parquet and sweep.html."""
     from asylum_pathways.params import load_tree
     from asylum_pathways.sim import sweep as sweeps
 

@@ -99,6 +99,9 @@ class StudyIncomplete(Exception):
         self.missing = missing
 
 
+#: Most replications in one task by default.
+BATCH = 8
+
 #: A user's encounter records: (engine columns, person identifiers).
 Records = tuple[Encounters, np.ndarray]
 
@@ -197,9 +200,10 @@ def run_study(
     Where it runs: `backend` "process" (a local process pool; serial for one worker) or
     "dask" (a local Dask cluster of `workers`, or the cluster at `scheduler`); `executor`
     (any concurrent.futures Executor) overrides both. `batch` replications go in one task
-    (default: about four tasks per worker); `metrics`, if given, are the daily metrics kept. With `store` (a folder), replications stream to a
-    Parquet dataset there as they finish and the study reads its results back from it, so
-    memory does not grow with replications; otherwise every replication stays in memory.
+    (default: about four tasks per worker, at most `BATCH` each); `metrics`, if given, are
+    the daily metrics kept. With `store` (a folder), replications stream to a Parquet
+    dataset there as they finish and the study reads its results back from it, so memory
+    does not grow with replications; otherwise every replication stays in memory.
     A replication that fails twice, or an interrupted run, raises `StudyIncomplete` once the
     others are done, with the store marked incomplete."""
     if not isinstance(spec, StudySpec):
@@ -225,7 +229,9 @@ def run_study(
     job = Job(tuple(scenarios), start, end, records, tuple(spec.windows), tuple(metrics))
     children = np.random.SeedSequence(seed).spawn(reps)
     engine = executors.backend(backend, workers, scheduler, executor)
-    size = batch or max(1, reps // (4 * engine.workers))
+    # About four tasks per worker keeps progress steady and the job is pickled once per task;
+    # at most BATCH replications per task bounds what one finished task hands back.
+    size = batch or min(BATCH, max(1, reps // (4 * engine.workers)))
     spans = [list(range(a, min(a + size, reps))) for a in range(0, reps, size)]
     tasks = [(job, tuple(s), tuple(children[i] for i in s), keep_first) for s in spans]
     stored = (
