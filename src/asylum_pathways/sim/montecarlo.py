@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ class Replicate:
     population: Population | None = None
 
 
+#: Daily arrays a stored study keeps at once (each replications x days).
+RECENT = 8
+
+
 @dataclass
 class Study:
     """A study's results: in memory (`replicates`, every replication), or streamed to
@@ -54,6 +59,10 @@ class Study:
     spec: StudySpec | None = None
     store: ReplicationStore | None = None
     _headline_table: pl.DataFrame | None = field(default=None, repr=False, compare=False)
+    #: The last few daily arrays read from the store (validation reads some metrics often).
+    _recent: OrderedDict[tuple[str, str], np.ndarray] = field(
+        default_factory=OrderedDict, repr=False, compare=False
+    )
 
     def metrics(self) -> list[str]:
         if self.store is not None:
@@ -68,7 +77,15 @@ class Study:
     def daily(self, scenario: str, metric: str) -> np.ndarray:
         """[replication, day] array of one metric."""
         if self.store is not None:
-            return self.store.daily(scenario, metric)
+            key = (scenario, metric)
+            if key not in self._recent:
+                values = self.store.daily(scenario, metric)
+                values.setflags(write=False)  # shared between callers
+                self._recent[key] = values
+                if len(self._recent) > RECENT:
+                    self._recent.popitem(last=False)
+            self._recent.move_to_end(key)
+            return self._recent[key]
         return np.stack([r.daily[scenario][metric] for r in self.replicates])
 
     def headline(self, scenario: str, metric: str) -> np.ndarray:
