@@ -11,11 +11,11 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.5"
 
-# --compile-bytecode: these machines set PYTHONDONTWRITEBYTECODE, so without it every run
+# --compile-bytecode --all-extras: these machines set PYTHONDONTWRITEBYTECODE, so without it every run
 # compiles every imported module again. Our own sources are installed editable (not in
 # site-packages), so compileall writes their bytecode too; it skips files already compiled.
 .venv/.synced: $(UV) pyproject.toml uv.lock Makefile
-	$(UV) sync --frozen --quiet --compile-bytecode
+	$(UV) sync --frozen --quiet --compile-bytecode --all-extras
 	touch .venv/.synced
 
 bytecode: .venv/.synced

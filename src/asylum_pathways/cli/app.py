@@ -41,13 +41,21 @@ def root(
 
 
 def _register() -> None:
-    from asylum_pathways.cli import determine_cmd, params_cmd, report_cmd, serve_cmd, simulate_cmd
+    from asylum_pathways.cli import (
+        determine_cmd,
+        params_cmd,
+        report_cmd,
+        serve_cmd,
+        simulate_cmd,
+        sweep_cmd,
+    )
 
     app.add_typer(params_cmd.app, name="params")
     app.command("determine")(determine_cmd.determine)
     app.command("simulate")(simulate_cmd.simulate)
     app.command("report")(report_cmd.report)
     app.command("serve")(serve_cmd.serve)
+    app.command("sweep")(sweep_cmd.sweep)
 
 
 _register()
@@ -85,6 +93,9 @@ def main(argv: list[str] | None = None) -> None:
     except BaseException as exc:  # a bug of ours (a Polars panic is a BaseException)
         if debug:
             raise
+        if getattr(exc, "exit_code", None) == 3:  # sim.montecarlo.StudyIncomplete
+            typer.echo(f"error: incomplete results: {exc}", err=True)
+            raise SystemExit(3) from None
         typer.echo(
             f"error: unexpected {type(exc).__name__}: {printable(str(exc))[:500]} "
             "(a bug: please report it; run with --debug for the traceback)",

@@ -58,6 +58,17 @@ def simulate(
     workers: int = typer.Option(
         0, "--workers", help="Worker processes (0: one per CPU; at most the CPUs)."
     ),
+    backend: str = typer.Option(
+        "process", "--backend", help="Where replications run: process (local pool) or dask."
+    ),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Address of an existing Dask scheduler (implies --backend dask)."
+    ),
+    csv: bool = typer.Option(
+        None,
+        "--csv/--no-csv",
+        help="Write daily.csv (default: only up to 5,000,000 rows; daily.parquet always).",
+    ),
     out: Path = typer.Option(Path("results"), "--out", help="Output folder."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write report.html."),
@@ -121,25 +132,30 @@ def simulate(
         raise InputError("two scenarios have the same name; rename one (its `name:` key)")
     targets.build()
     err = Console(stderr=True)
-    with Progress(
-        TextColumn("simulating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not progress,
-        transient=False,
-    ) as bar:
-        task = bar.add_task("reps", total=spec.reps)
-        study = run_study(
-            spec,
-            min(workers or cpus(), spec.reps),
-            progress=lambda k: bar.advance(task, k),
-            records=records,
-            scenarios=scenarios,
-        )
     with staged_folder(out, "--out") as stage:
-        summary = write_all(study, stage)
+        with Progress(
+            TextColumn("simulating"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=not progress,
+            transient=False,
+        ) as bar:
+            task = bar.add_task("reps", total=spec.reps)
+            study = run_study(
+                spec,
+                min(workers or cpus(), spec.reps),
+                progress=lambda k: bar.advance(task, k),
+                records=records,
+                scenarios=scenarios,
+                store=stage / "replications",
+                backend=backend,
+                scheduler=scheduler,
+            )
+        summary = write_all(study, stage, csv=csv)
+        if not summary["daily_csv"]["written"]:
+            err.print(summary["daily_csv"]["text"])
         if report:
             from asylum_pathways.report.build import build_report
 
@@ -167,7 +183,8 @@ def _print(summary: dict, reps: int, out: Path, rows: tuple[tuple[str, str], ...
         table.add_row(label, *cells)
     console.print(table)
     console.print(
-        f"Results in {out}/ (daily.parquet, persons.parquet, summary.json, validation.csv"
+        f"Results in {out}/ (daily.parquet{', daily.csv' if (out / 'daily.csv').exists() else ''},"
+        " persons.parquet, summary.json, validation.csv, replications/"
         f"{', report.html' if (out / 'report.html').exists() else ''}); "
         f"run time {summary['run_seconds']} s."
     )

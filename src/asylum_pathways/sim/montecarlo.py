@@ -9,20 +9,24 @@ of law and assumptions, not of luck. Results do not depend on the number of work
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 from asylum_pathways.errors import Problem
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.rules.records import Encounters
 from asylum_pathways.scenarios import Scenario
+from asylum_pathways.sim import executors
 from asylum_pathways.sim.flows import Fate, simulate
 from asylum_pathways.sim.population import Population, from_records, generate
+from asylum_pathways.sim.store import ReplicationStore
 from asylum_pathways.sim.study import StudyError, StudySpec, Window, check_horizon
 
 
@@ -35,8 +39,15 @@ class Replicate:
     population: Population | None = None
 
 
+#: Daily arrays a stored study keeps at once (each replications x days).
+RECENT = 8
+
+
 @dataclass
 class Study:
+    """A study's results: in memory (`replicates`, every replication), or streamed to
+    `store` (then `replicates` holds at most the kept first replication)."""
+
     scenarios: list[Scenario]
     start: dt.date
     end: dt.date
@@ -46,17 +57,67 @@ class Study:
     replicates: list[Replicate]
     seconds: float
     spec: StudySpec | None = None
+    store: ReplicationStore | None = None
+    _headline_table: pl.DataFrame | None = field(default=None, repr=False, compare=False)
+    #: The last few daily arrays read from the store (validation reads some metrics often).
+    _recent: OrderedDict[tuple[str, str], np.ndarray] = field(
+        default_factory=OrderedDict, repr=False, compare=False
+    )
 
     def metrics(self) -> list[str]:
+        if self.store is not None:
+            return self.store.metrics()
         return list(self.replicates[0].daily[self.scenarios[0].name])
+
+    def headline_metrics(self) -> list[str]:
+        if self.store is not None:
+            return self.store.headline_metrics()
+        return list(self.replicates[0].headline[self.scenarios[0].name])
 
     def daily(self, scenario: str, metric: str) -> np.ndarray:
         """[replication, day] array of one metric."""
+        if self.store is not None:
+            key = (scenario, metric)
+            if key not in self._recent:
+                values = self.store.daily(scenario, metric)
+                values.setflags(write=False)  # shared between callers
+                self._recent[key] = values
+                if len(self._recent) > RECENT:
+                    self._recent.popitem(last=False)
+            self._recent.move_to_end(key)
+            return self._recent[key]
         return np.stack([r.daily[scenario][metric] for r in self.replicates])
 
     def headline(self, scenario: str, metric: str) -> np.ndarray:
+        if self.store is not None:
+            return self.store.headline(scenario, metric, self._headlines())
         return np.array([r.headline[scenario][metric] for r in self.replicates])
 
+    def _headlines(self) -> pl.DataFrame:
+        """The stored headline table, read once per study."""
+        assert self.store is not None
+        if self._headline_table is None:
+            self._headline_table = self.store.headlines()
+        return self._headline_table
+
+    def first(self) -> Replicate | None:
+        """The first replication, with its people and fates when they were kept."""
+        return self.replicates[0] if self.replicates and self.replicates[0].index == 0 else None
+
+
+class StudyIncomplete(Exception):
+    """Some replications failed twice (or the run was interrupted): the results are marked
+    incomplete, and this says which replications are missing and why. The CLI exits 3."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, missing: list[int]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+#: Most replications in one task by default.
+BATCH = 8
 
 #: A user's encounter records: (engine columns, person identifiers).
 Records = tuple[Encounters, np.ndarray]
@@ -72,6 +133,8 @@ class Job:
     end: dt.date
     records: Records | None = None
     windows: tuple[Window, ...] = ()
+    #: Daily metrics to keep (all when empty; "encounters" always): a sweep keeps its own.
+    keep_metrics: tuple[str, ...] = ()
 
 
 def _population_key(tree: ParameterTree) -> str:
@@ -98,16 +161,36 @@ def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = F
         pop = populations[key]
         first_pop = first_pop or pop
         result = simulate(scenario.tree, pop, keep_fate=keep, windows=job.windows)
-        daily[scenario.name] = result.daily
+        daily[scenario.name] = (
+            {m: v for m, v in result.daily.items() if m in job.keep_metrics or m == "encounters"}
+            if job.keep_metrics
+            else result.daily
+        )
         headline[scenario.name] = result.headline
         if keep and result.fate is not None:
             fates[scenario.name] = result.fate
     return Replicate(index, daily, headline, fates, first_pop if keep else None)
 
 
-def _task(args: tuple[Job, int, np.random.SeedSequence, bool]) -> Replicate:
-    job, index, seed, keep = args
-    return replicate(job, index, seed, keep)
+def _batch(
+    args: tuple[Job, tuple[int, ...], tuple[np.random.SeedSequence, ...], bool],
+) -> list[Replicate]:
+    """Several replications in one task (a task's overhead is paid once per batch)."""
+    job, indices, seeds, keep_first = args
+    return [
+        replicate(job, i, sq, keep_first and i == 0) for i, sq in zip(indices, seeds, strict=True)
+    ]
+
+
+def _spans(indices: list[int]) -> str:
+    """'3, 7-9' for [3, 7, 8, 9]."""
+    out: list[str] = []
+    for i in sorted(indices):
+        if out and i == int(out[-1].split("-")[-1]) + 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{i}"
+        else:
+            out.append(str(i))
+    return ", ".join(out)
 
 
 def run_study(
@@ -120,25 +203,37 @@ def run_study(
     tree: ParameterTree | None = None,
     allow_files: bool = True,
     scenarios: list[Scenario] | None = None,
+    store: Path | None = None,
+    backend: str = "process",
+    scheduler: str | None = None,
+    batch: int | None = None,
+    metrics: tuple[str, ...] = (),
 ) -> Study:
     """Run `spec.reps` replications of every scenario of `spec` on `tree` (default: the
     parameter tree). The whole input is validated first: a bad spec, worker count or
     scenario raises a `UserError` listing every problem, before anything runs. Scenario files
     are read only if `allow_files`; `scenarios`, when given, are the spec's already loaded.
-    `executor` (any concurrent.futures Executor, e.g. a Dask client's) overrides the local
-    process pool."""
+
+    Where it runs: `backend` "process" (a local process pool; serial for one worker) or
+    "dask" (a local Dask cluster of `workers`, or the cluster at `scheduler`); `executor`
+    (any concurrent.futures Executor) overrides both. `batch` replications go in one task
+    (default: about four tasks per worker, at most `BATCH` each); `metrics`, if given, are
+    the daily metrics kept. With `store` (a folder), replications stream to a Parquet
+    dataset there as they finish and the study reads its results back from it, so memory
+    does not grow with replications; otherwise every replication stays in memory.
+    A replication that fails twice, or an interrupted run, raises `StudyIncomplete` once the
+    others are done, with the store marked incomplete."""
     if not isinstance(spec, StudySpec):
         raise StudyError(
             f"run_study: expected a StudySpec, got {type(spec).__name__}",
             [Problem(("spec",), "expected a StudySpec", type(spec).__name__)],
         )
-    if workers is not None and (
-        not isinstance(workers, int) or isinstance(workers, bool) or workers < 0
-    ):
-        raise StudyError(
-            f"workers {workers!r}: expected 0 (one per CPU) or more",
-            [Problem(("workers",), "expected 0 (one per CPU) or more", workers)],
-        )
+    for name, value, low in (("workers", workers, 0), ("batch", batch, 1)):
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < low
+        ):
+            expected = "expected 0 (one per CPU) or more" if low == 0 else "expected 1 or more"
+            raise StudyError(f"{name} {value!r}: {expected}", [Problem((name,), expected, value)])
     if records is None:
         check_horizon(spec)
     if scenarios is None:
@@ -147,34 +242,71 @@ def run_study(
 
             tree = load_tree()
         scenarios = spec.load_scenarios(tree, allow_files=allow_files)
-    workers = workers or os.cpu_count() or 1
     start, end, reps, seed = spec.start, spec.end, spec.reps, spec.seed
-    job = Job(tuple(scenarios), start, end, records, tuple(spec.windows))
+    job = Job(tuple(scenarios), start, end, records, tuple(spec.windows), tuple(metrics))
     children = np.random.SeedSequence(seed).spawn(reps)
-    tasks = [(job, i, children[i], keep_first and i == 0) for i in range(reps)]
+    engine = executors.backend(backend, workers, scheduler, executor)
+    # About four tasks per worker keeps progress steady and the job is pickled once per task;
+    # at most BATCH replications per task bounds what one finished task hands back.
+    size = batch or min(BATCH, max(1, reps // (4 * engine.workers)))
+    spans = [list(range(a, min(a + size, reps))) for a in range(0, reps, size)]
+    tasks = [(job, tuple(s), tuple(children[i] for i in s), keep_first) for s in spans]
+    stored = (
+        ReplicationStore(store, [sc.name for sc in scenarios], start, end, reps)
+        if store is not None
+        else None
+    )
+    if stored is not None:
+        stored.begin()
     t0 = time.perf_counter()
     results: list[Replicate] = []
-    if executor is None and workers == 1:
-        for task in tasks:
-            results.append(_task(task))
+    failed: list[tuple[list[int], str]] = []
+    done: set[int] = set()
+    try:
+        for i, result in engine.run(_batch, tasks):
+            if isinstance(result, executors.TaskFailure):
+                failed.append((spans[i], result.error))
+                continue
+            for rep in result:
+                if stored is not None:
+                    stored.write(rep.index, rep.daily, rep.headline)
+                    if rep.index == 0 and keep_first:
+                        results.append(rep)
+                else:
+                    results.append(rep)
+                done.add(rep.index)
             if progress:
-                progress(1)
-    else:
-        own = executor is None
-        pool = executor or ProcessPoolExecutor(max_workers=workers)
-        # Chunks keep progress steady while the job is pickled once per chunk, not per task.
-        chunk = {"chunksize": max(1, reps // (4 * workers))} if own else {}
-        try:
-            for result in pool.map(_task, tasks, **chunk):
-                results.append(result)
-                if progress:
-                    progress(1)
-        finally:
-            if own:
-                pool.shutdown()
+                progress(len(result))
+    except BaseException:
+        if stored is not None:
+            stored.mark(False, sorted(set(range(reps)) - done), "interrupted")
+        raise
+    finally:
+        engine.close()
+    missing = sorted(set(range(reps)) - done)
+    if missing:
+        reasons = "; ".join(f"replications {_spans(s)}: {e}" for s, e in failed)
+        message = (
+            f"{len(missing)} of {reps} replications failed twice and are missing "
+            f"({_spans(missing)}); the others completed. {reasons}"
+        )
+        if stored is not None:
+            stored.mark(False, missing, message)
+        raise StudyIncomplete(message, missing)
+    if stored is not None:
+        stored.mark(True)
     results.sort(key=lambda r: r.index)
     return Study(
-        list(scenarios), start, end, seed, reps, workers, results, time.perf_counter() - t0, spec
+        list(scenarios),
+        start,
+        end,
+        seed,
+        reps,
+        engine.workers,
+        results,
+        time.perf_counter() - t0,
+        spec,
+        stored,
     )
 
 

@@ -16,6 +16,7 @@ from asylum_pathways.params.model import day_number
 from asylum_pathways.sim import validation
 from asylum_pathways.sim.flows import OUTCOMES, Fate
 from asylum_pathways.sim.montecarlo import Study, summarize
+from asylum_pathways.sim.store import daily_block
 
 #: Metrics documented for users (docs/simulation.md); others are written too.
 DOCUMENTED = {
@@ -53,44 +54,59 @@ DOCUMENTED = {
 }
 
 
-def write_all(study: Study, out: Path) -> dict[str, Any]:
+#: Above this many rows (scenarios x replications x metrics x days; about 50 bytes a row),
+#: daily.csv is written only when asked (`simulate --csv`); daily.parquet always is.
+CSV_ROW_LIMIT = 5_000_000
+
+
+def daily_rows(study: Study) -> int:
+    """Rows of daily.parquet / daily.csv."""
+    n_days = (study.end - study.start).days + 1
+    return len(study.scenarios) * study.reps * len(study.metrics()) * n_days
+
+
+def write_all(study: Study, out: Path, csv: bool | None = None) -> dict[str, Any]:
+    """Write every output file. daily.csv: always if `csv`, never if `csv is False`, and by
+    default only up to `CSV_ROW_LIMIT` rows (summary.json's `daily_csv` says which)."""
     out.mkdir(parents=True, exist_ok=True)
-    daily = daily_frame(study)
-    daily.write_parquet(out / "daily.parquet")
-    daily.write_csv(out / "daily.csv")
+    rows = daily_rows(study)
+    write_csv = csv if csv is not None else rows <= CSV_ROW_LIMIT
+    if study.store is not None:
+        scan = study.store.daily_scan()
+        scan.sink_parquet(out / "daily.parquet")
+        if write_csv:
+            scan.sink_csv(out / "daily.csv")
+    else:
+        daily = daily_frame(study)
+        daily.write_parquet(out / "daily.parquet")
+        if write_csv:
+            daily.write_csv(out / "daily.csv")
+    if not write_csv:
+        (out / "daily.csv").unlink(missing_ok=True)
     persons_frame(study).write_parquet(out / "persons.parquet", compression="zstd")
     val = validation.table(study)
     val.write_csv(out / "validation.csv")
     summary = summary_dict(study)
+    summary["daily_csv"] = {
+        "written": write_csv,
+        "rows": rows,
+        "limit": CSV_ROW_LIMIT,
+        "text": "daily.csv written"
+        if write_csv
+        else f"daily.csv not written: {rows:,} rows is above {CSV_ROW_LIMIT:,} (pass --csv to write it; daily.parquet has the same rows)",
+    }
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
     return summary
 
 
 def daily_frame(study: Study) -> pl.DataFrame:
-    n_days = (study.end - study.start).days + 1
-    dates = np.arange(day_number(study.start), day_number(study.start) + n_days).astype(
-        "datetime64[D]"
-    )
-    frames = []
-    for scenario in study.scenarios:
-        for rep in study.replicates:
-            metrics = rep.daily[scenario.name]
-            names = list(metrics)
-            values = np.stack([metrics[m] for m in names])
-            frames.append(
-                pl.DataFrame(
-                    {
-                        "scenario": pl.Series([scenario.name])
-                        .repeat_by(len(names) * n_days)
-                        .explode(),
-                        "replication": np.full(len(names) * n_days, rep.index, dtype=np.int32),
-                        "date": np.tile(dates, len(names)),
-                        "metric": np.repeat(np.array(names), n_days),
-                        "value": values.ravel(),
-                    }
-                )
-            )
-    return pl.concat(frames).with_columns(pl.col("date").cast(pl.Date))
+    """Every daily row of an in-memory study: scenarios in order, then replications."""
+    frames = [
+        daily_block(scenario.name, rep.index, rep.daily[scenario.name], study.start)
+        for scenario in study.scenarios
+        for rep in study.replicates
+    ]
+    return pl.concat(frames)
 
 
 def _labels(names: tuple[str, ...] | list[str], index: np.ndarray) -> pl.Series:
@@ -104,8 +120,8 @@ def _labels(names: tuple[str, ...] | list[str], index: np.ndarray) -> pl.Series:
 
 def persons_frame(study: Study) -> pl.DataFrame:
     """Every person of the first replication, in every scenario: pathway and key dates."""
-    first = study.replicates[0]
-    if first.population is None or not first.fates:
+    first = study.first()
+    if first is None or first.population is None or not first.fates:
         return pl.DataFrame()
     pop = first.population
     enc = pop.enc
@@ -171,7 +187,7 @@ def _absent_at_last(fate: Fate) -> pl.Series:
 
 def summary_dict(study: Study) -> dict[str, Any]:
     names = [s.name for s in study.scenarios]
-    metrics = list(study.replicates[0].headline[names[0]])
+    metrics = study.headline_metrics()
     out: dict[str, Any] = {
         "version": __version__,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
