@@ -38,12 +38,19 @@ def root(
 
 
 def _register() -> None:
-    from asylum_pathways.cli import determine_cmd, params_cmd, report_cmd, simulate_cmd
+    from asylum_pathways.cli import (
+        calibrate_cmd,
+        determine_cmd,
+        params_cmd,
+        report_cmd,
+        simulate_cmd,
+    )
 
     app.add_typer(params_cmd.app, name="params")
     app.command("determine")(determine_cmd.determine)
     app.command("simulate")(simulate_cmd.simulate)
     app.command("report")(report_cmd.report)
+    app.command("calibrate")(calibrate_cmd.calibrate)
 
 
 _register()

@@ -58,6 +58,17 @@ def simulate(
     out: Path = typer.Option(Path("results"), "--out", help="Output folder."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write report.html."),
+    posterior_file: Path = typer.Option(
+        None,
+        "--posterior",
+        help="Calibration posterior (a `calibrate --out` folder or its posterior.parquet) each "
+        "replication draws its fitted assumptions from [default: the shipped posterior].",
+    ),
+    fixed_parameters: bool = typer.Option(
+        False,
+        "--fixed-parameters",
+        help="Hold every assumption at its tree value (intervals show Monte Carlo noise only).",
+    ),
 ) -> None:
     """Simulate encounters through the rules and capacity-limited stages, with Monte Carlo
     replications, and compare scenarios side by side."""
@@ -97,6 +108,11 @@ def simulate(
     scenarios = [load_scenario(name, base) for name in names]
     if len({s.name for s in scenarios}) != len(scenarios):
         raise InputError("two scenarios have the same name; rename one (its `name:` key)")
+    if fixed_parameters and posterior_file is not None:
+        raise InputError("--posterior and --fixed-parameters exclude each other; give one")
+    from asylum_pathways.sim.posterior import for_simulate
+
+    drawn = for_simulate(posterior_file, fixed_parameters, base)
     targets.build()
     err = Console(stderr=True)
     with Progress(
@@ -118,6 +134,7 @@ def simulate(
             workers or None,
             progress=lambda k: bar.advance(task, k),
             records=records,
+            posterior=drawn,
         )
     summary = write_all(study, out)
     if report:

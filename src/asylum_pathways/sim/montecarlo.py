@@ -32,6 +32,7 @@ class Replicate:
     headline: dict[str, dict[str, float]]  # scenario -> metric -> value
     fates: dict[str, Fate] = field(default_factory=dict)
     population: Population | None = None
+    draw: dict[str, float] = field(default_factory=dict)  # fitted assumptions (sim.posterior)
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Study:
     workers: int
     replicates: list[Replicate]
     seconds: float
+    posterior: Any = None  # sim.posterior.Posterior the replications drew from, or None
 
     def metrics(self) -> list[str]:
         return list(self.replicates[0].daily[self.scenarios[0].name])
@@ -62,9 +64,13 @@ Records = tuple[Encounters, np.ndarray]
 
 
 def _init(
-    scenarios: list[Scenario], start: dt.date, end: dt.date, records: Records | None = None
+    scenarios: list[Scenario],
+    start: dt.date,
+    end: dt.date,
+    records: Records | None = None,
+    posterior: Any = None,
 ) -> None:
-    _STATE.update(scenarios=scenarios, start=start, end=end, records=records)
+    _STATE.update(scenarios=scenarios, start=start, end=end, records=records, posterior=posterior)
 
 
 def _population_key(tree: ParameterTree) -> str:
@@ -81,6 +87,8 @@ def replicate(index: int, seed: np.random.SeedSequence, keep: bool = False) -> R
     headline: dict[str, dict[str, float]] = {}
     fates: dict[str, Fate] = {}
     first_pop = None
+    posterior = _STATE.get("posterior")  # sim.posterior: one draw for every scenario
+    draw = posterior.draw(index, seed) if posterior is not None else {}
     for scenario in scenarios:
         key = _population_key(scenario.tree)
         if key not in populations:
@@ -92,12 +100,13 @@ def replicate(index: int, seed: np.random.SeedSequence, keep: bool = False) -> R
                 populations[key] = generate(scenario.tree, start, end, rng)
         pop = populations[key]
         first_pop = first_pop or pop
-        result = simulate(scenario.tree, pop, keep_fate=keep)
+        tree = posterior.apply(scenario.tree, draw) if posterior is not None else scenario.tree
+        result = simulate(tree, pop, keep_fate=keep)
         daily[scenario.name] = result.daily
         headline[scenario.name] = result.headline
         if keep and result.fate is not None:
             fates[scenario.name] = result.fate
-    return Replicate(index, daily, headline, fates, first_pop if keep else None)
+    return Replicate(index, daily, headline, fates, first_pop if keep else None, draw)
 
 
 def _task(args: tuple[int, np.random.SeedSequence, bool, tuple[Any, ...] | None]) -> Replicate:
@@ -118,17 +127,19 @@ def run_study(
     progress: Callable[[int], None] | None = None,
     executor: Executor | None = None,
     records: Records | None = None,
+    posterior: Any = None,
 ) -> Study:
     """Run `reps` replications of every scenario. `executor` (any concurrent.futures
-    Executor, e.g. a Dask client's) overrides the local process pool."""
+    Executor, e.g. a Dask client's) overrides the local process pool. `posterior`
+    (sim.posterior.Posterior; None: parameters fixed) draws each replication's assumptions."""
     workers = workers or os.cpu_count() or 1
     children = np.random.SeedSequence(seed).spawn(reps)
-    state = (scenarios, start, end, records) if executor is not None else None
+    state = (scenarios, start, end, records, posterior) if executor is not None else None
     tasks = [(i, children[i], keep_first and i == 0, state) for i in range(reps)]
     t0 = time.perf_counter()
     results: list[Replicate] = []
     if executor is None and workers == 1:
-        _init(scenarios, start, end, records)
+        _init(scenarios, start, end, records, posterior)
         for task in tasks:
             results.append(_task(task))
             if progress:
@@ -136,7 +147,9 @@ def run_study(
     else:
         own = executor is None
         pool = executor or ProcessPoolExecutor(
-            max_workers=workers, initializer=_init, initargs=(scenarios, start, end, records)
+            max_workers=workers,
+            initializer=_init,
+            initargs=(scenarios, start, end, records, posterior),
         )
         try:
             for result in pool.map(_task, tasks):
@@ -147,7 +160,8 @@ def run_study(
             if own:
                 pool.shutdown()
     results.sort(key=lambda r: r.index)
-    return Study(scenarios, start, end, seed, reps, workers, results, time.perf_counter() - t0)
+    seconds = time.perf_counter() - t0
+    return Study(scenarios, start, end, seed, reps, workers, results, seconds, posterior)
 
 
 def summarize(values: np.ndarray) -> dict[str, float]:
