@@ -138,8 +138,14 @@ def simulation_metrics() -> str:
         "- `summary.json`: per scenario, headline figures (mean, 5th and 95th percentiles over "
         "replications, and every replication's value), the parameter snapshot hash, the scenario file "
         "hash, the parameters that differ between scenarios and the assumptions; the seed, replications "
-        "and run time; differences between scenarios (common random numbers);\n",
-        "- `validation.csv`: the model (history) against every dated published figure it can speak to;\n",
+        "and run time; differences between scenarios (common random numbers); `uncertainty` "
+        "(`includes`: `monte_carlo`, and `parameters` when replications draw from a calibration "
+        "posterior; `text`: one sentence saying so) and `sensitivity` (`method`, `results`: "
+        "`scenario`, `metric`, `assumption`, `index`; absent with `--fixed-parameters`), see "
+        "docs/calibration.md;\n",
+        "- `validation.csv`: the model (history) against every dated published figure it can speak "
+        "to; `kind` is `calibration` (fitted by `calibrate`), `by_construction` (an assumption was "
+        "derived from it) or `validation` (independent), from the calibration spec;\n",
         "- `report.html` and `report_data/*.csv` (unless `--no-report`).\n\n",
         "## Daily metrics\n\n| metric | meaning |\n|---|---|\n",
     ]

@@ -42,6 +42,7 @@ def root(
 
 def _register() -> None:
     from asylum_pathways.cli import (
+        calibrate_cmd,
         determine_cmd,
         params_cmd,
         report_cmd,
@@ -56,6 +57,7 @@ def _register() -> None:
     app.command("report")(report_cmd.report)
     app.command("serve")(serve_cmd.serve)
     app.command("sweep")(sweep_cmd.sweep)
+    app.command("calibrate")(calibrate_cmd.calibrate)
 
 
 _register()

@@ -72,6 +72,17 @@ def simulate(
     out: Path = typer.Option(Path("results"), "--out", help="Output folder."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write report.html."),
+    posterior_file: Path = typer.Option(
+        None,
+        "--posterior",
+        help="Calibration posterior (a `calibrate --out` folder or its posterior.parquet) each "
+        "replication draws its fitted assumptions from [default: the shipped posterior].",
+    ),
+    fixed_parameters: bool = typer.Option(
+        False,
+        "--fixed-parameters",
+        help="Hold every assumption at its tree value (intervals show Monte Carlo noise only).",
+    ),
 ) -> None:
     """Simulate encounters through the rules and capacity-limited stages, with Monte Carlo
     replications, and compare scenarios side by side."""
@@ -130,6 +141,11 @@ def simulate(
     scenarios = spec.load_scenarios(base)
     if len({s.name for s in scenarios}) != len(scenarios):
         raise InputError("two scenarios have the same name; rename one (its `name:` key)")
+    if fixed_parameters and posterior_file is not None:
+        raise UsageError("--posterior and --fixed-parameters exclude each other; give one")
+    from asylum_pathways.sim.posterior import for_simulate
+
+    drawn = for_simulate(posterior_file, fixed_parameters, base)
     targets.build()
     err = Console(stderr=True)
     with staged_folder(out, "--out") as stage:
@@ -152,6 +168,7 @@ def simulate(
                 store=stage / "replications",
                 backend=backend,
                 scheduler=scheduler,
+                posterior=drawn,
             )
         summary = write_all(study, stage, csv=csv)
         if not summary["daily_csv"]["written"]:

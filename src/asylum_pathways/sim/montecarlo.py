@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -37,6 +38,7 @@ class Replicate:
     headline: dict[str, dict[str, float]]  # scenario -> metric -> value
     fates: dict[str, Fate] = field(default_factory=dict)
     population: Population | None = None
+    draw: dict[str, float] = field(default_factory=dict)  # fitted assumptions (sim.posterior)
 
 
 #: Daily arrays a stored study keeps at once (each replications x days).
@@ -58,6 +60,9 @@ class Study:
     seconds: float
     spec: StudySpec | None = None
     store: ReplicationStore | None = None
+    posterior: Any = None  # sim.posterior.Posterior the replications drew from, or None
+    #: Each replication's draw of the fitted assumptions, in replication order (sensitivity).
+    draws: list[dict[str, float]] = field(default_factory=list)
     _headline_table: pl.DataFrame | None = field(default=None, repr=False, compare=False)
     #: The last few daily arrays read from the store (validation reads some metrics often).
     _recent: OrderedDict[tuple[str, str], np.ndarray] = field(
@@ -135,6 +140,8 @@ class Job:
     windows: tuple[Window, ...] = ()
     #: Daily metrics to keep (all when empty; "encounters" always): a sweep keeps its own.
     keep_metrics: tuple[str, ...] = ()
+    #: sim.posterior.Posterior each replication draws its assumptions from (None: fixed).
+    posterior: Any = None
 
 
 def _population_key(tree: ParameterTree) -> str:
@@ -150,6 +157,8 @@ def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = F
     headline: dict[str, dict[str, float]] = {}
     fates: dict[str, Fate] = {}
     first_pop = None
+    posterior = job.posterior  # sim.posterior: one draw for every scenario
+    draw = posterior.draw(index, seed) if posterior is not None else {}
     for scenario in job.scenarios:
         key = _population_key(scenario.tree)
         if key not in populations:
@@ -160,7 +169,8 @@ def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = F
                 populations[key] = generate(scenario.tree, start, end, rng)
         pop = populations[key]
         first_pop = first_pop or pop
-        result = simulate(scenario.tree, pop, keep_fate=keep, windows=job.windows)
+        tree = posterior.apply(scenario.tree, draw) if posterior is not None else scenario.tree
+        result = simulate(tree, pop, keep_fate=keep, windows=job.windows)
         daily[scenario.name] = (
             {m: v for m, v in result.daily.items() if m in job.keep_metrics or m == "encounters"}
             if job.keep_metrics
@@ -169,7 +179,7 @@ def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = F
         headline[scenario.name] = result.headline
         if keep and result.fate is not None:
             fates[scenario.name] = result.fate
-    return Replicate(index, daily, headline, fates, first_pop if keep else None)
+    return Replicate(index, daily, headline, fates, first_pop if keep else None, draw)
 
 
 def _batch(
@@ -208,6 +218,7 @@ def run_study(
     scheduler: str | None = None,
     batch: int | None = None,
     metrics: tuple[str, ...] = (),
+    posterior: Any = None,
 ) -> Study:
     """Run `spec.reps` replications of every scenario of `spec` on `tree` (default: the
     parameter tree). The whole input is validated first: a bad spec, worker count or
@@ -221,6 +232,8 @@ def run_study(
     the daily metrics kept. With `store` (a folder), replications stream to a Parquet
     dataset there as they finish and the study reads its results back from it, so memory
     does not grow with replications; otherwise every replication stays in memory.
+    `posterior` (sim.posterior.Posterior; None: parameters fixed) draws each replication's
+    assumptions, the same draw for every scenario of the replication.
     A replication that fails twice, or an interrupted run, raises `StudyIncomplete` once the
     others are done, with the store marked incomplete."""
     if not isinstance(spec, StudySpec):
@@ -243,7 +256,7 @@ def run_study(
             tree = load_tree()
         scenarios = spec.load_scenarios(tree, allow_files=allow_files)
     start, end, reps, seed = spec.start, spec.end, spec.reps, spec.seed
-    job = Job(tuple(scenarios), start, end, records, tuple(spec.windows), tuple(metrics))
+    job = Job(tuple(scenarios), start, end, records, tuple(spec.windows), tuple(metrics), posterior)
     children = np.random.SeedSequence(seed).spawn(reps)
     engine = executors.backend(backend, workers, scheduler, executor)
     # About four tasks per worker keeps progress steady and the job is pickled once per task;
@@ -262,6 +275,7 @@ def run_study(
     results: list[Replicate] = []
     failed: list[tuple[list[int], str]] = []
     done: set[int] = set()
+    draws: dict[int, dict[str, float]] = {}
     try:
         for i, result in engine.run(_batch, tasks):
             if isinstance(result, executors.TaskFailure):
@@ -275,6 +289,7 @@ def run_study(
                 else:
                     results.append(rep)
                 done.add(rep.index)
+                draws[rep.index] = rep.draw
             if progress:
                 progress(len(result))
     except BaseException:
@@ -307,6 +322,8 @@ def run_study(
         time.perf_counter() - t0,
         spec,
         stored,
+        posterior,
+        [draws[i] for i in sorted(draws)],
     )
 
 

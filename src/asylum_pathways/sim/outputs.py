@@ -13,7 +13,7 @@ import polars as pl
 
 from asylum_pathways import __version__, codes
 from asylum_pathways.params.model import day_number
-from asylum_pathways.sim import validation
+from asylum_pathways.sim import posterior, sensitivity, validation
 from asylum_pathways.sim.flows import OUTCOMES, Fate
 from asylum_pathways.sim.montecarlo import Study, summarize
 from asylum_pathways.sim.store import daily_block
@@ -216,6 +216,10 @@ def summary_dict(study: Study) -> dict[str, Any]:
             "headline": {m: summarize(study.headline(s.name, m)) for m in metrics},
             "replicates": {m: study.headline(s.name, m).tolist() for m in metrics},
         }
+    out["uncertainty"] = posterior.uncertainty(study.posterior)
+    sens = sensitivity.of_study(study)
+    if sens is not None:
+        out["sensitivity"] = sens
     out["parameters_differing"] = parameters_differing(study)
     out["assumptions"] = assumptions_table(study.scenarios[0].tree)
     base = names[0]

@@ -1,8 +1,10 @@
 """The model against every dated published figure in the project data it can speak to.
 
-Each row names the figure, its date and source, whether it was used to calibrate the model
-(`calibration`: in-sample, a check of the calibration) or not (`validation`), and the
-model's mean and 5th-95th percentiles over replications of the `history` scenario.
+Each row names the figure, its date and source, its kind, and the model's mean and
+5th-95th percentiles over replications of the `history` scenario. The kind comes from the
+calibration spec (sim/calibrate/spec.yaml), not from a list kept here: `calibration` if
+`calibrate` fits it (in-sample, a check of the fit), `by_construction` if an assumption was
+derived from it directly, `validation` otherwise (independent).
 Figures the model cannot speak to (representation, fear-screening referrals) are left out.
 """
 
@@ -18,6 +20,8 @@ import numpy as np
 import polars as pl
 
 from asylum_pathways.data import load
+from asylum_pathways.sim.calibrate import spec as calibration_spec
+from asylum_pathways.sim.calibrate.spec import Spec, Target
 from asylum_pathways.sim.montecarlo import Study, summarize
 
 Daily = Callable[[str], np.ndarray]  # metric -> [rep, day]
@@ -30,9 +34,10 @@ class Point:
     quantity: str
     published: float
     source: str
-    kind: str
     note: str
     model: Callable[[Daily, Callable[[dt.date], int]], np.ndarray]
+    field: str = ""  # the figure's field in the data file ("" for a month of a series)
+    metrics: tuple[str, ...] = ()  # the model metrics it reads (a row is left out without them)
 
 
 def _month_sum(
@@ -97,14 +102,13 @@ def points() -> list[Point]:
     }
     usbp = ("encounters", "encounters_ofo")
     t42 = ("pathway_TITLE42_EXPULSION", "title42_expulsions_ofo")
-    # (id prefix, quantity, {YYYY-MM: value}, source, kind, note, metric, metric subtracted)
-    monthly: list[tuple[str, str, dict[str, float], str, str, str, tuple[str, str | None]]] = [
+    # (id prefix, quantity, {YYYY-MM: value}, source, note, metric, metric subtracted)
+    monthly: list[tuple[str, str, dict[str, float], str, str, tuple[str, str | None]]] = [
         (
             "usbp.encounters",
             "USBP southwest encounters (month)",
             usbp_encounters,
             fy19["source"],
-            "calibration",
             "monthly target",
             usbp,
         ),
@@ -113,7 +117,6 @@ def points() -> list[Point]:
             "USBP southwest encounters (month)",
             dict(zip(fy21["months"], fy21["data"]["Total"], strict=True)),
             fy21["source"],
-            "calibration",
             "monthly target",
             usbp,
         ),
@@ -126,7 +129,6 @@ def points() -> list[Point]:
                 if r["title42_expulsions"]
             },
             fy20["source"],
-            "validation",
             "rate of exceptions from Apr-Sep 2020 totals",
             t42,
         ),
@@ -135,7 +137,6 @@ def points() -> list[Point]:
             "OFO Title 42 expulsions (month)",
             {k: r["title42"] for k, r in ofo["data"].items() if "title42" in r},
             ofo["source"],
-            "validation",
             "",
             ("title42_expulsions_ofo", None),
         ),
@@ -144,7 +145,6 @@ def points() -> list[Point]:
             "MPP enrolments (month; TRAC court cases by NTA month)",
             {k: r["all"] for k, r in trac["data"].items()},
             trac["source"],
-            "calibration",
             "enrolment capacity derived from it",
             ("mpp_enrolled", None),
         ),
@@ -153,30 +153,37 @@ def points() -> list[Point]:
             "MPP enrolments (month; CBP)",
             cbp["data"]["totals"]["cbp"],
             cbp["source"],
-            "calibration",
             "enrolment capacity derived from it (not below Jan-Feb 2020)",
             ("mpp_enrolled", None),
         ),
     ]
-    for prefix, quantity, values, source, kind, note, (metric, minus) in monthly:
+    for prefix, quantity, values, source, note, (metric, minus) in monthly:
         for key, value in values.items():
             m = _month(key)
             if m is None:
                 continue
             model = _month_diff(metric, minus, m) if minus else _month_sum(metric, m)
             out.append(
-                Point(f"{prefix}.{key}", m, quantity, float(value), source, kind, note, model)
+                Point(
+                    f"{prefix}.{key}",
+                    m,
+                    quantity,
+                    float(value),
+                    source,
+                    note,
+                    model,
+                    metrics=(metric, minus) if minus else (metric,),
+                )
             )
 
     d = dt.date
-    # (snapshot id, date, field, quantity, kind, model metrics summed on the date, note)
-    table: list[tuple[str, dt.date, str, str, str, tuple[str, ...], str]] = [
+    # (snapshot id, date, field, quantity, model metrics summed on the date, note)
+    table: list[tuple[str, dt.date, str, str, tuple[str, ...], str]] = [
         (
             "aca.stat.2019-11-21",
             d(2019, 11, 21),
             "cumulative_transferred",
             "ACA transfers to Guatemala (cumulative)",
-            "calibration",
             ("aca_transfers_GT_cumulative",),
             "",
         ),
@@ -185,7 +192,6 @@ def points() -> list[Point]:
             d(2019, 12, 12),
             "cumulative_transferred",
             "ACA transfers to Guatemala (cumulative)",
-            "calibration",
             ("aca_transfers_GT_cumulative",),
             "",
         ),
@@ -194,7 +200,6 @@ def points() -> list[Point]:
             d(2020, 1, 14),
             "cumulative_transferred",
             "ACA transfers to Guatemala (cumulative)",
-            "calibration",
             ("aca_transfers_GT_cumulative",),
             "mid-January 2020; taken as 2020-01-14",
         ),
@@ -203,7 +208,6 @@ def points() -> list[Point]:
             d(2019, 3, 15),
             "cumulative_returned",
             "MPP returns from San Diego (cumulative)",
-            "validation",
             ("mpp_enrolled_SYS_cumulative",),
             "first six weeks; taken as 2019-03-15",
         ),
@@ -212,7 +216,6 @@ def points() -> list[Point]:
             d(2019, 6, 24),
             "cumulative_returned",
             "MPP returns (cumulative)",
-            "validation",
             ("mpp_enrolled_cumulative",),
             "'as of Monday' late June; taken as 2019-06-24",
         ),
@@ -221,7 +224,6 @@ def points() -> list[Point]:
             d(2019, 7, 7),
             "cumulative_returned_min",
             "MPP returns (cumulative, at least)",
-            "validation",
             ("mpp_enrolled_cumulative",),
             "'over 18,000' through the first week of July",
         ),
@@ -230,7 +232,6 @@ def points() -> list[Point]:
             d(2019, 7, 31),
             "cumulative_cases",
             "MPP cases (cumulative)",
-            "calibration",
             ("mpp_enrolled_cumulative",),
             "",
         ),
@@ -239,7 +240,6 @@ def points() -> list[Point]:
             d(2019, 10, 29),
             "cumulative_returned",
             "MPP returns (cumulative, about)",
-            "calibration",
             ("mpp_enrolled_cumulative",),
             "",
         ),
@@ -248,7 +248,6 @@ def points() -> list[Point]:
             d(2019, 11, 30),
             "cumulative_cases_min",
             "MPP cases (cumulative, over)",
-            "calibration",
             ("mpp_enrolled_cumulative",),
             "",
         ),
@@ -257,7 +256,6 @@ def points() -> list[Point]:
             d(2020, 1, 29),
             "cumulative_returned_min",
             "MPP returns (cumulative, over)",
-            "validation",
             ("mpp_enrolled_cumulative",),
             "",
         ),
@@ -266,7 +264,6 @@ def points() -> list[Point]:
             d(2019, 11, 30),
             "returned_to_tamaulipas_min",
             "MPP returns to Nuevo Laredo and Matamoros (at least)",
-            "validation",
             ("mpp_enrolled_LAR_cumulative", "mpp_enrolled_BRO_cumulative"),
             "late November 2019; taken as 2019-11-30",
         ),
@@ -275,7 +272,6 @@ def points() -> list[Point]:
             d(2019, 9, 30),
             "completed",
             "MPP cases completed (cumulative)",
-            "calibration",
             ("mpp_completed_cumulative",),
             "",
         ),
@@ -284,7 +280,6 @@ def points() -> list[Point]:
             d(2019, 9, 30),
             "granted",
             "MPP cases granted asylum (cumulative)",
-            "validation",
             ("mpp_granted_cumulative",),
             "",
         ),
@@ -293,7 +288,6 @@ def points() -> list[Point]:
             d(2019, 11, 30),
             "completed",
             "MPP cases completed (cumulative)",
-            "calibration",
             ("mpp_completed_cumulative",),
             "",
         ),
@@ -302,7 +296,6 @@ def points() -> list[Point]:
             d(2019, 11, 30),
             "granted",
             "MPP cases granted (cumulative)",
-            "calibration",
             ("mpp_granted_cumulative",),
             "",
         ),
@@ -311,7 +304,6 @@ def points() -> list[Point]:
             d(2019, 11, 30),
             "denied",
             "MPP cases denied: removal orders incl. in absentia (cumulative)",
-            "validation",
             ("mpp_removal_ordered_cumulative", "mpp_in_absentia_cumulative"),
             "",
         ),
@@ -320,12 +312,11 @@ def points() -> list[Point]:
             d(2019, 11, 30),
             "closed",
             "MPP cases closed without decision (cumulative)",
-            "validation",
             ("mpp_terminated_cumulative",),
             "",
         ),
     ]
-    for sid, day, field, quantity, kind, metrics, note in table:
+    for sid, day, field, quantity, metrics, note in table:
         s = snaps[sid]
         out.append(
             Point(
@@ -334,9 +325,10 @@ def points() -> list[Point]:
                 quantity,
                 float(s[field]),
                 s["source"],
-                kind,
                 note or s.get("note", ""),
                 _at(metrics[0], day, *metrics[1:]),
+                field,
+                metrics,
             )
         )
     for port, name in (("SYS", "San Diego"), ("CAL", "Calexico"), ("ELP", "El Paso")):
@@ -348,9 +340,10 @@ def points() -> list[Point]:
                 f"MPP returns via {name} (cumulative)",
                 float(s["by_location"][name]),
                 s["source"],
-                "validation",
                 "taken as 2019-06-24",
                 _at(f"mpp_enrolled_{port}_cumulative", d(2019, 6, 24)),
+                f"by_location.{name}",
+                (f"mpp_enrolled_{port}_cumulative",),
             )
         )
     s = snaps["mpp.repr.2019-11"]
@@ -361,9 +354,10 @@ def points() -> list[Point]:
             "Share of MPP respondents who missed a hearing",
             float(s["share_missed_hearing"]),
             s["source"],
-            "validation",
             s.get("note", ""),
             _ratio("mpp_in_absentia_cumulative", "mpp_first_hearings_cumulative", d(2019, 11, 30)),
+            "share_missed_hearing",
+            ("mpp_in_absentia_cumulative", "mpp_first_hearings_cumulative"),
         )
     )
     s = snaps["mpp.repr.2019-11"]
@@ -374,7 +368,6 @@ def points() -> list[Point]:
             "Share of MPP cases awaiting a first hearing",
             0.39,
             s["source"],
-            "validation",
             "TRAC: 39% still awaiting a first master calendar hearing",
             _ratio(
                 "mpp_first_hearings_cumulative",
@@ -382,6 +375,7 @@ def points() -> list[Point]:
                 dt.date(2019, 11, 30),
                 complement=True,
             ),
+            metrics=("mpp_first_hearings_cumulative", "mpp_enrolled_cumulative"),
         )
     )
     fy20t = series["usbp_swb_fy2020_monthly"]
@@ -400,18 +394,76 @@ def points() -> list[Point]:
             "USBP Title 42 expulsions FY2020",
             t42_total,
             fy20t["source"],
-            "validation",
             "",
             fy2020_t42,
+            metrics=("pathway_TITLE42_EXPULSION", "title42_expulsions_ofo"),
         )
     )
     return out
 
 
-def table(study: Study, scenario: str = "history") -> pl.DataFrame:
-    """Validation rows for the figures inside the study's horizon."""
+def with_targets(spec: Spec, metrics: set[str]) -> list[tuple[Point, str]]:
+    """Every point with its kind: `calibration` if the spec fits it (and the model has its
+    metric), `by_construction` if the spec says an assumption was derived from it, else
+    `validation`. A calibration target not among the points is added as one, with the
+    spec's model statistic; a point the spec fits is measured the way the fit measured it."""
+    fitted, _ = spec.usable(metrics)
+    by_key = {(t.figure, t.field): t for t in fitted if t.figure is not None}
+    restated = {ref for t in fitted for ref in t.also}
+    out: list[tuple[Point, str]] = []
+    seen = set()
+    for p in points():
+        target = by_key.get((p.id, p.field))
+        if target is not None:
+            seen.add((p.id, p.field))
+            out.append((_target_point(target, p.quantity, p.note), "calibration"))
+            continue
+        if (p.id, p.field) in restated:
+            kind = "calibration"  # the same published number as a target, reported elsewhere
+        elif any(b.covers(p.id) for b in spec.by_construction):
+            kind = "by_construction"
+        else:
+            kind = "validation"
+        out.append((p, kind))
+    for t in fitted:
+        if (t.figure, t.field) not in seen:
+            out.append(
+                (
+                    _target_point(t, f"{t.field.replace('_', ' ')} ({t.figure})", t.note),
+                    "calibration",
+                )
+            )
+    return out
+
+
+def _target_point(t: Target, quantity: str, note: str) -> Point:
+    def model(daily: Daily, idx: Callable[[dt.date], int]) -> np.ndarray:
+        return t.statistic(daily, _first_day(idx, t.start))
+
+    return Point(
+        t.figure or t.id,
+        t.end,
+        quantity,
+        t.published,
+        t.source,
+        t.note or note,
+        model,
+        t.field,
+        t.metrics,
+    )
+
+
+def _first_day(idx: Callable[[dt.date], int], day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=idx(day))
+
+
+def table(study: Study, scenario: str = "history", spec: Spec | None = None) -> pl.DataFrame:
+    """Validation rows for the figures inside the study's horizon (kinds from `spec`,
+    default the packaged calibration spec)."""
     if scenario not in [s.name for s in study.scenarios]:
         scenario = study.scenarios[0].name
+    spec = spec or calibration_spec.load(None, None)
+    metrics = set(study.metrics())
 
     def daily(metric: str) -> np.ndarray:
         return study.daily(scenario, metric)
@@ -420,8 +472,10 @@ def table(study: Study, scenario: str = "history") -> pl.DataFrame:
         return (day - study.start).days
 
     rows = []
-    for p in points():
+    for p, kind in with_targets(spec, metrics):
         if p.date < study.start or p.date > study.end:
+            continue
+        if not all(m in metrics for m in p.metrics):
             continue
         first_of_month = p.date.replace(day=1)
         if p.id.split(".")[-1][:4].isdigit() and first_of_month < study.start:
@@ -440,7 +494,7 @@ def table(study: Study, scenario: str = "history") -> pl.DataFrame:
                 "model_p95": s["p95"],
                 "relative_error": rel,
                 "within_interval": s["p5"] <= p.published <= s["p95"],
-                "kind": p.kind,
+                "kind": kind,
                 "scenario": scenario,
                 "source": p.source,
                 "note": p.note,

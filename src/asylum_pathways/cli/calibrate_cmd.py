@@ -1,0 +1,117 @@
+"""`asylum-pathways calibrate`: fit the unpublished assumptions to the published figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from asylum_pathways.errors import InputError
+
+if TYPE_CHECKING:
+    from asylum_pathways.sim.calibrate.run import Calibration
+
+DEFAULT_PARTICLES = 200
+DEFAULT_GENERATIONS = 6
+DEFAULT_SEED = 20191130
+DEFAULT_MOVES = 3
+
+
+def calibrate(
+    targets: Path = typer.Option(
+        None,
+        "--targets",
+        help="Calibration spec (YAML: fitted assumptions with priors, targets) [default: the "
+        "package's sim/calibrate/spec.yaml].",
+    ),
+    out: Path = typer.Option(Path("calibration"), "--out", help="Output folder."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the whole run."),
+    particles: int = typer.Option(DEFAULT_PARTICLES, "--particles", help="ABC-SMC particles."),
+    generations: int = typer.Option(
+        DEFAULT_GENERATIONS, "--generations", help="ABC-SMC generations after the prior one."
+    ),
+    moves: int = typer.Option(
+        DEFAULT_MOVES, "--moves", help="Metropolis-Hastings moves of each replaced particle."
+    ),
+    workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per CPU)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+) -> None:
+    """Fit the unpublished operational assumptions to published figures, by ABC-SMC.
+
+    The calibration spec lists the fitted assumptions (priors, bounds) and the targets; each
+    particle is one replication of `history`. Writes posterior.parquet, fit.csv and
+    calibration.json in --out and changes nothing else (pass the folder to `simulate
+    --posterior`).
+    """
+    from asylum_pathways.params import load_tree
+    from asylum_pathways.sim.calibrate import abc, spec
+    from asylum_pathways.sim.calibrate.run import calibrate as run
+    from asylum_pathways.sim.calibrate.run import write
+
+    if particles < 4:
+        raise InputError(f"--particles {particles}: expected at least 4")
+    if generations < 0:
+        raise InputError(f"--generations {generations}: expected 0 or more")
+    if moves < 1:
+        raise InputError(f"--moves {moves}: expected at least 1")
+    if workers < 0:
+        raise InputError(f"--workers {workers}: expected 0 (one per CPU) or more")
+    if targets is not None and not targets.exists():
+        raise InputError(f"--targets {targets}: no such file")
+    tree = load_tree()
+    the_spec = spec.load(targets, tree)
+    err = Console(stderr=True)
+    total = abc.budget(particles, generations, 0.5, moves)
+    with Progress(
+        TextColumn("calibrating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not progress,
+    ) as bar:
+        task = bar.add_task("sims", total=total)
+        cal = run(
+            the_spec,
+            tree,
+            seed,
+            particles,
+            generations,
+            workers or None,
+            progress=lambda k: bar.advance(task, k),
+            moves=moves,
+            warn=lambda m: err.print(f"warning: {m}", markup=False, highlight=False),
+        )
+        bar.update(task, completed=total)
+    write(cal, out)
+    _print(cal, out)
+
+
+def _print(cal: Calibration, out: Path) -> None:
+    console = Console()
+    table = Table(
+        title=f"Fit of calibration run {cal.provenance['run_id']}: model median (5th-95th "
+        f"percentile) over {cal.result.particles.shape[0]} posterior particles",
+        title_justify="left",
+    )
+    for col in ("target", "published", "model", "inside"):
+        table.add_column(col, justify="left" if col == "target" else "right")
+    for row in cal.fit().iter_rows(named=True):
+        table.add_row(
+            row["target"],
+            f"{row['published']:,.4g}" if row["published"] < 10 else f"{row['published']:,.0f}",
+            f"{row['model_median']:,.3g} ({row['model_p5']:,.3g}-{row['model_p95']:,.3g})",
+            "yes" if row["inside"] else "NO",
+        )
+    console.print(table)
+    fit = cal.provenance["fit"]
+    console.print(
+        f"{fit['targets_inside_90']} of {fit['targets']} targets inside the 90% interval; "
+        f"{cal.result.simulations} simulations in {cal.seconds:.0f} s. Results in {out}/ "
+        "(posterior.parquet, fit.csv, calibration.json); use them with "
+        f"`asylum-pathways simulate --posterior {out}`."
+    )

@@ -1,0 +1,55 @@
+"""Sensitivity of the headline findings to the fitted assumptions, from the study's draws."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from asylum_pathways.params import ParameterTree
+from asylum_pathways.scenarios import load_scenario
+from asylum_pathways.sim import sensitivity
+from asylum_pathways.sim.montecarlo import run_study
+from asylum_pathways.sim.posterior import Fitted, Posterior
+
+START, END = dt.date(2019, 9, 1), dt.date(2019, 12, 31)
+
+
+def test_rank_correlation_is_spearmans_rho_with_ties() -> None:
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    assert abs(sensitivity.rank_correlation(x, x**3) - 1.0) < 1e-12
+    assert abs(sensitivity.rank_correlation(x, -x) + 1.0) < 1e-12
+    assert np.isnan(sensitivity.rank_correlation(x, np.ones(4)))
+    assert abs(sensitivity.rank_correlation(x, np.array([1.0, 1.0, 2.0, 2.0])) - 0.894427) < 1e-6
+
+
+def test_each_finding_gets_an_index_per_assumption_and_the_driver_stands_out(
+    tree: ParameterTree,
+) -> None:
+    fitted = (
+        Fitted("no_show", "assumptions.mpp.hearing_process", "no_show_rate"),
+        Fitted("gt_seats", "assumptions.aca.seats_per_week", "GT", ("2019-12-12",)),
+    )
+    particles = np.column_stack([np.linspace(0.1, 0.6, 12), np.linspace(40, 110, 12)[::-1]])
+    scenarios = [load_scenario(n, tree) for n in ("history", "ninth-circuit-injunction")]
+    post = Posterior(fitted, particles, "cal-test", "test", {})
+    study = run_study(
+        scenarios, START, END, reps=12, seed=2, workers=1, keep_first=False, posterior=post
+    )
+    out = sensitivity.of_study(study)
+    assert out is not None and "Spearman" in out["method"] and "12 replications" in out["method"]
+    rows = out["results"]
+    assert rows and all(
+        set(r) >= {"scenario", "metric", "assumption", "index"} and 0 <= r["index"] <= 1
+        for r in rows
+    )
+    assert {r["scenario"] for r in rows} >= {"history", "ninth-circuit-injunction"}
+    index = {(r["scenario"], r["metric"], r["assumption"]): r["index"] for r in rows}
+    assert index[("history", "mpp_in_absentia", "no_show")] > 0.8
+
+
+def test_no_sensitivity_when_parameters_are_held_fixed(tree: ParameterTree) -> None:
+    study = run_study(
+        [load_scenario("history", tree)], START, END, reps=3, seed=2, workers=1, keep_first=False
+    )
+    assert sensitivity.of_study(study) is None

@@ -1,0 +1,61 @@
+"""validation.csv says of each figure whether calibrate fitted it, an assumption was derived
+from it, or it is independent; the calibration spec decides, not a list in the code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from asylum_pathways.params import ParameterTree
+from asylum_pathways.scenarios import load_scenario
+from asylum_pathways.sim import validation
+from asylum_pathways.sim.calibrate import spec
+from asylum_pathways.sim.montecarlo import Study, run_study
+
+
+@pytest.fixture(scope="module")
+def study(tree: ParameterTree) -> Study:
+    history = load_scenario("history", tree)
+    return run_study(
+        [history], dt.date(2019, 9, 1), dt.date(2019, 12, 31), 2, 1, workers=1, keep_first=False
+    )
+
+
+def kinds(table) -> dict[tuple[str, float], str]:  # type: ignore[no-untyped-def]
+    return {(r["id"], r["published"]): r["kind"] for r in table.iter_rows(named=True)}
+
+
+def test_the_packaged_spec_marks_the_three_kinds(study: Study) -> None:
+    k = kinds(validation.table(study))
+    assert set(k.values()) == {"calibration", "by_construction", "validation"}
+    assert k[("mpp.court.2019-11-30.breakdown", 24231.0)] == "calibration"
+    assert k[("mpp.outcomes.2019-11", 24231.0)] == "calibration"  # the same TRAC number
+    assert k[("usbp.encounters.2019-10", 35402.0)] == "by_construction"
+    assert k[("mpp.tamaulipas", 25000.0)] == "validation"
+
+
+def test_a_figure_is_calibration_only_while_the_spec_fits_it(study: Study, tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        "start: 2019-01-01\n"
+        "parameters:\n"
+        "  - {id: a, parameter: assumptions.mpp.hearing_process, key: no_show_rate,"
+        " prior: {distribution: uniform, bounds: [0.1, 0.6]}}\n"
+        "targets:\n"
+        "  - {figure: mpp.cum.2019-11-30, field: cumulative_cases_min,"
+        " metric: mpp_enrolled_cumulative, date: 2019-11-30, tolerance: 0.1}\n"
+        "  - {figure: mpp.court.2019-11-30.breakdown, field: cases,"
+        " metric: no_such_metric, date: 2019-11-30, tolerance: 0.1}\n"
+        "by_construction:\n"
+        "  - {figures: [mpp.tamaulipas], assumption: a test}\n"
+    )
+    table = validation.table(study, spec=spec.load(path, None))
+    k = kinds(table)
+    assert k[("mpp.cum.2019-11-30", 56000.0)] == "calibration"
+    assert k[("mpp.tamaulipas", 25000.0)] == "by_construction"
+    assert k[("mpp.outcomes.2019-11", 24231.0)] == "validation"  # no target restates it
+    assert k[("usbp.encounters.2019-10", 35402.0)] == "validation"
+    # a target whose metric the model lacks is neither fitted nor shown
+    assert ("mpp.court.2019-11-30.breakdown", 56004.0) not in k
