@@ -242,6 +242,6 @@ def test_the_printed_pdf_includes_the_assumptions(browser: Any, report: Path) ->
     # every assumption's name is printed (a PDF may break a long name across lines)
     squeezed = "".join(text.split())
     assert "assumptions.mpp.hearing_process" in squeezed
-    assert "assumptions.aca.seats_per_week" in squeezed
+    assert "assumptions.aca.agreements.gt.seats_per_week" in squeezed
     (ROOT / "results").mkdir(exist_ok=True)
     (ROOT / "results" / "report.pdf").write_bytes(pdf)

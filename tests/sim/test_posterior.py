@@ -14,12 +14,12 @@ from asylum_pathways.params import ParameterTree
 from asylum_pathways.scenarios import load_scenario
 from asylum_pathways.sim import posterior
 from asylum_pathways.sim.flows import simulate
-from asylum_pathways.sim.montecarlo import run_study
 from asylum_pathways.sim.population import generate
 from asylum_pathways.sim.posterior import Fitted, Posterior
+from helpers import run_scenarios
 
 START, END = dt.date(2019, 9, 1), dt.date(2019, 12, 31)
-NO_SHOW = Fitted("no_show", "assumptions.mpp.hearing_process", "no_show_rate")
+NO_SHOW = Fitted("no_show", "assumptions.mpp.hearing_process", "absence_first")
 CAPACITY = Fitted("capacity", "assumptions.mpp.hearing_capacity", "*:first", transform="scale")
 
 
@@ -31,7 +31,7 @@ def make(
 
 def test_fixed_parameters_give_the_model_run_directly(tree: ParameterTree) -> None:
     history = load_scenario("history", tree)
-    study = run_study([history], START, END, reps=2, seed=3, workers=1, keep_first=False)
+    study = run_scenarios([history], START, END, reps=2, seed=3, workers=1, keep_first=False)
     for i, child in enumerate(np.random.SeedSequence(3).spawn(2)):
         pop = generate(history.tree, START, END, np.random.Generator(np.random.PCG64(child)))
         direct = simulate(history.tree, pop).daily
@@ -42,9 +42,9 @@ def test_fixed_parameters_give_the_model_run_directly(tree: ParameterTree) -> No
 
 def test_a_draw_that_restates_the_tree_changes_nothing(tree: ParameterTree) -> None:
     history = load_scenario("history", tree)
-    same = make([[0.34, 1.0]])
-    fixed = run_study([history], START, END, reps=2, seed=4, workers=1, keep_first=False)
-    drawn = run_study(
+    same = make([[0.42, 1.0]])
+    fixed = run_scenarios([history], START, END, reps=2, seed=4, workers=1, keep_first=False)
+    drawn = run_scenarios(
         [history], START, END, reps=2, seed=4, workers=1, keep_first=False, posterior=same
     )
     for metric in fixed.metrics():
@@ -58,7 +58,7 @@ def test_every_scenario_of_a_replication_gets_the_same_draw(
     copy.write_text("name: history-copy\ndescription: the history overlay again\n")
     scenarios = [load_scenario("history", tree), load_scenario(str(copy), tree)]
     post = make([[0.1, 0.5], [0.6, 2.0]])
-    study = run_study(
+    study = run_scenarios(
         scenarios, START, END, reps=8, seed=9, workers=1, keep_first=False, posterior=post
     )
     draws = [r.draw for r in study.replicates]
@@ -74,10 +74,10 @@ def test_every_scenario_of_a_replication_gets_the_same_draw(
 def test_draws_are_identical_with_one_and_two_workers(tree: ParameterTree) -> None:
     history = [load_scenario("history", tree)]
     post = make([[0.2, 0.7], [0.3, 1.0], [0.5, 1.6]])
-    one = run_study(
+    one = run_scenarios(
         history, START, END, reps=4, seed=5, workers=1, keep_first=False, posterior=post
     )
-    two = run_study(
+    two = run_scenarios(
         history, START, END, reps=4, seed=5, workers=2, keep_first=False, posterior=post
     )
     assert [r.draw for r in one.replicates] == [r.draw for r in two.replicates]
@@ -101,15 +101,16 @@ def test_a_draw_leaves_values_a_scenario_set_and_names_the_run(
         "name: courts\ndescription: absences fall in 2020\nassumptions:\n"
         "  mpp.hearing_process:\n"
         "    - from: 2020-01-01\n"
-        "      value: {first_hearing_lag_days: 90, no_show_rate: 0.05,"
-        " first_hearing_termination_rate: 0.3, further_hearings: 2, continuance_days: 60,"
-        " final_grant_rate: 0.1, final_termination_rate: 0.1}\n"
+        "      value: {master_hearings: 2, continuance_days: 45, absence_first: 0.05,"
+        " absence_later: 0.2, absentee_termination_share: 0.1, termination_present: 0.28,"
+        " reopen_share: 0.1, reopen_days: 60, final_grant_rate: 0.06,"
+        " final_termination_rate: 0.1}\n"
     )
     scenario = load_scenario(str(overlay), tree)
     drawn = make([[0.5, 2.0]]).apply(scenario.tree, {"no_show": 0.5, "capacity": 2.0})
     process = drawn.get("assumptions.mpp.hearing_process")
-    assert process.at(dt.date(2019, 6, 1))["no_show_rate"] == 0.5
-    assert process.at(dt.date(2020, 6, 1))["no_show_rate"] == 0.05  # the scenario's value wins
+    assert process.at(dt.date(2019, 6, 1))["absence_first"] == 0.5
+    assert process.at(dt.date(2020, 6, 1))["absence_first"] == 0.05  # the scenario's value wins
     assert "cal-test" in (process.entry_at(dt.date(2019, 6, 1)).note or "")
     before = tree.get("assumptions.mpp.hearing_capacity").at(dt.date(2019, 6, 1))
     after = drawn.get("assumptions.mpp.hearing_capacity").at(dt.date(2019, 6, 1))

@@ -9,8 +9,8 @@ import numpy as np
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.scenarios import load_scenario
 from asylum_pathways.sim import sensitivity
-from asylum_pathways.sim.montecarlo import run_study
 from asylum_pathways.sim.posterior import Fitted, Posterior
+from helpers import run_scenarios
 
 START, END = dt.date(2019, 9, 1), dt.date(2019, 12, 31)
 
@@ -27,13 +27,13 @@ def test_each_finding_gets_an_index_per_assumption_and_the_driver_stands_out(
     tree: ParameterTree,
 ) -> None:
     fitted = (
-        Fitted("no_show", "assumptions.mpp.hearing_process", "no_show_rate"),
-        Fitted("gt_seats", "assumptions.aca.seats_per_week", "GT", ("2019-12-12",)),
+        Fitted("no_show", "assumptions.mpp.hearing_process", "absence_first"),
+        Fitted("gt_seats", "assumptions.aca.agreements.gt.seats_per_week", None, ("2019-12-12",)),
     )
     particles = np.column_stack([np.linspace(0.1, 0.6, 12), np.linspace(40, 110, 12)[::-1]])
     scenarios = [load_scenario(n, tree) for n in ("history", "ninth-circuit-injunction")]
     post = Posterior(fitted, particles, "cal-test", "test", {})
-    study = run_study(
+    study = run_scenarios(
         scenarios, START, END, reps=12, seed=2, workers=1, keep_first=False, posterior=post
     )
     out = sensitivity.of_study(study)
@@ -49,7 +49,7 @@ def test_each_finding_gets_an_index_per_assumption_and_the_driver_stands_out(
 
 
 def test_no_sensitivity_when_parameters_are_held_fixed(tree: ParameterTree) -> None:
-    study = run_study(
+    study = run_scenarios(
         [load_scenario("history", tree)], START, END, reps=3, seed=2, workers=1, keep_first=False
     )
     assert sensitivity.of_study(study) is None

@@ -12,13 +12,14 @@ from asylum_pathways.params import ParameterTree
 from asylum_pathways.scenarios import load_scenario
 from asylum_pathways.sim import validation
 from asylum_pathways.sim.calibrate import spec
-from asylum_pathways.sim.montecarlo import Study, run_study
+from asylum_pathways.sim.montecarlo import Study
+from helpers import run_scenarios
 
 
 @pytest.fixture(scope="module")
 def study(tree: ParameterTree) -> Study:
     history = load_scenario("history", tree)
-    return run_study(
+    return run_scenarios(
         [history], dt.date(2019, 9, 1), dt.date(2019, 12, 31), 2, 1, workers=1, keep_first=False
     )
 
@@ -41,7 +42,7 @@ def test_a_figure_is_calibration_only_while_the_spec_fits_it(study: Study, tmp_p
     path.write_text(
         "start: 2019-01-01\n"
         "parameters:\n"
-        "  - {id: a, parameter: assumptions.mpp.hearing_process, key: no_show_rate,"
+        "  - {id: a, parameter: assumptions.mpp.hearing_process, key: absence_first,"
         " prior: {distribution: uniform, bounds: [0.1, 0.6]}}\n"
         "targets:\n"
         "  - {figure: mpp.cum.2019-11-30, field: cumulative_cases_min,"

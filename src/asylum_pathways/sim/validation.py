@@ -21,6 +21,7 @@ import polars as pl
 
 from asylum_pathways.data import load
 from asylum_pathways.sim.calibrate import spec as calibration_spec
+from asylum_pathways.sim.calibrate.figures import records as figure_records
 from asylum_pathways.sim.calibrate.spec import Spec, Target
 from asylum_pathways.sim.montecarlo import Study, summarize
 
@@ -351,13 +352,14 @@ def points() -> list[Point]:
         Point(
             "mpp.repr.2019-11",
             d(2019, 11, 30),
-            "Share of MPP respondents who missed a hearing",
+            "Share of MPP respondents with a hearing held absent at their most recent one",
             float(s["share_missed_hearing"]),
             s["source"],
-            s.get("note", ""),
-            _ratio("mpp_in_absentia_cumulative", "mpp_first_hearings_cumulative", d(2019, 11, 30)),
+            "TRAC's definition: among respondents with at least one hearing held, absent at the "
+            "most recent (not the first-hearing absence rate)",
+            _at("mpp_absent_at_last_hearing_share", d(2019, 11, 30)),
             "share_missed_hearing",
-            ("mpp_in_absentia_cumulative", "mpp_first_hearings_cumulative"),
+            ("mpp_absent_at_last_hearing_share",),
         )
     )
     s = snaps["mpp.repr.2019-11"]
@@ -369,15 +371,33 @@ def points() -> list[Point]:
             0.39,
             s["source"],
             "TRAC: 39% still awaiting a first master calendar hearing",
-            _ratio(
-                "mpp_first_hearings_cumulative",
-                "mpp_enrolled_cumulative",
-                dt.date(2019, 11, 30),
-                complement=True,
-            ),
-            metrics=("mpp_first_hearings_cumulative", "mpp_enrolled_cumulative"),
+            _ratio("mpp_awaiting_first_hearing", "mpp_cases_cumulative", dt.date(2019, 11, 30)),
+            metrics=("mpp_awaiting_first_hearing", "mpp_cases_cumulative"),
         )
     )
+    # TRAC's MPP cases ever assigned to each court, early 2021 (court-and-transfers.yaml): the
+    # returns through the ports whose cases each court heard, to the end of January 2021.
+    totals = figure_records()["mpp.court.2021-02.court_totals"]
+    for court, field, ports in (
+        ("El Paso", "cases_el_paso_min", ("ELP", "NOG")),
+        ("Brownsville", "cases_brownsville_min", ("BRO",)),
+        ("Laredo", "cases_laredo", ("LAR", "EGP")),
+    ):
+        names = tuple(f"mpp_enrolled_{p}_cumulative" for p in ports)
+        out.append(
+            Point(
+                "mpp.court.2021-02.court_totals",
+                d(2021, 1, 31),
+                f"MPP cases assigned to the {court} court since 2019 (cumulative)",
+                float(totals[field]),
+                totals["source"],
+                "court totals as of early February 2021, taken as 2021-01-31; the model counts "
+                f"returns through {', '.join(ports)} (people processed inland are not in it)",
+                _at(names[0], d(2021, 1, 31), *names[1:]),
+                field,
+                names,
+            )
+        )
     fy20t = series["usbp_swb_fy2020_monthly"]
     t42_total = float(fy20t["fy_totals"]["title42"])
 

@@ -19,13 +19,11 @@ name: tiny
 start: 2019-10-01
 parameters:
   - id: gt_seats_start
-    parameter: assumptions.aca.seats_per_week
-    key: GT
+    parameter: assumptions.aca.agreements.gt.seats_per_week
     dates: [2019-11-21]
     prior: {distribution: uniform, bounds: [2, 25]}
   - id: gt_seats
-    parameter: assumptions.aca.seats_per_week
-    key: GT
+    parameter: assumptions.aca.agreements.gt.seats_per_week
     dates: [2019-12-12]
     prior: {distribution: loguniform, bounds: [30, 130]}
 targets:

@@ -14,7 +14,7 @@ from helpers import cli
 GOOD_PARAMETER = """\
   - id: mpp_no_show_rate
     parameter: assumptions.mpp.hearing_process
-    key: no_show_rate
+    key: absence_first
     prior: {distribution: uniform, bounds: [0.1, 0.6]}
 """
 GOOD_TARGET = """\
@@ -64,11 +64,11 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path, tree: Parameter
     prior: {distribution: uniform, bounds: [0.1, 0.6]}
   - id: d
     parameter: assumptions.mpp.hearing_process
-    key: no_show_rate
+    key: absence_first
     prior: {distribution: gamma, bounds: [0.6, 0.1]}
   - id: e
     parameter: assumptions.mpp.hearing_process
-    key: no_show_rate
+    key: absence_first
     prior: {distribution: uniform, bounds: [0.6, 0.1]}
 """
     bad_targets = """\
