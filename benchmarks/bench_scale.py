@@ -74,16 +74,15 @@ def main() -> None:
         f"process({opts.workers})": ["--workers", str(opts.workers)],
         f"dask({opts.workers})": ["--workers", str(opts.workers), "--backend", "dask"],
     }
-    print(f"built-in study, {opts.reps} replications, {os.cpu_count()} CPUs")
+    print(f"built-in study, {opts.reps} replications, {os.cpu_count()} CPUs", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        results = {}
-        for name, flags in runs.items():
+        print(f"{'backend':<12} {'wall s':>9} {'x serial':>9} {'peak MB':>9} {'x serial':>9}")
+        first: tuple[float, int, Path] | None = None
+        for name, flags in runs.items():  # each row as soon as it is measured
             out = Path(tmp) / name
             seconds, peak = measure([*flags, "--reps", str(opts.reps), "--out", str(out)])
-            results[name] = (seconds, peak, out)
-        serial_s, serial_mem, serial_out = results["serial"]
-        print(f"{'backend':<12} {'wall s':>9} {'x serial':>9} {'peak MB':>9} {'x serial':>9}")
-        for name, (seconds, peak, out) in results.items():
+            first = first or (seconds, peak, out)
+            serial_s, serial_mem, serial_out = first
             same = all(
                 (out / f).read_bytes() == (serial_out / f).read_bytes()
                 for f in ("daily.parquet", "persons.parquet")
@@ -91,7 +90,8 @@ def main() -> None:
             print(
                 f"{name:<12} {seconds:>9.1f} {seconds / serial_s:>9.2f} "
                 f"{peak / 2**20:>9.0f} {peak / serial_mem:>9.2f}"
-                f"{'' if same else '   RESULTS DIFFER FROM SERIAL'}"
+                f"{'' if same else '   RESULTS DIFFER FROM SERIAL'}",
+                flush=True,
             )
         if opts.target:
             out = Path(tmp) / "target"
