@@ -79,8 +79,13 @@ def main(argv: list[str] | None = None) -> None:
         if as_json:
             typer.echo(json.dumps(envelope(exc), indent=2))
         raise SystemExit(2) from None
-    except (SystemExit, KeyboardInterrupt):
+    except SystemExit:
         raise
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        typer.echo("error: interrupted; nothing was written", err=True)
+        raise SystemExit(130) from None
     except BaseException as exc:  # a bug of ours (a Polars panic is a BaseException)
         if debug:
             raise

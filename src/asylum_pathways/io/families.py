@@ -20,11 +20,11 @@ import polars as pl
 
 from asylum_pathways import codes
 from asylum_pathways.errors import shown
+from asylum_pathways.io.findings import MAX_SHOWN
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.params.model import from_day_number
 from asylum_pathways.rules.records import Encounters
 
-MAX_SHOWN = 10
 UAC_AGE = "law.records.uac_age_below"
 ADULT_AGE = "law.records.adult_age_from"
 PORT_SECTOR = "law.geo.port_sector"
