@@ -6,7 +6,7 @@ import json
 import sys
 
 import typer
-from typer import _click as click
+from typer import _click as click  # Typer vendors Click; its UsageError is only here
 
 from asylum_pathways import __version__
 from asylum_pathways.cli.contract import refuse_empty_values, usage_error
