@@ -181,3 +181,24 @@ def test_json_errors_come_in_the_one_envelope(tmp_path: Path) -> None:
     assert [str(case), "sector"] in locs and [str(case), "citizenship"] in locs
     usage = json.loads(refused(tmp_path, "determine", str(case), "--json", "--bogus").out)
     assert usage["error"]["code"] == "invalid_usage"
+
+
+@pytest.mark.parametrize("day", ["1950-06-01", "9999-12-31"])
+def test_simulate_refuses_a_users_record_outside_the_answerable_range(
+    day: str, tmp_path: Path
+) -> None:
+    rows = [EXAMPLE | {"person_id": f"P{i}"} for i in range(3)]
+    rows[1]["encounter_date"] = day
+    path = tmp_path / "mine.csv"
+    pl.DataFrame(rows).write_csv(path)
+    out = tmp_path / "o"
+    refused(
+        tmp_path,
+        "simulate",
+        "--encounters",
+        str(path),
+        "--out",
+        str(out),
+        naming=("mine.csv line 3, column encounter_date", f"{FIRST.isoformat()} to"),
+    )
+    assert not out.exists()

@@ -262,3 +262,11 @@ def test_a_corrupted_parquet_file_is_refused_not_a_panic(data: st.DataObject) ->
         # a flip in padding may leave a readable file; anything else is refused with exit 2
         assert result.code in (0, 2), result.err
         assert "Traceback" not in result.err and "unexpected" not in result.err
+
+
+def test_bytes_that_are_not_utf8_name_their_line(tmp_path: Path) -> None:
+    text, starts = _csv_text(_people(3))
+    raw = text.encode().replace(b"P2", b"P\xff2")
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(raw)
+    refused(tmp_path, "determine", str(path), naming=(f"line {starts[2]}: not UTF-8",))

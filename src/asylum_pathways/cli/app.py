@@ -6,7 +6,7 @@ import json
 import sys
 
 import typer
-from typer import _click as click
+from typer import _click as click  # Typer vendors Click; its UsageError is only here
 
 from asylum_pathways import __version__
 from asylum_pathways.cli.contract import refuse_empty_values, usage_error
@@ -90,8 +90,13 @@ def main(argv: list[str] | None = None) -> None:
         if as_json:
             typer.echo(json.dumps(envelope(exc), indent=2))
         raise SystemExit(2) from None
-    except (SystemExit, KeyboardInterrupt):
+    except SystemExit:
         raise
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        typer.echo("error: interrupted; nothing was written", err=True)
+        raise SystemExit(130) from None
     except BaseException as exc:  # a bug of ours (a Polars panic is a BaseException)
         if debug:
             raise

@@ -89,7 +89,7 @@ Bad input never produces a traceback (unless `--debug`) and never a silent defau
 
 ### Scenario files
 
-YAML without anchors or aliases; dates are real days (not 2020-02-30, not a date and time);
+YAML without anchors or aliases; dates are real days (no February 30, no month 13, not a date and time);
 `name` and `description` are text (a name is 1-100 letters, digits, `.`, `_`, `-`);
 `extends` chains are at most {MAX_EXTENDS} deep and never cycle; values are finite numbers,
 whole where a count or rank is expected.

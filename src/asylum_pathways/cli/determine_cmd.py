@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from asylum_pathways.errors import InputError, OutputError
+from asylum_pathways.errors import InputError
 from asylum_pathways.io.encounters import day_numbers, parse_date, read_encounters
 from asylum_pathways.io.files import check_output_file, write_file_atomically
 from asylum_pathways.params import load_tree
@@ -37,13 +37,9 @@ def determine(
     """Which programs a person is amenable to, which pathway policy assigns, and why."""
     day = parse_date(date, "--date") if date is not None else None
     if out is not None:
-        from asylum_pathways.io.determinations import OUT_SUFFIXES
+        from asylum_pathways.io.determinations import check_suffix
 
-        if out.suffix.lower() not in OUT_SUFFIXES:
-            raise OutputError(
-                f"--out {out}: unsupported file type {out.suffix.lower()!r} "
-                "(expected .csv or .parquet)"
-            )
+        check_suffix(out)
         check_output_file(out, "--out", inputs=(case,))
     base = load_tree()
     chosen = load_scenario(scenario, base)

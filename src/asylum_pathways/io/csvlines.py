@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from asylum_pathways.errors import InputError, Problem, shown
+from asylum_pathways.io.findings import MAX_SHOWN
 
-MAX_SHOWN = 10
 BOM = b"\xef\xbb\xbf"
 
 
@@ -33,6 +33,13 @@ def layout(data: bytes, source: str) -> CsvLayout:
         data = data[len(BOM) :]
     if not data.strip():
         raise InputError(f"{source}: empty file (expected a header line of field names)")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        msg = f"not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})"
+        problem = Problem((source, f"line {line}"), msg)
+        raise InputError(f"{source} line {line}: {msg}", [problem]) from None
     b = np.frombuffer(data, dtype=np.uint8)
     quote = b == ord('"')
     # inside a quoted field after this byte: quote parity ("" escapes toggle twice)
@@ -47,7 +54,8 @@ def layout(data: bytes, source: str) -> CsvLayout:
         opened = int(np.flatnonzero(quote)[-1])
         line = int(line_at(np.array([opened]))[0])
         msg = 'a quoted field opens here and is never closed (expected a closing ")'
-        raise InputError(f"{source} line {line}: {msg}", [Problem((source, f"line {line}"), msg)])
+        problem = Problem((source, f"line {line}"), msg)
+        raise InputError(f"{source} line {line}: {msg}", [problem]) from None
     ends = np.flatnonzero(newline & ~inside)
     starts = np.concatenate([[0], ends + 1])
     stops = np.concatenate([ends, [b.shape[0]]])

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 
 from asylum_pathways import codes
-from asylum_pathways.errors import InputError
+from asylum_pathways.errors import OutputError
 from asylum_pathways.rules import tri
 from asylum_pathways.rules.checks import ALL_PASSED
 from asylum_pathways.rules.engine import Determinations
@@ -46,14 +46,21 @@ def to_frame(det: Determinations, person_id: pl.Series, scenario: str) -> pl.Dat
 OUT_SUFFIXES = (".csv", ".parquet", ".pq")
 
 
+def check_suffix(path: Path) -> None:
+    """Refuse an output file name that is neither .csv nor .parquet (before any work)."""
+    if path.suffix.lower() not in OUT_SUFFIXES:
+        raise OutputError(
+            f"--out {path}: unsupported file type {path.suffix.lower()!r} "
+            "(expected .csv or .parquet)"
+        )
+
+
 def write_table(frame: pl.DataFrame, path: Path, suffix: str | None = None) -> None:
     """Write `frame` as CSV or Parquet, by `suffix` (default: the path's own suffix)."""
     kind = (suffix or path.suffix).lower()
     if kind == ".csv":
         frame.write_csv(path)
-    elif kind in (".parquet", ".pq"):
+    elif kind in OUT_SUFFIXES:
         frame.write_parquet(path)
     else:
-        raise InputError(
-            f"--out {path}: unsupported file type {kind!r} (expected .csv or .parquet)"
-        )
+        check_suffix(path)

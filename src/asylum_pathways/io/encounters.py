@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,8 +21,9 @@ import polars as pl
 
 from asylum_pathways import codes
 from asylum_pathways.errors import InputError, Problem, UsageError, shown
-from asylum_pathways.io import csvlines, families
+from asylum_pathways.io import csvlines, families, jsonrecords
 from asylum_pathways.io.files import read_bytes
+from asylum_pathways.io.findings import MAX_SHOWN, Findings, name_of
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.params import coverage as tree_coverage
 from asylum_pathways.params.model import EPOCH, from_day_number
@@ -40,8 +39,6 @@ from asylum_pathways.rules.records import (
 
 TRUE_WORDS = {"true", "1", "yes", "t", "y"}
 FALSE_WORDS = {"false", "0", "no", "f", "n"}
-MAX_SHOWN = 10
-MAX_DIGITS = 18  # a JSON integer longer than this is no count, age or rank
 SUFFIXES = (".json", ".csv", ".parquet", ".pq")
 CONTROL = r"[\x00-\x1f\x7f]"
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -57,31 +54,6 @@ class EncounterTable:
     frame: pl.DataFrame  # the input as strings, for writing results beside it
 
 
-class Findings:
-    """Problems found in the records: each one a message line and a `Problem`."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.items: list[Problem] = []
-
-    def add(self, where: str, loc: tuple[str | int, ...], msg: str, value: Any = None) -> None:
-        self.lines.append(f"{where}: {msg}")
-        self.items.append(Problem(loc, msg, value))
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    def raise_any(self) -> None:
-        if not self.lines:
-            return
-        cap = 3 * MAX_SHOWN
-        extra = "" if len(self.lines) <= cap else f"\n  ... and {len(self.lines) - cap} more"
-        raise InputError(
-            "invalid encounter records:\n  " + "\n  ".join(self.lines[:cap]) + extra,
-            self.items[:cap],
-        )
-
-
 def read_encounters(path: Path, tree: ParameterTree) -> EncounterTable:
     """Read a .json (one object or a list), .csv or .parquet file of encounter records.
 
@@ -95,7 +67,7 @@ def read_encounters(path: Path, tree: ParameterTree) -> EncounterTable:
     source = str(path)
     try:
         if suffix == ".json":
-            table = from_json(_parse_json(data, source), source, tree, answerable=True)
+            table = from_json(jsonrecords.parse(data, source), source, tree, answerable=True)
         elif suffix == ".csv":
             shape = csvlines.layout(data, source)
             frame = pl.read_csv(io.BytesIO(shape.data), infer_schema=False)
@@ -148,179 +120,19 @@ def _blank_as_missing(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-# -- JSON ----------------------------------------------------------------------------------
-
-
-class _JsonObject(dict[str, Any]):
-    """A JSON object that remembers the keys it was given more than once."""
-
-    duplicates: list[str]
-
-    @classmethod
-    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _JsonObject:
-        obj = cls()
-        obj.duplicates = []
-        for key, value in pairs:
-            if key in obj:
-                obj.duplicates.append(key)
-            obj[key] = value
-        return obj
-
-
-@dataclass(frozen=True)
-class _Invalid:
-    """A JSON number no field accepts (NaN, Infinity, overflowing or 5,000-digit numbers)."""
-
-    text: str
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-def _parse_int(text: str) -> int | _Invalid:
-    digits = len(text.lstrip("-"))
-    return int(text) if digits <= MAX_DIGITS else _Invalid(f"a {digits}-digit number")
-
-
-def _parse_float(text: str) -> float | _Invalid:
-    value = float(text)
-    return value if math.isfinite(value) else _Invalid(text[:40])
-
-
-def _parse_json(data: bytes, source: str) -> Any:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{source} line {line}: not UTF-8 text (byte {exc.start})") from None
-    try:
-        return json.loads(
-            text,
-            object_pairs_hook=_JsonObject.from_pairs,
-            parse_int=_parse_int,
-            parse_float=_parse_float,
-            parse_constant=_Invalid,
-        )
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{source} line {exc.lineno}: invalid JSON ({exc.msg})",
-            [Problem((source, f"line {exc.lineno}"), f"invalid JSON ({exc.msg})")],
-        ) from None
-    except RecursionError:
-        raise InputError(
-            f"{source}: JSON nested too deeply (a record is an object of fields; "
-            "aca_fear_established is the only nested object)"
-        ) from None
-
-
 def from_json(
     data: Any, source: str, tree: ParameterTree, answerable: bool = False
 ) -> EncounterTable:
-    """One JSON object (a case) or a list of objects."""
-    if not isinstance(data, dict | list):
-        raise InputError(
-            f"{source}: expected an object of fields or a list of them, got {shown(data)}"
-        )
-    records = data if isinstance(data, list) else [data]
-    rows: list[dict[str, Any]] = []
-    found = Findings()
-    for i, record in enumerate(records, start=1):
-        where = source if not isinstance(data, list) else f"{source} record {i}"
-        loc: tuple[str | int, ...] = (source,) if not isinstance(data, list) else (source, i)
-        if not isinstance(record, dict):
-            found.add(
-                where, loc, f"expected an object of fields, got {type(record).__name__}", None
-            )
-            continue
-        for key in getattr(record, "duplicates", []):
-            found.add(
-                f"{where} field {_name(key)}",
-                (*loc, key),
-                "given more than once in one record (each field may appear once)",
-            )
-        row: dict[str, Any] = {}
-        for key, value in record.items():
-            if key == "aca_fear_established":
-                row.update(_fear_object(value, where, loc, tree, found))
-                continue
-            spec = FIELD_BY_NAME.get(key)
-            if spec is None or key.startswith(FEAR_PREFIX):
-                found.add(
-                    f"{where} field {_name(key)}",
-                    (*loc, key),
-                    f"unknown field (expected one of {', '.join(f.name for f in FIELDS)})",
-                    key,
-                )
-                continue
-            row[key] = _json_scalar(value, spec.kind, f"{where} field {key}", (*loc, key), found)
-        rows.append(row)
-    found.raise_any()
-    columns = sorted({k for r in rows for k in r})
-    frame = pl.DataFrame(
-        {c: [r.get(c) for r in rows] for c in columns}, schema={c: pl.String for c in columns}
-    )
-    offset_word = "record" if isinstance(data, list) else None
+    """One JSON object (a case) or a list of objects, as parsed by `jsonrecords.parse`."""
+    frame, many = jsonrecords.to_frame(data, source)
     return from_frame(
-        frame, source, tree, line_offset=1, line_word=offset_word, answerable=answerable
+        frame,
+        source,
+        tree,
+        line_offset=1,
+        line_word="record" if many else None,
+        answerable=answerable,
     )
-
-
-def _fear_object(
-    value: Any, where: str, loc: tuple[str | int, ...], tree: ParameterTree, found: Findings
-) -> dict[str, Any]:
-    if value is None:
-        return {}
-    field = f"{where} field aca_fear_established"
-    if not isinstance(value, dict):
-        found.add(
-            field,
-            (*loc, "aca_fear_established"),
-            f'expected an object such as {{"GT": false}}, got {shown(value)}',
-            value,
-        )
-        return {}
-    for key in getattr(value, "duplicates", []):
-        found.add(
-            f"{field}.{shown(key)}", (*loc, "aca_fear_established", key), "given more than once"
-        )
-    out = {}
-    for cc, outcome in value.items():
-        out[f"{FEAR_PREFIX}{cc}"] = _json_scalar(
-            outcome, "bool", f"{field}.{shown(cc)}", (*loc, "aca_fear_established", cc), found
-        )
-    return out
-
-
-def _json_scalar(
-    value: Any, kind: str, where: str, loc: tuple[str | int, ...], found: Findings
-) -> str | None:
-    if value is None:
-        return None
-    if kind == "bool":
-        if not isinstance(value, bool):
-            found.add(where, loc, f"{shown(value)} is not true, false or null", value)
-            return None
-        return "true" if value else "false"
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            found.add(where, loc, f"{shown(value)} is not a whole number", value)
-            return None
-        return str(value)
-    if not isinstance(value, str):
-        found.add(where, loc, f"{shown(value)} is not a string", value)
-        return None
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        found.add(
-            where,
-            loc,
-            f"{shown(value)} has an unpaired surrogate at character {exc.start} "
-            "(not valid Unicode text)",
-            value,
-        )
-        return None
-    return value
 
 
 def _as_strings(frame: pl.DataFrame) -> pl.DataFrame:
@@ -376,7 +188,7 @@ def from_frame(
             )
         elif spec is None and col not in fear_cols:
             found.add(
-                f"{source} column {_name(col)}",
+                f"{source} column {name_of(col)}",
                 (source, col),
                 f"unknown column (expected {', '.join(f.name for f in FIELDS)} or "
                 f"{FEAR_PREFIX}<CC>)",
@@ -386,7 +198,7 @@ def from_frame(
         cc = col[len(FEAR_PREFIX) :]
         if cc not in countries:
             found.add(
-                f"{source} column {_name(col)}",
+                f"{source} column {name_of(col)}",
                 (source, col),
                 f"{cc!r} is not an ACA receiving country (expected one of {expected_fear})",
                 col,
@@ -557,11 +369,6 @@ def _check_answerable(
         for row in np.flatnonzero(bad)[:MAX_SHOWN]:
             day = from_day_number(int(arrival[row])).isoformat()
             report(int(row), "encounter_date", f"{day} is outside the range; {span}", day)
-
-
-def _name(key: str) -> str:
-    """A field or column name as given, or quoted and cut if it would not print plainly."""
-    return key if key.isprintable() and len(key) <= 60 and key.strip() == key else shown(key)
 
 
 def _first_rows(mask: pl.Series) -> list[int]:

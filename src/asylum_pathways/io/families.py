@@ -20,11 +20,11 @@ import polars as pl
 
 from asylum_pathways import codes
 from asylum_pathways.errors import shown
+from asylum_pathways.io.findings import MAX_SHOWN
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.params.model import from_day_number
 from asylum_pathways.rules.records import Encounters
 
-MAX_SHOWN = 10
 UAC_AGE = "law.records.uac_age_below"
 ADULT_AGE = "law.records.adult_age_from"
 PORT_SECTOR = "law.geo.port_sector"
@@ -39,7 +39,7 @@ def check(
     report: Report,
 ) -> None:
     """Report (through `report(row, column, msg, value)`) every record that cannot be."""
-    _family_units(enc, group_id, raw, report)
+    _family_units(tree, enc, group_id, raw, report)
     _ages(tree, enc, report)
     _ports(tree, enc, raw["port"], report)
 
@@ -49,7 +49,11 @@ def _rows(mask: np.ndarray) -> list[int]:
 
 
 def _family_units(
-    enc: Encounters, group_id: pl.Series, raw: dict[str, pl.Series], report: Report
+    tree: ParameterTree,
+    enc: Encounters,
+    group_id: pl.Series,
+    raw: dict[str, pl.Series],
+    report: Report,
 ) -> None:
     in_group = group_id.is_not_null().to_numpy()
     if not in_group.any():
@@ -93,9 +97,19 @@ def _family_units(
             "demographic",
             f"'UAC' in family unit group_id {shown(group_id[row])} of {int(size[row])} members: "
             "an unaccompanied alien child has no parent or legal guardian with them "
-            "(6 U.S.C. 279(g)(2)); a child travelling with family is FMUA",
+            f"({_citation(tree, UAC_AGE, int(enc.arrival[row]))}); a child travelling with "
+            "family is FMUA",
             "UAC",
         )
+
+
+def _citation(tree: ParameterTree, key: str, day: int) -> str:
+    """The short title of the reference of parameter `key` on day number `day`, and its name."""
+    if key not in tree:
+        return key
+    param = tree.get(key)
+    refs = param.effective_references(param.entry_at(from_day_number(day)))
+    return f"{refs[0].title.split(':')[0]}; {key}" if refs else key
 
 
 def _text(name: str, col: np.ndarray, row: int, raw: dict[str, pl.Series]) -> str:
@@ -123,14 +137,11 @@ def _ages(tree: ParameterTree, enc: Encounters, report: Report) -> None:
         with np.errstate(invalid="ignore"):
             bad = known & (enc.demographic == code) & too(enc.age, limit)
         for row in _rows(bad):
-            day = from_day_number(int(enc.arrival[row]))
-            refs = param.effective_references(param.entry_at(day))
-            cite = refs[0].title.split(":")[0] if refs else key
             report(
                 row,
                 "age",
                 f"{int(enc.age[row])} with demographic {demographic!r}: {rule} "
-                f"{limit[row]:g} ({cite}; {key})",
+                f"{limit[row]:g} ({_citation(tree, key, int(enc.arrival[row]))})",
                 int(enc.age[row]),
             )
 
