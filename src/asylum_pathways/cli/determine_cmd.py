@@ -71,15 +71,23 @@ def determine(
 
 
 def _check_coverage(tree: Any, days: np.ndarray, case: Path, date: str | None) -> None:
-    """Refuse days before the parameter tree begins instead of answering UNDETERMINED."""
+    """Refuse days before the parameter tree begins instead of answering UNDETERMINED, and
+    days after the last day the law tree was reviewed for instead of extrapolating."""
     from asylum_pathways.params.model import day_number, from_day_number
 
     first = tree.get("law.assignment.priority").values[0].start
+    where = "--date" if date else f"{case}: encounter_date"
     if days.shape[0] and int(days.min()) < day_number(first):
-        where = "--date" if date else f"{case}: encounter_date"
         raise InputError(
             f"{where} {from_day_number(int(days.min())).isoformat()} is before "
             f"{first.isoformat()}, where the parameter tree begins"
+        )
+    last = tree.get("law.coverage.answerable_through").values[-1].value
+    if days.shape[0] and int(days.max()) > day_number(last):
+        raise InputError(
+            f"{where} {from_day_number(int(days.max())).isoformat()} is after "
+            f"{last.isoformat()}, the last day the law tree has been reviewed for "
+            "(law.coverage.answerable_through); later law may differ"
         )
 
 
