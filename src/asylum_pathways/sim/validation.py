@@ -375,6 +375,21 @@ def points() -> list[Point]:
             metrics=("mpp_awaiting_first_hearing", "mpp_cases_cumulative"),
         )
     )
+    brk = figure_records()["mpp.court.2019-11-30.breakdown"]
+    out.append(
+        Point(
+            "mpp.court.2019-11-30.breakdown",
+            d(2019, 11, 30),
+            "MPP court cases (TRAC, cumulative)",
+            float(brk["cases"]),
+            brk["source"],
+            "TRAC's count of MPP court cases, people processed inland after a fear screening "
+            "included",
+            _at("mpp_cases_cumulative", d(2019, 11, 30)),
+            "cases",
+            ("mpp_cases_cumulative",),
+        )
+    )
     # TRAC's MPP cases ever assigned to each court, early 2021 (court-and-transfers.yaml): the
     # returns through the ports whose cases each court heard, to the end of January 2021.
     totals = figure_records()["mpp.court.2021-02.court_totals"]
