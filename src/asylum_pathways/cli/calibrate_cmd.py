@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from asylum_pathways.cli.progress import progress_bar
 from asylum_pathways.errors import InputError
 
 if TYPE_CHECKING:
@@ -66,14 +66,7 @@ def calibrate(
     the_spec = spec.load(targets, tree)
     err = Console(stderr=True)
     total = abc.budget(particles, generations, 0.5, moves)
-    with Progress(
-        TextColumn("calibrating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not progress,
-    ) as bar:
+    with progress_bar("calibrating", err, progress) as bar:
         task = bar.add_task("sims", total=total)
         cal = run(
             the_spec,

@@ -88,8 +88,8 @@ def simulate(
     replications, and compare scenarios side by side."""
     # Imported here, not at the top: `determine` loads this module too (lazy imports).
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from asylum_pathways.cli.progress import progress_bar
     from asylum_pathways.sim import targets
     from asylum_pathways.sim.montecarlo import run_study
     from asylum_pathways.sim.outputs import write_all
@@ -149,15 +149,7 @@ def simulate(
     targets.build()
     err = Console(stderr=True)
     with staged_folder(out, "--out") as stage:
-        with Progress(
-            TextColumn("simulating"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=not progress,
-            transient=False,
-        ) as bar:
+        with progress_bar("simulating", err, progress) as bar:
             task = bar.add_task("reps", total=spec.reps)
             study = run_study(
                 spec,

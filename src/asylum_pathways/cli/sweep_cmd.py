@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from asylum_pathways.cli.progress import progress_bar
 from asylum_pathways.errors import InputError
 
 
@@ -36,14 +36,7 @@ def sweep(
     if not spec.is_file():
         raise InputError(f"{spec}: no such sweep spec file")
     err = Console(stderr=True)
-    with Progress(
-        TextColumn("sweeping"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not progress,
-    ) as bar:
+    with progress_bar("sweeping", err, progress) as bar:
         task = bar.add_task("reps", total=None)
 
         def loaded(s: Any) -> None:

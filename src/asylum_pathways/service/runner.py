@@ -110,6 +110,7 @@ class StudyRunner:
     def _run(self, study_id: str, spec: StudySpec, scenarios: list[Scenario]) -> None:
         from asylum_pathways.sim.montecarlo import run_study
         from asylum_pathways.sim.outputs import write_all
+        from asylum_pathways.sim.posterior import for_simulate
 
         self.store.update(study_id, status="running")
         done = 0
@@ -129,6 +130,8 @@ class StudyRunner:
                 progress=progress,
                 executor=self._pool,
                 scenarios=scenarios,
+                # the shipped calibration posterior, as `simulate` draws from by default
+                posterior=for_simulate(None, False, scenarios[0].tree),
             )
             write_all(study, out)
         except Cancelled:
