@@ -6,10 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from asylum_pathways.cli.progress import progress_bar
 from asylum_pathways.errors import InputError
 
 if TYPE_CHECKING:
@@ -47,6 +44,10 @@ def calibrate(
     calibration.json in --out and changes nothing else (pass the folder to `simulate
     --posterior`).
     """
+    # rich is imported here, not at the top: every command loads this module (lazy imports).
+    from rich.console import Console
+
+    from asylum_pathways.cli.progress import progress_bar
     from asylum_pathways.params import load_tree
     from asylum_pathways.sim.calibrate import abc, spec
     from asylum_pathways.sim.calibrate.run import calibrate as run
@@ -85,6 +86,9 @@ def calibrate(
 
 
 def _print(cal: Calibration, out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     table = Table(
         title=f"Fit of calibration run {cal.provenance['run_id']}: model median (5th-95th "

@@ -6,9 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
-from asylum_pathways.cli.progress import progress_bar
 from asylum_pathways.errors import InputError
 
 
@@ -27,6 +25,10 @@ def sweep(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Sweep a base scenario over a grid of lever values; write sweep.parquet and sweep.html."""
+    # rich is imported here, not at the top: every command loads this module (lazy imports).
+    from rich.console import Console
+
+    from asylum_pathways.cli.progress import progress_bar
     from asylum_pathways.params import load_tree
     from asylum_pathways.report.sweep import write_html
     from asylum_pathways.sim import sweep as sweeps
