@@ -63,7 +63,7 @@ class Serial:
             yield i, (TaskFailure(_describe(error)) if error is not None else result)
 
     def close(self) -> None:
-        pass
+        """Nothing to release: the tasks ran in this process."""
 
 
 class Pool:

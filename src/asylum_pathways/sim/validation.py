@@ -316,9 +316,28 @@ def points() -> list[Point]:
             ("mpp_terminated_cumulative",),
             "",
         ),
+        (
+            "mpp.repr.2019-11",
+            d(2019, 11, 30),
+            "share_missed_hearing",
+            "Share of MPP respondents with a hearing held absent at their most recent one",
+            ("mpp_absent_at_last_hearing_share",),
+            "TRAC's definition: among respondents with at least one hearing held, absent at the "
+            "most recent (not the first-hearing absence rate)",
+        ),
+        (
+            "mpp.court.2019-11-30.breakdown",
+            d(2019, 11, 30),
+            "cases",
+            "MPP court cases (TRAC, cumulative)",
+            ("mpp_cases_cumulative",),
+            "TRAC's count of MPP court cases, people processed inland after a fear screening "
+            "included",
+        ),
     ]
+    records = figure_records()  # every dated figure of both data files, by id
     for sid, day, field, quantity, metrics, note in table:
-        s = snaps[sid]
+        s = records[sid]
         out.append(
             Point(
                 sid,
@@ -350,21 +369,6 @@ def points() -> list[Point]:
     s = snaps["mpp.repr.2019-11"]
     out.append(
         Point(
-            "mpp.repr.2019-11",
-            d(2019, 11, 30),
-            "Share of MPP respondents with a hearing held absent at their most recent one",
-            float(s["share_missed_hearing"]),
-            s["source"],
-            "TRAC's definition: among respondents with at least one hearing held, absent at the "
-            "most recent (not the first-hearing absence rate)",
-            _at("mpp_absent_at_last_hearing_share", d(2019, 11, 30)),
-            "share_missed_hearing",
-            ("mpp_absent_at_last_hearing_share",),
-        )
-    )
-    s = snaps["mpp.repr.2019-11"]
-    out.append(
-        Point(
             "mpp.awaiting_first_hearing.2019-11",
             dt.date(2019, 11, 30),
             "Share of MPP cases awaiting a first hearing",
@@ -375,24 +379,9 @@ def points() -> list[Point]:
             metrics=("mpp_awaiting_first_hearing", "mpp_cases_cumulative"),
         )
     )
-    brk = figure_records()["mpp.court.2019-11-30.breakdown"]
-    out.append(
-        Point(
-            "mpp.court.2019-11-30.breakdown",
-            d(2019, 11, 30),
-            "MPP court cases (TRAC, cumulative)",
-            float(brk["cases"]),
-            brk["source"],
-            "TRAC's count of MPP court cases, people processed inland after a fear screening "
-            "included",
-            _at("mpp_cases_cumulative", d(2019, 11, 30)),
-            "cases",
-            ("mpp_cases_cumulative",),
-        )
-    )
     # TRAC's MPP cases ever assigned to each court, early 2021 (court-and-transfers.yaml): the
     # returns through the ports whose cases each court heard, to the end of January 2021.
-    totals = figure_records()["mpp.court.2021-02.court_totals"]
+    totals = records["mpp.court.2021-02.court_totals"]
     for court, field, ports in (
         ("El Paso", "cases_el_paso_min", ("ELP", "NOG")),
         ("Brownsville", "cases_brownsville_min", ("BRO",)),
