@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import typer
 
 from asylum_pathways.errors import Problem, UsageError, shown
 from asylum_pathways.params import load_tree
 from asylum_pathways.params.loader import SECTIONS
-from asylum_pathways.params.tree import _jsonable
+from asylum_pathways.params.tree import _jsonable, dated_history
 
 app = typer.Typer(
     help="List the parameter tree and show a parameter's history.", no_args_is_help=True
@@ -65,17 +64,7 @@ def show(
     param = tree.get(name)
     day = parse_date(date, "--date") if date is not None else None
     current = param.entry_at(day) if day else None
-    history: list[dict[str, Any]] = [
-        {
-            "from": v.start.isoformat(),
-            "value": _jsonable(v.value),
-            "note": v.note,
-            "references": [r.as_dict() for r in param.effective_references(v)],
-            "origin": v.origin,
-            "in_force_on_date": v is current,
-        }
-        for v in param.values
-    ]
+    history = dated_history(param, current)
     if as_json:
         typer.echo(
             json.dumps(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from asylum_pathways.errors import UserError
-from asylum_pathways.params.model import Parameter
+from asylum_pathways.params.model import DatedValue, Parameter
 
 AGREEMENTS = "law.aca.agreements."
 AGREEMENT_ASSUMPTIONS = "assumptions.aca.agreements."
@@ -115,3 +115,19 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
     return value
+
+
+def dated_history(param: Parameter, current: DatedValue | None = None) -> list[dict[str, Any]]:
+    """A parameter's dated values as JSON-ready rows (what `params show --json` and the API's
+    parameter history give), marking the value in force on the asked-for day."""
+    return [
+        {
+            "from": v.start.isoformat(),
+            "value": _jsonable(v.value),
+            "note": v.note,
+            "references": [r.as_dict() for r in param.effective_references(v)],
+            "origin": v.origin,
+            "in_force_on_date": v is current,
+        }
+        for v in param.values
+    ]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from asylum_pathways.errors import Problem
 from asylum_pathways.params.model import Parameter
-from asylum_pathways.params.tree import _jsonable
+from asylum_pathways.params.tree import _jsonable, dated_history
 from asylum_pathways.service.problems import ApiError
 from asylum_pathways.service.routes.deps import Ctx, errors
 from asylum_pathways.service.schemas import ParameterOut, ParameterSummary
@@ -68,15 +68,5 @@ def detail(p: Parameter, day: dt.date | None) -> dict[str, Any]:
         "date": day.isoformat() if day else None,
         "value_on_date": _jsonable(current.value) if current else None,
         "references": [r.as_dict() for r in p.references],
-        "history": [
-            {
-                "from": v.start.isoformat(),
-                "value": _jsonable(v.value),
-                "note": v.note,
-                "references": [r.as_dict() for r in p.effective_references(v)],
-                "origin": v.origin,
-                "in_force_on_date": v is current,
-            }
-            for v in p.values
-        ],
+        "history": dated_history(p, current),
     }
