@@ -92,12 +92,26 @@ def scenario_dash(results: Results, field: str = "scenario_label") -> alt.Stroke
     )
 
 
+def _rows() -> alt.Data:
+    """The place of a chart's data: `_spec` puts the rows there once the spec is a dict (Altair
+    would validate and copy every row, a third of a second per report, for nothing)."""
+    return alt.Data(values=[])
+
+
 def _spec(
-    chart: Any, name: str, columns: int = 1, panel: int = 260, extra: int = 90
+    chart: Any,
+    name: str,
+    data: pl.DataFrame,
+    columns: int = 1,
+    panel: int = 260,
+    extra: int = 90,
 ) -> dict[str, Any]:
     # Not validated against the Vega-Lite JSON schema on every run (about a second of
     # jsonschema per report); the report's tests render every chart in a browser.
     spec: dict[str, Any] = chart.to_dict(validate=False)
+    if spec.get("data") != {"values": []}:
+        raise ValueError(f"chart {name}: its data is not the _rows() placeholder")
+    spec["data"] = {"values": _frame(data)}
     spec["description"] = name
     spec["config"] = {**spec.get("config", {}), **CONFIG}
     spec["usermeta"] = {"responsive": {"columns": columns, "panel": panel, "extra": extra}}
@@ -120,7 +134,7 @@ def pathways(results: Results, name: str) -> tuple[dict[str, Any], pl.DataFrame]
     present = [PATHWAY_LABELS[p] for p in PATHWAY_COLORS if f"pathway_{p}" in set(data["metric"])]
     data = labelled(results, data.filter(pl.col("median") > 0) if data.height else data)
     chart = (
-        alt.Chart(alt.Data(values=_frame(data)))
+        alt.Chart(_rows())
         .mark_area()
         .encode(
             x=alt.X("week:T", title="Week of encounter"),
@@ -153,7 +167,7 @@ def pathways(results: Results, name: str) -> tuple[dict[str, Any], pl.DataFrame]
             )
         )
     )
-    return _spec(chart, name, columns=1, panel=300, extra=80), data
+    return _spec(chart, name, data, columns=1, panel=300, extra=80), data
 
 
 def _band_chart(
@@ -216,13 +230,13 @@ def _band_chart(
                 tooltip=[alt.Tooltip("max(cap):Q", title="annual cap", format=",")],
             )
         )
-    layer = alt.layer(*layers, data=alt.Data(values=_frame(data))).properties(
+    layer = alt.layer(*layers, data=_rows()).properties(
         width=240, height=height
     )
     chart = layer.facet(
         facet=alt.Facet(f"{facet}:N", title=None, sort=facet_sort), columns=columns
     ).resolve_scale(y="independent")
-    return _spec(chart, name, columns=columns, panel=250, extra=20)
+    return _spec(chart, name, data, columns=columns, panel=250, extra=20)
 
 
 def differences(
@@ -342,7 +356,7 @@ def times(
     data = labelled(results, curve)
     measures = list(dict.fromkeys(data["measure"].to_list()))
     chart = (
-        alt.Chart(alt.Data(values=_frame(data)))
+        alt.Chart(_rows())
         .mark_line(interpolate="step-after", strokeWidth=2)
         .encode(
             x=alt.X("days:Q", title="Days after the encounter"),
@@ -365,7 +379,7 @@ def times(
         .properties(width=260, height=180)
         .facet(facet=alt.Facet("measure:N", title=None, sort=measures), columns=2)
     )
-    return _spec(chart, name, columns=2, panel=260, extra=20), data
+    return _spec(chart, name, data, columns=2, panel=260, extra=20), data
 
 
 def _kind_encodings() -> tuple[alt.Shape, alt.Fill]:
@@ -469,12 +483,12 @@ def validation_series(
         )
     )
     chart = (
-        alt.layer(band, mean, published, data=alt.Data(values=_frame(data)))
+        alt.layer(band, mean, published, data=_rows())
         .properties(width=240, height=150)
         .facet(facet=alt.Facet("panel:N", title=None, sort=order), columns=3)
         .resolve_scale(y="independent", x="independent")
     )
-    return _spec(chart, name, columns=3, panel=250, extra=20), data
+    return _spec(chart, name, data, columns=3, panel=250, extra=20), data
 
 
 def validation_single(
@@ -551,10 +565,10 @@ def validation_single(
             ],
         )
     )
-    chart = alt.layer(one, band, point, data=alt.Data(values=_frame(data))).properties(
+    chart = alt.layer(one, band, point, data=_rows()).properties(
         width="container", height=alt.Step(34)
     )
-    return _spec(chart, name), data
+    return _spec(chart, name, data), data
 
 
 def sensitivity(
@@ -571,7 +585,7 @@ def sensitivity(
         .alias("panel")
     )
     chart = (
-        alt.Chart(alt.Data(values=_frame(data)))
+        alt.Chart(_rows())
         .mark_bar()
         .encode(
             y=alt.Y("assumption:N", title=None, axis=alt.Axis(labelLimit=0)),
@@ -592,4 +606,4 @@ def sensitivity(
         .properties(width=240)
         .facet(facet=alt.Facet("panel:N", title=None), columns=2)
     )
-    return _spec(chart, name, columns=2, panel=300, extra=20), data
+    return _spec(chart, name, data, columns=2, panel=300, extra=20), data

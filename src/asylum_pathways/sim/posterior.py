@@ -190,7 +190,7 @@ def default_path() -> Path:
 
 def read(path: Path) -> Posterior:
     """A posterior file (or a calibrate --out folder holding posterior.parquet)."""
-    import pyarrow.parquet as pq
+    import polars as pl  # not pyarrow: a tenth of a second less on every `simulate`
 
     file = path / "posterior.parquet" if path.is_dir() else path
     if not file.exists():
@@ -198,19 +198,19 @@ def read(path: Path) -> Posterior:
             f"{file}: no such posterior file (write one with `asylum-pathways calibrate`)"
         )
     try:
-        table = pq.read_table(file)
-        meta = json.loads((table.schema.metadata or {})[METADATA_KEY])
-    except (OSError, KeyError, ValueError) as exc:
+        meta = json.loads(pl.read_parquet_metadata(file)[METADATA_KEY.decode()])
+        table = pl.read_parquet(file)
+    except (OSError, KeyError, ValueError, pl.exceptions.PolarsError) as exc:
         raise UserError(
             f"{file}: not a posterior written by `asylum-pathways calibrate` ({exc})"
         ) from None
     fitted = tuple(Fitted.from_dict(d) for d in meta["fitted"])
-    missing = [f.id for f in fitted if f.id not in table.column_names]
+    missing = [f.id for f in fitted if f.id not in table.columns]
     if missing:
         raise UserError(
             f"{file}: columns {', '.join(missing)} missing (expected one per fitted assumption)"
         )
-    particles = np.column_stack([table.column(f.id).to_numpy() for f in fitted]).astype(np.float64)
+    particles = np.column_stack([table.get_column(f.id).to_numpy() for f in fitted]).astype(np.float64)
     if particles.shape[0] == 0 or not np.isfinite(particles).all():
         raise UserError(f"{file}: expected at least one particle and finite values")
     return Posterior(fitted, particles, str(meta["run_id"]), str(file), meta)

@@ -8,18 +8,10 @@ Every record with an `id` in `data/calibration.yaml` (snapshots, rules, facts) a
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-FILES = ("calibration.yaml", "court-and-transfers.yaml")
-
-
-@cache
-def _file(name: str) -> dict[str, Any]:
-    text = (resources.files("asylum_pathways") / "data" / name).read_text("utf-8")
-    return yaml.safe_load(text)
+from asylum_pathways.data import FILES
+from asylum_pathways.data import load as _file
 
 
 @cache
