@@ -9,7 +9,7 @@ import pytest
 
 from asylum_pathways.errors import ParameterError
 from asylum_pathways.params.loader import default_root
-from asylum_pathways.params.yamlio import HAS_LIBYAML, LineDict, load_yaml
+from asylum_pathways.params.yamlio import LineDict, has_libyaml, load_yaml
 from asylum_pathways.scenarios.overlay import builtin_dir
 from helpers import cli
 
@@ -35,7 +35,7 @@ def _error(text: str, tmp_path: Path) -> str:
 
 
 def test_this_pyyaml_has_libyaml_so_files_are_parsed_in_c() -> None:
-    assert HAS_LIBYAML
+    assert has_libyaml()
 
 
 def test_a_billion_laughs_scenario_exits_2_naming_file_and_line(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def determine(
     enc = table.encounters
     days = day_numbers(day, enc.n) if day is not None else None
     det = run(chosen.tree, enc, days)
-    ids = [str(x) for x in table.person_id.to_list()]
+    ids = [str(x) for x in table.person_id]
     many = enc.n != 1 or out is not None
     if many:
         if out is not None:
@@ -78,37 +78,45 @@ def determine(
 
 
 def _print(answer: dict[str, Any]) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+    """The answer as plain text: headline, amenability table, reasons, numbered sources.
 
-    console = Console()
+    Written directly, not through rich (a tenth of a second of every one-case run); nothing
+    is cut short, and bold is used only on a terminal that allows it (NO_COLOR unset)."""
+    import os
+    import shutil
+    import sys
+    import textwrap
+
+    styled = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+    def bold(text: str) -> str:
+        return f"\033[1m{text}\033[0m" if styled else text
+
+    width = max(40, shutil.get_terminal_size((100, 24)).columns)
     target = f" to {answer['receiving_country']}" if answer["receiving_country"] else ""
-    console.print(
-        f"[bold]{escape(answer['person_id'])}[/bold] on {answer['date']} "
-        f"(scenario {answer['scenario']}): [bold green]{answer['pathway']}{target}[/bold green]"
-    )
+    lines = [
+        f"{bold(answer['person_id'])} on {answer['date']} (scenario {answer['scenario']}): "
+        f"{bold(answer['pathway'] + target)}"
+    ]
     if answer["missing_facts"]:
-        console.print(f"[yellow]Missing facts: {', '.join(answer['missing_facts'])}[/yellow]")
-    table = Table("program", "amenable", "deciding rule", box=None)
+        lines.append(f"Missing facts: {', '.join(answer['missing_facts'])}")
     steps = {s["program"]: s for s in answer["explanation"]}
-    for key, value in answer["amenable"].items():
-        shown = {True: "yes", False: "no", None: "unknown"}[value]
-        table.add_row(key, shown, steps[key]["rule"])
-    console.print(table)
+    rows = [("program", "amenable", "deciding rule")] + [
+        (key, {True: "yes", False: "no", None: "unknown"}[value], steps[key]["rule"])
+        for key, value in answer["amenable"].items()
+    ]
+    widths = [max(len(row[k]) for row in rows) for k in range(2)]
+    lines += [f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c}".rstrip() for a, b, c in rows]
     refs: dict[tuple[str, str], int] = {}
-    console.print("\n[bold]Why[/bold]")
+    lines += ["", bold("Why")]
     for step in answer["explanation"]:
         marks = []
         for ref in step["references"]:
             k = (ref["title"], ref["href"])
             refs.setdefault(k, len(refs) + 1)
             marks.append(f"[{refs[k]}]")
-        console.print(
-            f"- [bold]{step['program']}[/bold] ({step['rule']}): {step['because']} "
-            f"{' '.join(marks)}",
-            highlight=False,
-        )
-    console.print("\n[bold]Sources[/bold]")
-    for (title, href), number in refs.items():
-        console.print(f"[{number}] {title} — {href}", highlight=False, markup=False)
+        text = f"- {step['program']} ({step['rule']}): {step['because']} {' '.join(marks)}"
+        lines += textwrap.wrap(text, width, subsequent_indent="  ", break_long_words=False)
+    lines += ["", bold("Sources")]
+    lines += [f"[{number}] {title} — {href}" for (title, href), number in refs.items()]
+    sys.stdout.write("\n".join(lines) + "\n")

@@ -118,7 +118,7 @@ def simulate(
         from asylum_pathways.params.model import from_day_number
 
         table = read_encounters(encounters, base)
-        records = (table.encounters, table.person_id.cast(str).to_numpy())
+        records = (table.encounters, table.person_id)
         first_day = first_day or from_day_number(int(table.encounters.arrival.min()))
         last_day = last_day or from_day_number(int(table.encounters.arrival.max()))
     if scenario and len(set(scenario)) != len(scenario):

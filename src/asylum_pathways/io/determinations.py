@@ -14,14 +14,14 @@ from asylum_pathways.rules.checks import ALL_PASSED
 from asylum_pathways.rules.engine import Determinations
 
 
-def to_frame(det: Determinations, person_id: pl.Series, scenario: str) -> pl.DataFrame:
+def to_frame(det: Determinations, person_id: np.ndarray, scenario: str) -> pl.DataFrame:
     """One row per person: pathway, receiving country, the deciding program, and for each
     program its amenability (true/false/null) and reason code (the deciding rule's id)."""
     pathways = np.array(codes.PATHWAYS)
     countries = np.array([*codes.countries(), ""])
     keys = np.array([*det.keys, ""])
     columns: dict[str, object] = {
-        "person_id": person_id,
+        "person_id": pl.Series(person_id, dtype=pl.String),
         "date": pl.Series(det.day.astype("datetime64[D]")).cast(pl.Date),
         "scenario": [scenario] * len(person_id),
         "pathway": pathways[det.pathway],

@@ -14,9 +14,9 @@ All checks are vectorized over the records; each reports at most `MAX_SHOWN` row
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Protocol
 
 import numpy as np
-import polars as pl
 
 from asylum_pathways import codes
 from asylum_pathways.errors import shown
@@ -31,17 +31,27 @@ PORT_SECTOR = "law.geo.port_sector"
 Report = Callable[..., None]
 
 
+class Cells(Protocol):
+    """The values of one column as given, by row (a list, an array or a Polars series)."""
+
+    def __getitem__(self, row: int, /) -> Any: ...
+
+
 def check(
     tree: ParameterTree,
     enc: Encounters,
-    group_id: pl.Series,
-    raw: dict[str, pl.Series],
+    in_group: np.ndarray,
+    group_id: Cells,
+    port: Cells,
     report: Report,
 ) -> None:
-    """Report (through `report(row, column, msg, value)`) every record that cannot be."""
-    _family_units(tree, enc, group_id, raw, report)
+    """Report (through `report(row, column, msg, value)`) every record that cannot be.
+
+    `in_group` marks the records with a group_id; `group_id` and `port` are the values as
+    given (for the messages); `enc.group` numbers the family units."""
+    _family_units(tree, enc, in_group, group_id, port, report)
     _ages(tree, enc, report)
-    _ports(tree, enc, raw["port"], report)
+    _ports(tree, enc, port, report)
 
 
 def _rows(mask: np.ndarray) -> list[int]:
@@ -51,28 +61,17 @@ def _rows(mask: np.ndarray) -> list[int]:
 def _family_units(
     tree: ParameterTree,
     enc: Encounters,
-    group_id: pl.Series,
-    raw: dict[str, pl.Series],
+    in_group: np.ndarray,
+    group_id: Cells,
+    port: Cells,
     report: Report,
 ) -> None:
-    in_group = group_id.is_not_null().to_numpy()
     if not in_group.any():
         return
-    frame = pl.DataFrame(
-        {
-            "g": group_id,
-            "encounter_date": enc.arrival,
-            "sector": enc.sector,
-            "port": enc.port,
-            "row": np.arange(enc.n),
-        }
+    _, first_of, inverse, sizes = np.unique(
+        enc.group, return_index=True, return_inverse=True, return_counts=True
     )
-    firsts = frame.select(
-        pl.col("row").first().over("g").alias("first"),
-        pl.len().over("g").alias("size"),
-    )
-    first = firsts.get_column("first").to_numpy()
-    size = firsts.get_column("size").to_numpy()
+    first, size = first_of[inverse], sizes[inverse]
     values = {
         "encounter_date": enc.arrival,
         "sector": enc.sector,
@@ -81,7 +80,7 @@ def _family_units(
     for name, col in values.items():
         for row in _rows(in_group & (col != col[first])):
             f = int(first[row])
-            mine, theirs = _text(name, col, row, raw), _text(name, col, f, raw)
+            mine, theirs = _text(name, col, row, port), _text(name, col, f, port)
             report(
                 row,
                 name,
@@ -112,12 +111,12 @@ def _citation(tree: ParameterTree, key: str, day: int) -> str:
     return f"{refs[0].title.split(':')[0]}; {key}" if refs else key
 
 
-def _text(name: str, col: np.ndarray, row: int, raw: dict[str, pl.Series]) -> str:
+def _text(name: str, col: np.ndarray, row: int, port: Cells) -> str:
     if name == "encounter_date":
         return from_day_number(int(col[row])).isoformat()
     if name == "sector":
         return repr(codes.SECTORS[int(col[row])])
-    value = raw["port"][row]
+    value = port[row]
     return "no port" if value is None else f"port {value!r}"
 
 
@@ -146,7 +145,7 @@ def _ages(tree: ParameterTree, enc: Encounters, report: Report) -> None:
             )
 
 
-def _ports(tree: ParameterTree, enc: Encounters, port: pl.Series, report: Report) -> None:
+def _ports(tree: ParameterTree, enc: Encounters, port: Cells, report: Report) -> None:
     at_port = enc.port >= 0
     if not at_port.any() or PORT_SECTOR not in tree:
         return

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from asylum_pathways.errors import InputError, Problem, shown
 from asylum_pathways.io.findings import Findings, name_of
 from asylum_pathways.rules.records import FEAR_PREFIX, FIELD_BY_NAME, FIELDS
+
+if TYPE_CHECKING:
+    import polars as pl
 
 MAX_DIGITS = 18  # a JSON integer longer than this is no count, age or rank
 
@@ -83,15 +84,15 @@ def parse(data: bytes, source: str) -> Any:
         ) from None
 
 
-def to_frame(data: Any, source: str) -> tuple[pl.DataFrame, bool]:
-    """One JSON object (a case) or a list of objects, as a frame of string columns, and
+def to_rows(data: Any, source: str) -> tuple[list[dict[str, str | None]], bool]:
+    """One JSON object (a case) or a list of objects, as records of string cells, and
     whether it was a list; problems of JSON types are raised together."""
     if not isinstance(data, dict | list):
         raise InputError(
             f"{source}: expected an object of fields or a list of them, got {shown(data)}"
         )
     records = data if isinstance(data, list) else [data]
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, str | None]] = []
     found = Findings()
     for i, record in enumerate(records, start=1):
         where = source if not isinstance(data, list) else f"{source} record {i}"
@@ -107,7 +108,7 @@ def to_frame(data: Any, source: str) -> tuple[pl.DataFrame, bool]:
                 (*loc, key),
                 "given more than once in one record (each field may appear once)",
             )
-        row: dict[str, Any] = {}
+        row: dict[str, str | None] = {}
         for key, value in record.items():
             if key == "aca_fear_established":
                 row.update(_fear_object(value, where, loc, found))
@@ -124,16 +125,22 @@ def to_frame(data: Any, source: str) -> tuple[pl.DataFrame, bool]:
             row[key] = _json_scalar(value, spec.kind, f"{where} field {key}", (*loc, key), found)
         rows.append(row)
     found.raise_any()
+    return rows, isinstance(data, list)
+
+
+def to_frame(rows: list[dict[str, str | None]]) -> pl.DataFrame:
+    """Records of string cells as a frame of string columns (a field absent is null)."""
+    import polars as pl
+
     columns = sorted({k for r in rows for k in r})
-    frame = pl.DataFrame(
+    return pl.DataFrame(
         {c: [r.get(c) for r in rows] for c in columns}, schema={c: pl.String for c in columns}
     )
-    return frame, isinstance(data, list)
 
 
 def _fear_object(
     value: Any, where: str, loc: tuple[str | int, ...], found: Findings
-) -> dict[str, Any]:
+) -> dict[str, str | None]:
     if value is None:
         return {}
     field = f"{where} field aca_fear_established"

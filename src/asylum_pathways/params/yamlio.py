@@ -6,20 +6,32 @@ give the same values. Anchors and aliases (`&name`, `*name`, `<<: *name`) are re
 composed node graph, before any value is constructed: an alias is a reference, so nine lines
 of them can stand for a billion values ("billion laughs"), and nothing in a parameter or
 scenario file needs them.
+
+PyYAML is imported when a file is parsed, not with this module: `read_yaml` keeps what it
+parsed in the on-disk cache, keyed by the file's bytes, so a command that reads an unchanged
+scenario file (every `determine`) neither imports nor runs a parser.
 """
 
 from __future__ import annotations
 
+import functools
+import pickle
 from collections.abc import Hashable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from asylum_pathways import cache
 from asylum_pathways.errors import ParameterError
 
-#: libyaml's parser, when this PyYAML was built with it.
-HAS_LIBYAML = hasattr(yaml, "CSafeLoader")
+if TYPE_CHECKING:
+    import yaml
+
+
+def has_libyaml() -> bool:
+    """Whether this PyYAML was built with libyaml's parser."""
+    import yaml
+
+    return hasattr(yaml, "CSafeLoader")
 
 
 class LineDict(dict[Any, Any]):
@@ -76,40 +88,49 @@ _SCALARS = {
 }
 
 
-def _customise(loader: type[Any]) -> None:
-    loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-    for tag, what in _SCALARS.items():
-        loader.add_constructor(tag, _checked(loader.yaml_constructors[tag], what))
+@functools.cache
+def _loaders() -> dict[bool, type[Any]]:
+    """The pure-Python loader (False) and libyaml's (True, when built), each customised."""
+    import yaml
+
+    found: dict[bool, type[Any]] = {False: yaml.SafeLoader}
+    if has_libyaml():
+        found[True] = yaml.CSafeLoader
+    out: dict[bool, type[Any]] = {}
+    for fast, base in found.items():
+        loader: Any = type(f"_Loader{'C' if fast else 'Py'}", (base,), {"source": "<yaml>"})
+        loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+        for tag, what in _SCALARS.items():
+            loader.add_constructor(tag, _checked(loader.yaml_constructors[tag], what))
+        out[fast] = loader
+    return out
 
 
-class _PyLoader(yaml.SafeLoader):
-    source: str = "<yaml>"
-
-
-_customise(_PyLoader)
-_LOADERS: dict[bool, type[Any]] = {False: _PyLoader}
-
-if HAS_LIBYAML:
-
-    class _CLoader(yaml.CSafeLoader):
-        source: str = "<yaml>"
-
-    _customise(_CLoader)
-    _LOADERS[True] = _CLoader
+def read_yaml(path: Path) -> Any:
+    """`load_yaml(path)`, from the on-disk cache when the file's bytes were parsed before
+    (problems are raised, never cached: a file with one is parsed again each time)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return load_yaml(path)  # says why it cannot be read
+    digest = cache.key(["yaml", str(path), text, Path(__file__).read_bytes()])
+    return cache.cached("yaml", digest, lambda: load_yaml(path, text), pickle.dumps, pickle.loads)
 
 
 def load_yaml(path: Path, text: str | None = None, *, libyaml: bool = True) -> Any:
     """Parse a YAML file; syntax errors, duplicate keys and aliases name the file and line.
 
     `libyaml=False` forces the pure-Python parser (the benchmark's baseline)."""
+    import yaml
+
     try:
         content = path.read_text(encoding="utf-8") if text is None else text
     except OSError as exc:
         raise ParameterError(f"{path}: cannot read file ({exc.strerror})") from None
-    fast = libyaml and HAS_LIBYAML
+    fast = libyaml and has_libyaml()
     loader = None
     try:
-        loader = _LOADERS[fast](content)
+        loader = _loaders()[fast](content)
         loader.source = str(path)
         node = loader.get_single_node()
         if node is None:
@@ -142,6 +163,8 @@ def refuse_aliases(root: yaml.Node, source: str) -> None:
 
     Each node is visited once (the walk stops at the first repeat), so the cost is linear in
     the size of the text however many values the aliases would expand to."""
+    import yaml
+
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, str]] = [(root, str(root.start_mark.line + 1))]
     while stack:

@@ -230,9 +230,7 @@ def _band_chart(
                 tooltip=[alt.Tooltip("max(cap):Q", title="annual cap", format=",")],
             )
         )
-    layer = alt.layer(*layers, data=_rows()).properties(
-        width=240, height=height
-    )
+    layer = alt.layer(*layers, data=_rows()).properties(width=240, height=height)
     chart = layer.facet(
         facet=alt.Facet(f"{facet}:N", title=None, sort=facet_sort), columns=columns
     ).resolve_scale(y="independent")

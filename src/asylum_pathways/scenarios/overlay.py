@@ -36,7 +36,7 @@ from asylum_pathways.io.files import regular_file
 from asylum_pathways.params import DatedValue, Parameter, ParameterTree, Reference
 from asylum_pathways.params.loader import SECTIONS, _references
 from asylum_pathways.params.units import check_value, item_kinds
-from asylum_pathways.params.yamlio import line_of, load_yaml
+from asylum_pathways.params.yamlio import line_of, load_yaml, read_yaml
 
 FILE_KEYS = {"name", "label", "description", "extends", "reference", *SECTIONS}
 MAX_NAME = 100
@@ -126,7 +126,7 @@ def _load(
 ) -> Scenario:
     if raw is None:
         regular_file(path, "scenario", ParameterError)
-        data = load_yaml(path)
+        data = read_yaml(path)
     where = str(path)
     problems: list[str] = []
     if not isinstance(data, dict):

@@ -61,9 +61,9 @@ def answers(
     if not explain_each:
         from asylum_pathways.io.determinations import to_frame
 
-        frame = to_frame(det, table.person_id.cast(str), scenario.name)
+        frame = to_frame(det, table.person_id, scenario.name)
         return Rows(frame.with_columns(frame.get_column("date").cast(str)).write_json().encode())
-    ids = [str(x) for x in table.person_id.to_list()]
+    ids = [str(x) for x in table.person_id]
     out = [explain(scenario.tree, enc, det, i, ids[i], scenario.name) for i in range(enc.n)]
     return out if isinstance(records, list) else out[0]
 
