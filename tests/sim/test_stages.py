@@ -207,8 +207,9 @@ def test_the_hearing_process_is_read_on_the_hearing_day(
         tree, pop, tmp_path, base, "assumptions", "mpp.hearing_process", process, CHANGE
     )
     f = result.fate
-    late = f.mpp_case & (f.first_hearing >= day(CHANGE))
-    early = f.mpp_case & (f.first_hearing >= 0) & (f.first_hearing < day(CHANGE))
+    assert np.array_equal(f.case_rows, base.fate.case_rows)  # hearings are per case
+    late = (f.first_hearing >= day(CHANGE))[f.case_rows]
+    early = ((f.first_hearing >= 0) & (f.first_hearing < day(CHANGE)))[f.case_rows]
     assert late.any() and f.hearing_absent[0][late].all()
     assert np.array_equal(f.hearing_absent[0][early], base.fate.hearing_absent[0][early])
 

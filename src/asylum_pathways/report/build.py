@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from urllib.parse import urlparse
 import jinja2
 import polars as pl
 
+from asylum_pathways import cache
 from asylum_pathways.params.loader import PORT_MAP, load_tree
 from asylum_pathways.report import charts, differences, fit, glossary, survival
 from asylum_pathways.report.bundle import vega_bundle
@@ -63,6 +65,26 @@ def _day(iso: str) -> str:
 
 def _link_text(ref: dict[str, Any]) -> str:
     return str(ref.get("title") or urlparse(str(ref.get("href", ""))).netloc)
+
+
+def _environment() -> jinja2.Environment:
+    """The report template's environment; its compiled code is kept in the on-disk cache
+    (Jinja checks the template's checksum), which saves compiling it on every run. Only a
+    private folder of this user's is used: its files are loaded as code."""
+    where = cache.folder()
+    bytecode = None
+    if where is not None:
+        folder = where / "jinja"
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if folder.stat().st_uid == os.getuid() and os.access(folder, os.W_OK):
+                bytecode = jinja2.FileSystemBytecodeCache(str(folder))
+        except OSError:  # a cache folder that cannot be written costs speed, never a result
+            bytecode = None
+    folder = Path(str(resources.files("asylum_pathways") / "report"))
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder), autoescape=True, bytecode_cache=bytecode
+    )
 
 
 def build_report(folder: Path) -> Path:
@@ -376,10 +398,7 @@ def build_report(folder: Path) -> Path:
         )
     study_hash = _study_hash(summary)
     created = str(summary["created"])[:10]
-    template = jinja2.Template(
-        (resources.files("asylum_pathways") / "report" / "template.html.j2").read_text("utf-8"),
-        autoescape=True,
-    )
+    template = _environment().get_template("template.html.j2")
     html = template.render(
         title="US southern-border asylum pathways, 2019–2021: what happened, and what was planned",
         subtitle=f"A model, not a count: {len(names)} scenarios · encounters {summary['start']} to "

@@ -25,7 +25,8 @@ class Fate:
     mpp_case: np.ndarray  # bool: an MPP court case (TRAC's count)
     mpp_inland: np.ndarray  # bool: processed inland after a fear-of-Mexico screening
     mpp_routed: np.ndarray  # bool: returned through another port than their own
-    hearing_day: np.ndarray  # [hearing, person] day of each hearing held
-    hearing_absent: np.ndarray  # [hearing, person] absent at it
+    case_rows: np.ndarray  # the people with an MPP court case (the columns below)
+    hearing_day: np.ndarray  # [hearing, case] day of each hearing held
+    hearing_absent: np.ndarray  # [hearing, case] absent at it
     reopened_termination: np.ndarray  # day of a termination later reopened
     reopened: np.ndarray  # day a terminated case returned to pending

@@ -70,6 +70,7 @@ def simulate(
         mpp_case=enrolment.case,
         mpp_inland=enrolment.inland,
         mpp_routed=enrolment.routed,
+        case_rows=court.rows,
         hearing_day=court.hearing_day,
         hearing_absent=court.hearing_absent,
         reopened_termination=court.reopened_termination,

@@ -167,7 +167,9 @@ def persons_frame(study: Study) -> pl.DataFrame:
                     "mpp_case": fate.mpp_case,
                     "mpp_processed_inland": fate.mpp_inland,
                     "mpp_routed": fate.mpp_routed,
-                    "mpp_hearings_held": (fate.hearing_day >= 0).sum(axis=0).astype(np.int8),
+                    "mpp_hearings_held": _per_person(
+                        fate, (fate.hearing_day >= 0).sum(axis=0).astype(np.int8), 0
+                    ),
                     "mpp_absent_at_last_hearing": _absent_at_last(fate),
                     "aca_left_queue_date": date(fate.aca_left),
                 }
@@ -176,12 +178,19 @@ def persons_frame(study: Study) -> pl.DataFrame:
     return pl.concat(frames)
 
 
+def _per_person(fate: Fate, per_case: np.ndarray, other: Any) -> np.ndarray:
+    """A value per MPP case spread to every person (`other` for people without a case)."""
+    out = np.full(fate.pathway.shape[0], other, dtype=per_case.dtype)
+    out[fate.case_rows] = per_case
+    return out
+
+
 def _absent_at_last(fate: Fate) -> pl.Series:
     """Absent at the most recent hearing held (null for people with no hearing)."""
     held = fate.hearing_day >= 0
-    any_held = held.any(axis=0)
     last = held.shape[0] - 1 - np.argmax(held[::-1], axis=0)
-    absent = fate.hearing_absent[last, np.arange(held.shape[1])]
+    absent = _per_person(fate, fate.hearing_absent[last, np.arange(held.shape[1])], False)
+    any_held = _per_person(fate, np.asarray(held.any(axis=0)), False)
     return pl.Series(absent).set(pl.Series(~any_held), None)
 
 

@@ -138,8 +138,10 @@ def generate(
         lang_table[countries.index(cc)] = languages.index(lang)
     language = lang_table[citizenship]
 
+    heads = np.flatnonzero(first)
+
     def per_family(u: np.ndarray) -> np.ndarray:
-        return u[np.flatnonzero(first)][group]
+        return u[heads][group]
 
     fear = p.assumptions.population.claims_fear
     mexican = citizenship == countries.index("MX")

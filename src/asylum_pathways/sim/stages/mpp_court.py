@@ -65,11 +65,13 @@ MAX_MASTER_HEARINGS = len(HEARING_DRAWS) - 2
 
 @dataclass
 class Court:
-    """Per case: each hearing held (day, absent?), the first hearing, how and when the case
-    ended (as of the end of the horizon), and the termination a reopening undid."""
+    """Per person: the first hearing, how and when the case ended (as of the end of the
+    horizon), and the termination a reopening undid; per case (`rows`, the people with an MPP
+    court case, in order): each hearing held (day, absent?). Days are int32 day indexes."""
 
-    hearing_day: np.ndarray  # [hearing, person] day index, -1 = not held
-    hearing_absent: np.ndarray  # [hearing, person] bool
+    rows: np.ndarray  # people with a case (indexes into the population)
+    hearing_day: np.ndarray  # [hearing, case] day index, -1 = not held
+    hearing_absent: np.ndarray  # [hearing, case] bool
     first_hearing: np.ndarray
     completion: np.ndarray
     outcome: np.ndarray  # OUTCOMES index for cases, -1 otherwise
@@ -81,17 +83,18 @@ class Court:
 def run(s: FlowState, enrolment: Enrolment) -> Court:
     n, h = s.n, s.horizon
     n_hearings = MAX_MASTER_HEARINGS + 2
-    court = Court(
-        np.full((n_hearings, n), -1, dtype=np.int64),
-        np.zeros((n_hearings, n), dtype=bool),
-        np.full(n, -1, dtype=np.int64),
-        np.full(n, -1, dtype=np.int64),
-        np.where(enrolment.case, PENDING, -1).astype(np.int8),
-        np.full(n, -1, dtype=np.int64),
-        np.full(n, -1, dtype=np.int64),
-        np.full(n, -1, dtype=np.int64),
-    )
     rows = np.flatnonzero(enrolment.case)
+    court = Court(
+        rows,
+        np.full((n_hearings, rows.shape[0]), -1, dtype=np.int32),
+        np.zeros((n_hearings, rows.shape[0]), dtype=bool),
+        np.full(n, -1, dtype=np.int32),
+        np.full(n, -1, dtype=np.int32),
+        np.where(enrolment.case, PENDING, -1).astype(np.int8),
+        np.full(n, -1, dtype=np.int32),
+        np.full(n, -1, dtype=np.int32),
+        np.full(n, -1, dtype=np.int32),
+    )
     if not rows.shape[0]:
         return court
     held = ~h.flag(POSTPONED)
@@ -122,8 +125,8 @@ def run(s: FlowState, enrolment: Enrolment) -> Court:
         u = draws[k]
         absent = on & (u < absent_p)
         present = on & ~absent
-        court.hearing_day[k, rows[on]] = day[on]
-        court.hearing_absent[k, rows[absent]] = True
+        court.hearing_day[k, on] = day[on]
+        court.hearing_absent[k, absent] = True
         v = np.divide(u, absent_p, out=np.zeros_like(u), where=absent_p > 0)
         w = np.divide(u - absent_p, 1 - absent_p, out=np.zeros_like(u), where=absent_p < 1)
         # absentees: ordered removed, or (before the BIA ruling) terminated
@@ -260,11 +263,11 @@ def _reopened_hearings(
     day = _on_held_day(court.reopened[r] + notice[idx], next_held)
     on = day >= 0
     d = np.clip(day, 0, next_held.shape[0] - 1)
-    was_absent = court.hearing_absent[:k, r].any(axis=0)
+    was_absent = court.hearing_absent[:k, idx].any(axis=0)
     a = process["absence_later"][d]
     absent = on & (was_absent | (u[idx] < a))
-    court.hearing_day[k, r[on]] = day[on]
-    court.hearing_absent[k, r[absent]] = True
+    court.hearing_day[k, idx[on]] = day[on]
+    court.hearing_absent[k, idx[absent]] = True
     share = process["absentee_termination_share"][d] * ~ruling[d]
     w = np.divide(u[idx] - a, 1 - a, out=np.zeros(idx.shape[0]), where=a < 1)
     v = np.where(was_absent, u[idx], np.divide(u[idx], a, out=np.zeros(idx.shape[0]), where=a > 0))
