@@ -89,10 +89,15 @@ def _answer_all(
 
 
 def _own_family(k: int, record: Any) -> dict[str, Any] | None:
-    """The record with a group id no other request can share (None: not a plain record)."""
+    """The record with a group id no other request can share (None: not a plain record).
+
+    Request k's family `g` becomes `k:g` and a person alone `k-person_id`: the digits before
+    the first `:` or `-` say whose it is, so no two requests' ids can meet, and a person alone
+    never meets a family. Printable, so the ids pass the records' own checks (an id made too
+    long by the tag fails the batch, and each request is then answered alone)."""
     if not isinstance(record, dict):
         return None
     group, person = record.get("group_id"), record.get("person_id")
     if not isinstance(group, str | type(None)) or not isinstance(person, str):
         return None
-    return {**record, "group_id": f"{k}\x1f{group if group is not None else chr(0) + person}"}
+    return {**record, "group_id": f"{k}:{group}" if group is not None else f"{k}-{person}"}
