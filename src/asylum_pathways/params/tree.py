@@ -98,6 +98,20 @@ class ParameterTree:
                     )
         return problems
 
+    def first_difference(self, other: ParameterTree) -> dt.date | None:
+        """The first day on which some parameter is in force with another value in `other`
+        (or is in force in one tree only); None when the two agree on every day. Before that
+        day the two trees are the same law and assumptions, day by day."""
+        first: dt.date | None = None
+        for name in self.params.keys() | other.params.keys():
+            a, b = self.params.get(name), other.params.get(name)
+            days = sorted({v.start for p in (a, b) if p is not None for v in p.values})
+            for day in days if first is None else [d for d in days if d < first]:
+                if _in_force(a, day) != _in_force(b, day):
+                    first = day
+                    break
+        return first
+
     def fingerprint(self) -> str:
         """SHA-256 of every parameter's dated values: equal hashes mean equal law and assumptions."""
         canon = {
@@ -105,6 +119,12 @@ class ParameterTree:
         }
         blob = json.dumps(canon, sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(blob).hexdigest()
+
+
+def _in_force(param: Parameter | None, day: dt.date) -> tuple[bool, Any]:
+    """Whether `param` has a dated value in force on `day`, and which (a repeal is None)."""
+    entry = None if param is None else param.entry_at(day)
+    return (False, None) if entry is None else (True, entry.value)
 
 
 def _jsonable(value: Any) -> Any:

@@ -12,6 +12,7 @@ import numpy as np
 
 from asylum_pathways import codes
 from asylum_pathways.params import ParameterTree
+from asylum_pathways.params.model import day_number
 from asylum_pathways.rules import tri
 from asylum_pathways.rules.aca import aca_programs
 from asylum_pathways.rules.asylum_limits import ASYLUM_LIMIT_PROGRAMS
@@ -122,6 +123,59 @@ def determine(
     )
 
 
+def determine_like(
+    tree: ParameterTree, enc: Encounters, base_tree: ParameterTree, base: Determinations
+) -> Determinations:
+    """`determine(tree, enc, base.day)`, reusing `base` (the determinations of the same people
+    under `base_tree`) for everyone whose day comes before the first day the two trees differ.
+
+    A person's answer reads every parameter as of their own day (and their arrival day, the
+    same or earlier), and a family unit shares one day; so before that first day the law and
+    the answers are the same. tests/rules/test_determine_like.py checks the equality on
+    the built-in scenarios and on generated overlays."""
+    first = base_tree.first_difference(tree)
+    if first is None:
+        return _spliced(base, base, np.zeros(enc.n, dtype=bool))
+    later = base.day >= day_number(first)
+    if later.all() or tuple(p.key for p in programs(tree)) != base.keys[: len(base.programs)]:
+        return determine(tree, enc, base.day)
+    rows = np.flatnonzero(later)
+    return _spliced(base, determine(tree, enc.take(rows), base.day[rows]), later)
+
+
+def _spliced(base: Determinations, new: Determinations, rows: np.ndarray) -> Determinations:
+    """`base` with the people at the True places of `rows` answered by `new` (in order).
+    Arrays are shared where nobody's answer changes (no stage writes into a determination's
+    arrays: `reassign` copies), copied where it does."""
+
+    def mix(old: np.ndarray, sub: np.ndarray) -> np.ndarray:
+        if not rows.any():
+            return old
+        if old.strides == (0,) and sub.strides == (0,) and old[0] == sub[0]:
+            return old  # one constant key for everyone, in both
+        out = np.array(old)  # a writeable copy (of a broadcast constant too)
+        out[rows] = sub
+        return out
+
+    return Determinations(
+        programs=base.programs,
+        rules=base.rules,
+        status={k: mix(v, new.status[k]) for k, v in base.status.items()},
+        reason={k: mix(v, new.reason[k]) for k, v in base.reason.items()},
+        pathway=mix(base.pathway, new.pathway),
+        receiving_country=mix(base.receiving_country, new.receiving_country),
+        decided_by=mix(base.decided_by, new.decided_by),
+        keys=base.keys,
+        group_size=mix(base.group_size, new.group_size),
+        day=mix(base.day, new.day),
+        candidates={
+            k: (mix(st, new.candidates[k][0]), mix(key, new.candidates[k][1]))
+            for k, (st, key) in base.candidates.items()
+        },
+        aca_country=mix(base.aca_country, new.aca_country),
+    )
+
+
 def reassign(
     tree: ParameterTree, enc: Encounters, det: Determinations, rows: np.ndarray, pathway: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -129,8 +183,7 @@ def reassign(
     limit or a discretionary exception): the priority order is walked again without it.
     The candidate is marked unavailable in `det` for those rows, so later calls keep it so."""
     status, key = det.candidates[pathway]
-    if not status.flags.writeable:
-        status = status.copy()
+    status = status.copy()  # never in place: `det` may be the base of another scenario's
     status[rows] = tri.F
     det.candidates[pathway] = (status, key)
     ctx = Context(tree, enc, det.day).subset(rows)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.rules.engine import determine
+from asylum_pathways.rules.engine import Determinations, determine
 from asylum_pathways.sim import metrics
 from asylum_pathways.sim.fate import Fate
 from asylum_pathways.sim.population import Population
@@ -44,10 +44,12 @@ def simulate(
     pop: Population,
     keep_fate: bool = False,
     windows: Sequence[Window] = (),
+    det: Determinations | None = None,
 ) -> Result:
     """Run every stage for one scenario and replication; `windows` are the study's named
-    headline windows (sim.study.Window)."""
-    det = determine(tree, pop.enc)
+    headline windows (sim.study.Window); `det`, the rules' answers for `pop` under `tree`
+    when already known (`determine_like`)."""
+    det = determine(tree, pop.enc) if det is None else det
     s = FlowState.start(tree, pop, det)
     assigned = det.pathway.copy()
     title42.run(s)

@@ -22,6 +22,7 @@ import polars as pl
 
 from asylum_pathways.errors import Problem
 from asylum_pathways.params import ParameterTree
+from asylum_pathways.rules.engine import Determinations, determine, determine_like
 from asylum_pathways.rules.records import Encounters
 from asylum_pathways.scenarios import Scenario
 from asylum_pathways.sim import executors
@@ -153,6 +154,9 @@ def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = F
     """One replication of every scenario (a pure function of the job and the seed)."""
     start, end = job.start, job.end
     populations: dict[str, Population] = {}
+    # per population, the first scenario's tree and answers: later scenarios reuse them for
+    # everyone whose day comes before the first day their law differs (determine_like)
+    answered: dict[str, tuple[ParameterTree, Determinations]] = {}
     daily: dict[str, dict[str, np.ndarray]] = {}
     headline: dict[str, dict[str, float]] = {}
     fates: dict[str, Fate] = {}
@@ -170,7 +174,12 @@ def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = F
         pop = populations[key]
         first_pop = first_pop or pop
         tree = posterior.apply(scenario.tree, draw) if posterior is not None else scenario.tree
-        result = simulate(tree, pop, keep_fate=keep, windows=job.windows)
+        if key in answered:
+            det = determine_like(tree, pop.enc, *answered[key])
+        else:
+            det = determine(tree, pop.enc)
+            answered[key] = (tree, det)
+        result = simulate(tree, pop, keep_fate=keep, windows=job.windows, det=det)
         daily[scenario.name] = (
             {m: v for m, v in result.daily.items() if m in job.keep_metrics or m == "encounters"}
             if job.keep_metrics

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -26,9 +26,12 @@ class FlowState:
 
     @classmethod
     def start(cls, tree: ParameterTree, pop: Population, det: Determinations) -> FlowState:
+        """The stages' state; `det` itself is left as it is (its candidates are copied before
+        any is marked unavailable), so it can serve another scenario (`determine_like`)."""
         horizon = Horizon(tree, pop.start, pop.n_days)
+        own = replace(det, candidates=dict(det.candidates))
         return cls(
-            tree, pop, horizon, det, pop.day_index(), det.pathway.copy(), det.aca_country.copy()
+            tree, pop, horizon, own, pop.day_index(), det.pathway.copy(), det.aca_country.copy()
         )
 
     @property
