@@ -210,7 +210,9 @@ def read(path: Path) -> Posterior:
         raise UserError(
             f"{file}: columns {', '.join(missing)} missing (expected one per fitted assumption)"
         )
-    particles = np.column_stack([table.get_column(f.id).to_numpy() for f in fitted]).astype(np.float64)
+    particles = np.column_stack([table.get_column(f.id).to_numpy() for f in fitted]).astype(
+        np.float64
+    )
     if particles.shape[0] == 0 or not np.isfinite(particles).all():
         raise UserError(f"{file}: expected at least one particle and finite values")
     return Posterior(fitted, particles, str(meta["run_id"]), str(file), meta)

@@ -123,9 +123,7 @@ def uncovered(start: dt.date, end: dt.date) -> dt.date | None:
 
 
 def _last_day(month: dt.date) -> dt.date:
-    return dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1) - dt.timedelta(
-        days=1
-    )
+    return dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def months() -> tuple[dt.date, ...]:
@@ -215,7 +213,9 @@ def _month_2025(month: dt.date) -> np.ndarray:
         if ofo_row
         else float(tree.get(f"{ASSUMPTIONS_2025}.ofo_per_month").at(month))
     )
-    cell = np.outer(share("citizenship_share", CITIZENSHIP), share("demographic_share", DEMOGRAPHIC))
+    cell = np.outer(
+        share("citizenship_share", CITIZENSHIP), share("demographic_share", DEMOGRAPHIC)
+    )
     out = np.zeros((len(LOCATIONS), len(CITIZENSHIP), len(DEMOGRAPHIC)))
     out[:9] = usbp * share("sector_share", codes.SECTORS)[:, None, None] * cell
     fo = share("ofo_field_office_share", tuple(FIELD_OFFICES))
