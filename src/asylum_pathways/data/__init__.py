@@ -2,8 +2,9 @@
 
 `calibration.yaml` is a copy of the project's cited fact sheet data (every series carries
 its `source` URL and notes), `court-and-transfers.yaml` the MPP court and ACA transfer
-figures; `load(name)` reads one once per process, and once per change of the file into the
-on-disk cache (`asylum_pathways.cache`, keyed by a hash of the file).
+figures, `encounters-2025.yaml` the 2025-2026 monthly border counts and ACA transfers;
+`load(name)` reads one once per process, and once per change of the file into the on-disk
+cache (`asylum_pathways.cache`, keyed by a hash of the file).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 from asylum_pathways import cache
 
 FILE = Path(__file__).parent / "calibration.yaml"
-#: The data files: the fact sheet, and the MPP court and ACA transfer figures.
-FILES = ("calibration.yaml", "court-and-transfers.yaml")
+#: The data files: the fact sheet, the MPP court and ACA transfer figures, and 2025-2026.
+FILES = ("calibration.yaml", "court-and-transfers.yaml", "encounters-2025.yaml")
 
 
 @functools.cache

@@ -209,20 +209,21 @@ def builtin_study() -> StudySpec:
 
 
 def check_horizon(spec: StudySpec, labels: Mapping[str, str] | None = None) -> None:
-    """Generated encounters exist only over the calibration data's months."""
+    """Generated encounters exist only over the calibration data's months: a horizon that
+    starts before them, ends after them or crosses the gap between their ranges is refused."""
     from asylum_pathways.sim import targets
 
-    lo = targets.FIRST_MONTH
-    hi = dt.date(targets.LAST_MONTH.year, targets.LAST_MONTH.month, 31)
-    if spec.start < lo or spec.end > hi:
+    day = targets.uncovered(spec.start, spec.end)
+    if day is not None:
         a, b = (labels or {}).get("start", "start"), (labels or {}).get("end", "end")
+        at_start = day == spec.start
         raise _error(
             [
                 Problem(
-                    (a if spec.start < lo else b,),
+                    (a if at_start else b,),
                     f"{a}/{b} {spec.start}..{spec.end} is outside the calibration data "
-                    f"({lo}..{hi})",
-                    (spec.start if spec.start < lo else spec.end).isoformat(),
+                    f"({targets.describe()}; {day} is not covered)",
+                    (spec.start if at_start else spec.end).isoformat(),
                 )
             ]
         )

@@ -20,6 +20,15 @@ shares are used, and the derivation is said here and in the assumptions tree:
   2019 use the Jan-Mar 2020 shares); FY2019 only as an annual total (126,001), spread by
   the USBP monthly pattern with the Oct 2019-Feb 2020 demographic shares; after Sep 2020 the
   Sep 2020 level. Citizenship as USBP in the same month and demographic.
+- 2025-01..2026-01 (data/encounters-2025.yaml): CBP published monthly USBP totals only, so
+  each month is its total times the shares of `assumptions.encounters_2025` in force on the
+  month's first day (sector, citizenship, demographic; the two last taken as independent).
+  OFO is the month's published count where there is one, else
+  `assumptions.encounters_2025.ofo_per_month`, split by the field-office, citizenship and
+  demographic shares of the same folder. The USBP monthly totals are therefore exact.
+
+The months between 2021-02 and 2024-12 are not covered: `covered()` names the two ranges and
+`Targets.month_index` refuses a month outside them.
 """
 
 from __future__ import annotations
@@ -36,6 +45,9 @@ from asylum_pathways import cache, codes
 from asylum_pathways.data import FILE as FACT_SHEET
 from asylum_pathways.data import load
 
+#: The 2025-2026 data file and the assumptions that split its totals.
+DATA_2025 = FACT_SHEET.parent / "encounters-2025.yaml"
+ASSUMPTIONS_2025 = "assumptions.encounters_2025"
 #: Citizenship groups of the generator; OTHER is split by assumptions.population.other_nationalities.
 CITIZENSHIP = ("MX", "GT", "HN", "SV", "CU", "EC", "BR", "HT", "NI", "VE", "IN", "CN", "OTHER")
 DEMOGRAPHIC = codes.DEMOGRAPHICS  # UAC, FMUA, SA
@@ -58,20 +70,65 @@ class Targets:
     tensor: np.ndarray  # [month, location, citizenship, demographic], expected encounters
 
     def month_index(self, day: dt.date) -> int:
-        return (day.year - FIRST_MONTH.year) * 12 + day.month - FIRST_MONTH.month
+        """The row of `day`'s month; ValueError for a month the calibration does not cover."""
+        try:
+            return self.months.index(day.replace(day=1))
+        except ValueError:
+            raise ValueError(f"{day} is outside the calibration data ({describe()})") from None
 
 
 def month_key(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def months() -> tuple[dt.date, ...]:
+def _month_of(key: str) -> dt.date:
+    return dt.date(int(key[:4]), int(key[5:7]), 1)
+
+
+def _span(first: dt.date, last: dt.date) -> tuple[dt.date, ...]:
     out = []
-    d = FIRST_MONTH
-    while d <= LAST_MONTH:
+    d = first
+    while d <= last:
         out.append(d)
         d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
     return tuple(out)
+
+
+def covered() -> tuple[tuple[dt.date, dt.date], ...]:
+    """The covered ranges, each (first day, last day): 2018-10..2021-01 and the months of
+    data/encounters-2025.yaml (which must be contiguous)."""
+    keys = sorted(load(DATA_2025.name)["usbp_swb_monthly"]["months"])
+    first, last = _month_of(keys[0]), _month_of(keys[-1])
+    if len(_span(first, last)) != len(keys):
+        raise ValueError(f"{DATA_2025.name}: usbp_swb_monthly has a gap in its months {keys}")
+    return (
+        (FIRST_MONTH, _last_day(LAST_MONTH)),
+        (first, _last_day(last)),
+    )
+
+
+def describe() -> str:
+    """The covered ranges as text, e.g. '2018-10-01..2021-01-31 and 2025-01-01..2026-01-31'."""
+    return " and ".join(f"{a}..{b}" for a, b in covered())
+
+
+def uncovered(start: dt.date, end: dt.date) -> dt.date | None:
+    """The first day of start..end that no covered range holds, or None."""
+    ranges = covered()
+    for m in _span(start.replace(day=1), end.replace(day=1)):
+        day = max(m, start)
+        if not any(a <= day <= b for a, b in ranges):
+            return day
+    return None
+
+
+def _last_day(month: dt.date) -> dt.date:
+    return dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def months() -> tuple[dt.date, ...]:
+    """Every covered month, in order (the gap between the ranges left out)."""
+    return tuple(m for a, b in covered() for m in _span(a, b))
 
 
 def rake(
@@ -99,7 +156,8 @@ def build() -> Targets:
     the same code (keyed by a hash of both), else computed and cached; equal either way."""
     package = Path(__file__).parent.parent
     code = (Path(__file__), package / "data" / "__init__.py", package / "codes.py")
-    digest = cache.key(["targets", *cache.sources(FACT_SHEET, *code)])
+    shares = sorted((package / "parameters" / Path(*ASSUMPTIONS_2025.split("."))).glob("*.yaml"))
+    digest = cache.key(["targets", *cache.sources(FACT_SHEET, DATA_2025, *shares, *code)])
     return cache.cached("targets", digest, compute, pickle.dumps, pickle.loads)
 
 
@@ -110,6 +168,7 @@ def compute() -> Targets:
     ms = months()
     nl, nc, nd = len(LOCATIONS), len(CITIZENSHIP), len(DEMOGRAPHIC)
     tensor = np.zeros((len(ms), nl, nc, nd))
+    old = [i for i, m in enumerate(ms) if m <= LAST_MONTH]
     seed20 = _fy2020_seed(data)
     fy20 = data["usbp_swb_fy2020_monthly"]["data"]
     for i, m in enumerate(ms):
@@ -126,8 +185,42 @@ def compute() -> Targets:
         i = ms.index(dt.date(int(key[:4]), int(key[5:]), 1))
         totals = np.array([fy21["data"][codes.SECTOR_NAMES[s]][j] for s in codes.SECTORS], float)
         tensor[i, :9] = rake(sep20, [((0,), totals)], rounds=1)
-    tensor[:, 9:] = _ofo(data, ms, tensor[:, :9])
+    tensor[old, 9:] = _ofo(data, ms[: len(old)], tensor[old, :9])
+    for i, m in enumerate(ms):
+        if m > LAST_MONTH:
+            tensor[i] = _month_2025(m)
     return Targets(ms, LOCATIONS, CITIZENSHIP, DEMOGRAPHIC, tensor)
+
+
+def _month_2025(month: dt.date) -> np.ndarray:
+    """One 2025-2026 month [location, citizenship, demographic]: the published totals times
+    the shares of `assumptions.encounters_2025` in force on the month's first day."""
+    from asylum_pathways.params.loader import load_tree
+
+    tree = load_tree()
+    data = load(DATA_2025.name)
+
+    def share(name: str, keys: tuple[str, ...]) -> np.ndarray:
+        value = tree.get(f"{ASSUMPTIONS_2025}.{name}").at(month)
+        w = np.array([float(value[k]) for k in keys])
+        return w / w.sum()
+
+    key = month_key(month)
+    usbp = float(data["usbp_swb_monthly"]["months"][key]["value"])
+    ofo_row = data["ofo_swb_monthly"]["months"].get(key)
+    ofo = (
+        float(ofo_row["value"])
+        if ofo_row
+        else float(tree.get(f"{ASSUMPTIONS_2025}.ofo_per_month").at(month))
+    )
+    cell = np.outer(
+        share("citizenship_share", CITIZENSHIP), share("demographic_share", DEMOGRAPHIC)
+    )
+    out = np.zeros((len(LOCATIONS), len(CITIZENSHIP), len(DEMOGRAPHIC)))
+    out[:9] = usbp * share("sector_share", codes.SECTORS)[:, None, None] * cell
+    fo = share("ofo_field_office_share", tuple(FIELD_OFFICES))
+    out[9:] = ofo * fo[:, None, None] * cell
+    return out
 
 
 def _fy2020_seed(data: dict) -> np.ndarray:

@@ -177,6 +177,24 @@ def points() -> list[Point]:
                 )
             )
 
+    # 2025-2026 (encounters-2025.yaml): each month carries its own source
+    for key, row in load("encounters-2025.yaml")["usbp_swb_monthly"]["months"].items():
+        m = _month(key)
+        if m is None:
+            continue
+        out.append(
+            Point(
+                f"usbp.encounters.{key}",
+                m,
+                "USBP southwest encounters (month)",
+                float(row["value"]),
+                row["source"],
+                "monthly target",
+                _month_diff(*usbp, m),
+                metrics=usbp,
+            )
+        )
+
     d = dt.date
     # (snapshot id, date, field, quantity, model metrics summed on the date, note)
     table: list[tuple[str, dt.date, str, str, tuple[str, ...], str]] = [
@@ -334,8 +352,25 @@ def points() -> list[Point]:
             "TRAC's count of MPP court cases, people processed inland after a fear screening "
             "included",
         ),
+        (
+            "aca.hn.2025-12-05",
+            d(2025, 12, 5),
+            "cumulative_transferred_min",
+            "ACA transfers to Honduras (cumulative, at least)",
+            ("aca_transfers_HN_cumulative",),
+            "a lower bound (advocacy tracker): the model agrees if it is at least this; "
+            "cumulative from the horizon's start",
+        ),
+        (
+            "aca.gt.2025-12-05",
+            d(2025, 12, 5),
+            "cumulative_transferred",
+            "ACA transfers to Guatemala under the 2025 agreement (cumulative)",
+            ("aca_transfers_GT_cumulative",),
+            "cumulative from the horizon's start",
+        ),
     ]
-    records = figure_records()  # every dated figure of both data files, by id
+    records = figure_records()  # every dated figure of the data files, by id
     for sid, day, field, quantity, metrics, note in table:
         s = records[sid]
         out.append(

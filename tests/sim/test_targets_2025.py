@@ -1,0 +1,78 @@
+"""The 2025-2026 targets reproduce CBP's published monthly totals, and the gap between the
+two covered ranges is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from asylum_pathways.data import load
+from asylum_pathways.sim import targets
+from helpers import cli
+
+PUBLISHED = load("encounters-2025.yaml")["usbp_swb_monthly"]["months"]
+
+
+def test_each_published_2025_month_is_its_usbp_total_exactly() -> None:
+    t = targets.build()
+    for key, row in PUBLISHED.items():
+        i = t.month_index(dt.date(int(key[:4]), int(key[5:]), 1))
+        assert np.isclose(t.tensor[i, :9].sum(), row["value"], rtol=1e-9), key
+
+
+def test_ofo_uses_the_published_month_where_there_is_one() -> None:
+    t = targets.build()
+    ofo = load("encounters-2025.yaml")["ofo_swb_monthly"]["months"]["2025-02"]["value"]
+    assert np.isclose(t.tensor[t.month_index(dt.date(2025, 2, 14)), 9:].sum(), ofo)
+
+
+def test_the_covered_ranges_are_the_2019_data_and_the_2025_months() -> None:
+    first, last = min(PUBLISHED), max(PUBLISHED)
+    assert targets.describe() == (
+        f"2018-10-01..2021-01-31 and {first}-01..{targets._last_day(targets._month_of(last))}"
+    )
+    assert len(targets.build().months) == 28 + len(PUBLISHED)
+
+
+def test_a_month_in_the_gap_has_no_index() -> None:
+    t = targets.build()
+    with pytest.raises(ValueError, match=re.escape("2018-10-01..2021-01-31 and 2025-01-01")):
+        t.month_index(dt.date(2023, 6, 15))
+    assert targets.uncovered(dt.date(2020, 12, 1), dt.date(2025, 3, 31)) == dt.date(2021, 2, 1)
+    assert targets.uncovered(dt.date(2025, 1, 1), dt.date(2025, 12, 31)) is None
+
+
+def test_a_horizon_across_the_gap_is_refused_with_the_covered_ranges(tmp_path: Path) -> None:
+    result = cli(
+        "simulate",
+        *("--start", "2020-12-01", "--end", "2025-02-28", "--scenario", "history"),
+        *("--out", str(tmp_path / "o"), "--no-progress"),
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "outside the calibration data" in result.stderr
+    assert "2018-10-01..2021-01-31 and 2025-01-01.." in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_short_2025_simulation_writes_the_honduras_and_monthly_rows(tmp_path: Path) -> None:
+    out = tmp_path / "q4"
+    result = cli(
+        "simulate",
+        *("--scenario", "history", "--start", "2025-10-01", "--end", "2025-12-31"),
+        *("--reps", "2", "--workers", "1", "--out", str(out), "--no-report", "--no-progress"),
+    )
+    assert result.returncode == 0, result.stderr
+    val = pl.read_csv(out / "validation.csv")
+    rows = {r["id"]: r for r in val.iter_rows(named=True)}
+    assert rows["aca.hn.2025-12-05"]["published"] == 16
+    assert rows["aca.gt.2025-12-05"]["published"] == 0
+    for key in ("2025-10", "2025-11", "2025-12"):
+        row = rows[f"usbp.encounters.{key}"]
+        assert row["published"] == PUBLISHED[key]["value"]
+        assert row["kind"] == "by_construction"  # fitted by the generator, not independent
+        assert abs(row["model_mean"] / row["published"] - 1) < 0.05
