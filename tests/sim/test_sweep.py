@@ -116,3 +116,33 @@ def test_a_sweep_is_byte_identical_serially_in_a_pool_and_on_dask(
         assert (pool / name).read_bytes() == first, name
         assert (dask / name).read_bytes() == first, name
     shutil.rmtree(pool)
+
+
+def test_a_point_that_fails_twice_is_named_with_its_levers_and_replications(
+    spec_file: Path, tree: ParameterTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection: the simulation of one point raises (in this process, serially); the
+    other points' replications are not enough to finish, and the error names the point, what
+    its levers are set to, and the replications missing."""
+    import datetime as dt
+
+    from asylum_pathways.sim import montecarlo
+
+    real = montecarlo.simulate
+
+    def broken(tree: ParameterTree, *args: object, **kwargs: object) -> object:
+        cap = tree.get(CAP).at(dt.date(2020, 4, 1))
+        if cap == 2000 and tree.get(STAYED).at(dt.date(2020, 3, 20)) is False:
+            raise RuntimeError("injected fault")
+        return real(tree, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(montecarlo, "simulate", broken)
+    with pytest.raises(montecarlo.StudyIncomplete) as caught:
+        sweep.run(spec_file, tmp_path / "out", tree, workers=1)
+    message = str(caught.value)
+    assert "2 of 2 replications failed twice" in message
+    assert "RuntimeError: injected fault" in message
+    point = message.split("scenario point-")[1].split(":")[0]
+    levers = message.split(f"Sweep point point-{point}: ")[1]
+    assert f"{CAP} = 2000 from 2020-03-31" in levers
+    assert f"{STAYED} = False from 2020-03-12" in levers

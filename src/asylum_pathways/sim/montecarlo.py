@@ -122,6 +122,10 @@ class StudyIncomplete(Exception):
         self.missing = missing
 
 
+class ReplicationFailed(Exception):
+    """A replication raised while simulating one of its scenarios (named in the message)."""
+
+
 #: Most replications in one task by default.
 BATCH = 8
 
@@ -174,12 +178,17 @@ def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = F
         pop = populations[key]
         first_pop = first_pop or pop
         tree = posterior.apply(scenario.tree, draw) if posterior is not None else scenario.tree
-        if key in answered:
-            det = determine_like(tree, pop.enc, *answered[key])
-        else:
-            det = determine(tree, pop.enc)
-            answered[key] = (tree, det)
-        result = simulate(tree, pop, keep_fate=keep, windows=job.windows, det=det)
+        try:
+            if key in answered:
+                det = determine_like(tree, pop.enc, *answered[key])
+            else:
+                det = determine(tree, pop.enc)
+                answered[key] = (tree, det)
+            result = simulate(tree, pop, keep_fate=keep, windows=job.windows, det=det)
+        except Exception as exc:  # say where: the replication and the scenario (sweep point)
+            raise ReplicationFailed(
+                f"replication {index + 1}, scenario {scenario.name}: {type(exc).__name__}: {exc}"
+            ) from exc
         daily[scenario.name] = (
             {m: v for m, v in result.daily.items() if m in job.keep_metrics or m == "encounters"}
             if job.keep_metrics

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,6 +253,22 @@ def _apply(base: Scenario, settings: Sequence[tuple[Lever, Any]], name: str) -> 
     return dataclasses.replace(made, changed=tuple(dict.fromkeys((*base.changed, *made.changed))))
 
 
+def _points_named(spec: SweepSpec, message: str) -> str:
+    """What the sweep points a failure message names (`scenario point-K`) set their levers to."""
+    named = sorted({int(k) for k in re.findall(r"scenario point-(\d+)\b", message)})
+    return "".join(
+        f" Sweep point point-{k}: "
+        + ", ".join(
+            f"{lv.name} = {v!r} from {lv.start}"
+            for lv, v in zip(spec.levers, spec.points[k], strict=True)
+            if v is not None
+        )
+        + "."
+        for k in named
+        if k < len(spec.points)
+    )
+
+
 def point_scenario(base: Scenario, spec: SweepSpec, k: int) -> Scenario:
     settings = [(lv, v) for lv, v in zip(spec.levers, spec.points[k], strict=True) if v is not None]
     return _apply(base, settings, f"point-{k}")
@@ -318,22 +335,25 @@ def run(
     """Validate the sweep in `path`, run it, and write sweep.parquet to `out`; `render(spec,
     frame, path)` writes sweep.html (the report layer's `report.sweep.write_html`: the
     simulation does not import the report)."""
-    from asylum_pathways.sim.montecarlo import run_study
+    from asylum_pathways.sim.montecarlo import StudyIncomplete, run_study
 
     spec, scenarios = load_sweep(path, tree)
     if on_loaded is not None:
         on_loaded(spec)
-    study = run_study(
-        spec.study(),
-        workers,
-        keep_first=False,
-        progress=progress,
-        scenarios=scenarios,
-        store=out / "replications",
-        backend=backend,
-        scheduler=scheduler,
-        metrics=tuple(spec.metrics),
-    )
+    try:
+        study = run_study(
+            spec.study(),
+            workers,
+            keep_first=False,
+            progress=progress,
+            scenarios=scenarios,
+            store=out / "replications",
+            backend=backend,
+            scheduler=scheduler,
+            metrics=tuple(spec.metrics),
+        )
+    except StudyIncomplete as exc:
+        raise StudyIncomplete(f"{exc}{_points_named(spec, str(exc))}", exc.missing) from None
     frame = table(spec, study)
     out.mkdir(parents=True, exist_ok=True)
     frame.write_parquet(out / "sweep.parquet")
