@@ -28,6 +28,15 @@ class Context:
         self.rel = (day - lo).astype(np.intp)
         self.arrival_rel = (enc.arrival - lo).astype(np.intp)
 
+    @classmethod
+    def of_rows(
+        cls, tree: ParameterTree, enc: Encounters, day: np.ndarray, index: np.ndarray
+    ) -> Context:
+        """The evaluation of rows `index` alone: what `Context(tree, enc, day).subset(index)`
+        answers, without first doing the work for everyone (its day axis spans those rows'
+        days only; a person's answer reads only their own days)."""
+        return cls(tree, LazyRows(enc, index), day[index])  # type: ignore[arg-type]
+
     def subset(self, index: np.ndarray) -> Context:
         """The same evaluation restricted to rows `index` (columns are taken lazily)."""
         sub = Context.__new__(Context)

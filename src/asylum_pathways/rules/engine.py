@@ -186,7 +186,7 @@ def reassign(
     status = status.copy()  # never in place: `det` may be the base of another scenario's
     status[rows] = tri.F
     det.candidates[pathway] = (status, key)
-    ctx = Context(tree, enc, det.day).subset(rows)
+    ctx = Context.of_rows(tree, enc, det.day, rows)
     sub = {
         p: (st[rows], np.asarray(k)[rows] if np.ndim(k) else k)
         for p, (st, k) in det.candidates.items()

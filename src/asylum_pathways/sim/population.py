@@ -138,10 +138,10 @@ def generate(
         lang_table[countries.index(cc)] = languages.index(lang)
     language = lang_table[citizenship]
 
-    heads = np.flatnonzero(first)
+    head_of = np.flatnonzero(first)[group]  # each person's family's first member
 
     def per_family(u: np.ndarray) -> np.ndarray:
-        return u[heads][group]
+        return u[head_of]
 
     fear = p.assumptions.population.claims_fear
     mexican = citizenship == countries.index("MX")
