@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import typer
@@ -146,6 +147,8 @@ def simulate(
     from asylum_pathways.sim.posterior import for_simulate
 
     drawn = for_simulate(posterior_file, fixed_parameters, base)
+    if report:
+        _import_meanwhile("asylum_pathways.report.build")
     targets.build()
     err = Console(stderr=True)
     with staged_folder(out, "--out") as stage:
@@ -170,6 +173,21 @@ def simulate(
 
             build_report(stage)
     _print(summary, study.reps, out, spec.console_rows)
+
+
+def _import_meanwhile(module: str) -> None:
+    """Import `module` in a background thread while the replications run. Importing is pure
+    Python and the simulation mostly NumPy, which lets go of the interpreter while it
+    computes, so the report's half second of imports (Altair above all) overlaps the work on
+    two cores. A failed import is not hidden: the main thread's own import raises it."""
+    import importlib
+    import threading
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
+
+    threading.Thread(target=load, name=f"import {module}", daemon=True).start()
 
 
 def _print(summary: dict, reps: int, out: Path, rows: tuple[tuple[str, str], ...]) -> None:
