@@ -9,6 +9,7 @@ on where it ran, so results are identical on every backend and with any number o
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -72,7 +73,11 @@ class Pool:
     def __init__(self, workers: int, executor: Executor | None = None) -> None:
         self.workers = workers
         self.own = executor is None
-        self.executor = executor or ProcessPoolExecutor(max_workers=workers)
+        # Spawned, not forked: a forked child inherits Polars' (and PyArrow's) thread pools
+        # without their threads, and its first multi-threaded call can hang forever.
+        self.executor = executor or ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
 
     def run(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
         attempts: dict[int, int] = {}

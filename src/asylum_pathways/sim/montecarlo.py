@@ -27,6 +27,7 @@ from asylum_pathways.rules.records import Encounters
 from asylum_pathways.scenarios import Scenario
 from asylum_pathways.sim import executors
 from asylum_pathways.sim.flows import Fate, simulate
+from asylum_pathways.sim.persons import persons_parquet
 from asylum_pathways.sim.population import Population, from_records, generate
 from asylum_pathways.sim.store import ReplicationStore
 from asylum_pathways.sim.study import StudyError, StudySpec, Window, check_horizon
@@ -37,9 +38,9 @@ class Replicate:
     index: int
     daily: dict[str, dict[str, np.ndarray]]  # scenario -> metric -> per day
     headline: dict[str, dict[str, float]]  # scenario -> metric -> value
-    fates: dict[str, Fate] = field(default_factory=dict)
-    population: Population | None = None
     draw: dict[str, float] = field(default_factory=dict)  # fitted assumptions (sim.posterior)
+    #: persons.parquet of this replication (the first one, when kept): sim.persons
+    persons: bytes | None = None
 
 
 #: Daily arrays a stored study keeps at once (each replications x days).
@@ -197,7 +198,12 @@ def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = F
         headline[scenario.name] = result.headline
         if keep and result.fate is not None:
             fates[scenario.name] = result.fate
-    return Replicate(index, daily, headline, fates, first_pop if keep else None, draw)
+    persons = None
+    if keep and first_pop is not None and fates:
+        names = [s.name for s in job.scenarios]
+        ports = job.scenarios[0].tree.ports
+        persons = persons_parquet(start, names, ports, first_pop, fates)
+    return Replicate(index, daily, headline, draw, persons)
 
 
 def _batch(
