@@ -63,9 +63,13 @@ class Determinations:
 
 
 def determine(
-    tree: ParameterTree, enc: Encounters, day: np.ndarray | None = None
+    tree: ParameterTree,
+    enc: Encounters,
+    day: np.ndarray | None = None,
+    groups: Groups | None = None,
 ) -> Determinations:
-    """Determine every person's amenability and pathway as of `day` (default: arrival)."""
+    """Determine every person's amenability and pathway as of `day` (default: arrival);
+    `groups`, the family units of `enc` when already known."""
     day = enc.arrival if day is None else day
     ctx = Context(tree, enc, day)
     progs = programs(tree)
@@ -75,7 +79,7 @@ def determine(
     for prog in [*progs, *rules]:
         status[prog.key], reason[prog.key] = evaluate(ctx, prog)
 
-    groups = Groups(enc.group)
+    groups = Groups(enc.group) if groups is None else groups
     aca = [p for p in progs if p.country]
     aca_status, aca_key, aca_country = _choose_agreement(ctx, groups, aca, status)
     keys = tuple(p.key for p in [*progs, *rules])

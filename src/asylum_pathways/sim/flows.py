@@ -49,7 +49,7 @@ def simulate(
     """Run every stage for one scenario and replication; `windows` are the study's named
     headline windows (sim.study.Window); `det`, the rules' answers for `pop` under `tree`
     when already known (`determine_like`)."""
-    det = determine(tree, pop.enc) if det is None else det
+    det = determine(tree, pop.enc, groups=pop.groups) if det is None else det
     s = FlowState.start(tree, pop, det)
     assigned = det.pathway.copy()
     title42.run(s)

@@ -183,7 +183,7 @@ def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = F
             if key in answered:
                 det = determine_like(tree, pop.enc, *answered[key])
             else:
-                det = determine(tree, pop.enc)
+                det = determine(tree, pop.enc, groups=pop.groups)
                 answered[key] = (tree, det)
             result = simulate(tree, pop, keep_fate=keep, windows=job.windows, det=det)
         except Exception as exc:  # say where: the replication and the scenario (sweep point)

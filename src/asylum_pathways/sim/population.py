@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from asylum_pathways import codes
 from asylum_pathways.params import ParameterTree, day_number
 from asylum_pathways.params.model import from_day_number
 from asylum_pathways.rules import tri
+from asylum_pathways.rules.groups import Groups
 from asylum_pathways.rules.records import FLAG_FIELDS, Encounters
 from asylum_pathways.sim import targets as tg
 
@@ -36,6 +38,11 @@ class Population:
     family_first: np.ndarray  # bool: first member of its family unit (or alone)
     draws: dict[str, np.ndarray]  # uniforms in [0, 1), equal within a family
     person_id: np.ndarray | None = None  # identifiers of a user's records, if any
+
+    @cached_property
+    def groups(self) -> Groups:
+        """The family units (built once for every scenario run on these people)."""
+        return Groups(self.enc.group)
 
     @property
     def n_days(self) -> int:

@@ -30,7 +30,6 @@ import numpy as np
 from asylum_pathways import codes
 from asylum_pathways.params.tree import AGREEMENT_ASSUMPTIONS
 from asylum_pathways.rules import tri
-from asylum_pathways.rules.groups import Groups
 from asylum_pathways.sim.queues import cumulative_capacity, daily_intake, fifo, unit_prefix
 from asylum_pathways.sim.stages.state import FlowState, P, unit_starts
 
@@ -81,7 +80,7 @@ def run(s: FlowState) -> Outcome:
     country_code = {cc: countries.index(cc) for cc in ranked}
     screened = s.pop.draws["aca_fear"] < s.rate("assumptions.aca.threshold_fear_rate")
     weight = (~screened).astype(np.int64)
-    groups = Groups(s.pop.enc.group)
+    groups = s.pop.groups
     amenable = np.stack([groups.all(s.det.status[f"ACA_{cc}"]) == tri.T for cc in ranked])
     rank = np.stack(
         [
