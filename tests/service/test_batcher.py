@@ -30,14 +30,15 @@ def _requests() -> list[dict[str, Any]]:
         record(person_id="F1", group_id="F", demographic="FMUA", encounter_date=day),
         record(person_id="F2", group_id="F", demographic="FMUA", encounter_date=day, age=8),
         record(person_id="F", encounter_date=day, citizenship="SV"),
-        record(person_id="C", group_id="x" * 195, encounter_date=day),  # too long once tagged
+        record(person_id="A", encounter_date=day, citizenship="GT"),  # another request's A
+        record(person_id="C", group_id="x" * 199, encounter_date=day),  # too long once tagged
     ]
 
 
 def test_requests_waiting_together_are_answered_in_one_pass_each_as_alone(
     history: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    requests = _requests()[:5]
+    requests = _requests()[:6]
     passes: list[int] = []
 
     def counted(records: Any, *args: Any, **kwargs: Any) -> Any:

@@ -76,6 +76,8 @@ def _answer_all(
         if len(tagged) == len(records):
             try:
                 out: list[Any] = answers(tagged, scenario, date, len(tagged))
+                for answer, record in zip(out, records, strict=True):
+                    answer["person_id"] = record["person_id"]  # as the request gave it
                 return out
             except UserError:
                 pass  # some record is invalid: answer each alone, each with its own error
@@ -89,15 +91,18 @@ def _answer_all(
 
 
 def _own_family(k: int, record: Any) -> dict[str, Any] | None:
-    """The record with a group id no other request can share (None: not a plain record).
+    """The record with ids no other request can share (None: not a plain record).
 
-    Request k's family `g` becomes `k:g` and a person alone `k-person_id`: the digits before
-    the first `:` or `-` say whose it is, so no two requests' ids can meet, and a person alone
-    never meets a family. Printable, so the ids pass the records' own checks (an id made too
-    long by the tag fails the batch, and each request is then answered alone)."""
+    Two requests may well give the same person_id or group_id (each is unique only within
+    its own request). Request k's person `p` becomes `k:p`, its family `g` becomes `k:g` and
+    a person alone is the family `k-p`: the digits before the first `:` or `-` say whose it
+    is, so no two requests' ids can meet, and a person alone never meets a family. Printable,
+    so the ids pass the records' own checks (an id made too long by the tag fails the batch,
+    and each request is then answered alone); the answer gets its person_id back."""
     if not isinstance(record, dict):
         return None
     group, person = record.get("group_id"), record.get("person_id")
     if not isinstance(group, str | type(None)) or not isinstance(person, str):
         return None
-    return {**record, "group_id": f"{k}:{group}" if group is not None else f"{k}-{person}"}
+    family = f"{k}:{group}" if group is not None else f"{k}-{person}"
+    return {**record, "person_id": f"{k}:{person}", "group_id": family}
