@@ -73,33 +73,64 @@ def baseline(batch: int) -> tuple[float, float]:
     return one, time.perf_counter() - t0
 
 
-async def singles(url: str, clients: int, requests: int, deadline: float) -> dict:
+async def singles(
+    url: str, clients: int, requests: int, deadline: float, floor: bool = False
+) -> dict:
+    """`clients` keep-alive connections, each sending `requests` determinations one after
+    another. The client is a few lines of asyncio streams speaking HTTP/1.1, not httpx: on
+    these two cores httpx's own work (about 5 ms a request) would be most of what is measured,
+    and it shares the cores with the server. With `floor`, GET /api/v1/health instead: what
+    the HTTP stack alone costs at the same concurrency."""
+    host, port = url.removeprefix("http://").split(":")
+    body = b"" if floor else json.dumps({"records": EXAMPLE}).encode()
+    line = b"GET /api/v1/health" if floor else b"POST /api/v1/determinations"
+    request = (
+        line + b" HTTP/1.1\r\nHost: " + host.encode() + b"\r\n"
+        b"Content-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+    )
     latencies: list[float] = []
     errors = 0
     kinds: dict[str, int] = {}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
 
-        async def one_client() -> None:
-            nonlocal errors
+    async def one_client() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
             for _ in range(requests):
                 if time.monotonic() > deadline:
                     return
                 t0 = time.perf_counter()
                 try:
-                    r = await client.post("/api/v1/determinations", json={"records": EXAMPLE})
-                    ok = r.status_code == 200 and r.json()["pathway"] == "ACA_TRANSFER"
-                    kind = f"HTTP {r.status_code}: {r.text[:200]}"
-                except httpx.HTTPError as exc:
+                    writer.write(request)
+                    await writer.drain()
+                    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+                    lines = head.decode("latin-1").split("\r\n")
+                    status = int(lines[0].split()[1])
+                    length = next(
+                        int(v)
+                        for k, _, v in (x.partition(":") for x in lines[1:])
+                        if k.lower() == "content-length"
+                    )
+                    payload = await asyncio.wait_for(reader.readexactly(length), 30)
+                    answer = json.loads(payload)
+                    ok = status == 200 and (floor or answer["pathway"] == "ACA_TRANSFER")
+                    kind = f"HTTP {status}: {payload[:200]!r}"
+                except (TimeoutError, OSError, asyncio.IncompleteReadError) as exc:
                     ok, kind = False, type(exc).__name__
                 latencies.append(time.perf_counter() - t0)
                 if not ok:
                     errors += 1
                     kinds[kind] = kinds.get(kind, 0) + 1
+                    return
+        finally:
+            writer.close()
 
-        t0 = time.perf_counter()
-        await asyncio.gather(*(one_client() for _ in range(clients)))
-        seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one_client() for _ in range(clients)))
+    seconds = time.perf_counter() - t0
     return {
         "n": len(latencies),
         "seconds": seconds,
@@ -208,6 +239,14 @@ def main() -> None:
         print(
             f"   in-process baseline {one * 1000:.1f} ms each ({1 / one:.0f}/s on one core): "
             f"HTTP throughput / in-process = {s['n'] / s['seconds'] * one:.2f}"
+        )
+        h = asyncio.run(singles(url, args.clients, args.requests, deadline, floor=True))
+        hl = [x * 1000 for x in h["latencies"]]
+        print(
+            f"   the HTTP floor, GET /api/v1/health from the same clients: "
+            f"{h['n'] / h['seconds']:.0f} requests/s, p50 {pct(hl, 50):.0f} ms, p95 "
+            f"{pct(hl, 95):.0f} ms (determinations / floor throughput = "
+            f"{s['n'] / s['seconds'] / (h['n'] / h['seconds']):.2f})"
         )
         b = batches(url, args.batches, args.batch_size, deadline)
         t = b["times"]
