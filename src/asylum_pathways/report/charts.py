@@ -1,5 +1,12 @@
 """Charts as Vega-Lite specs (via Altair). Each returns (spec, data frame for its CSV).
 
+Each chart's spec without its rows is kept in the on-disk cache: a chart function computes
+the few plain values its chart depends on (labels, orders, domains) and hands `_spec` a
+`build()` closure over them; the cache key is those values, this file and the installed
+Altair, so a report of the same study shape neither imports Altair nor builds its objects
+(about a second and a half of every `simulate`). `_skeleton` refuses a closure over anything
+but plain values, so nothing the spec depends on can be left out of its key.
+
 Specs carry no title (the page's heading and finding above each chart wrap on any
 screen); `description` is the chart's accessible name. Faceted specs say in
 `usermeta.responsive` how the page fits them to their container (Vega-Lite's
@@ -9,16 +16,22 @@ and the panel width from the container's width, and re-renders on resize.
 
 from __future__ import annotations
 
+import json
 import textwrap
-from typing import Any
+from collections.abc import Callable
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import polars as pl
 
-from asylum_pathways import codes
+from asylum_pathways import cache, codes
 from asylum_pathways.report.data import Results, bands
 from asylum_pathways.report.differences import SERIES
 from asylum_pathways.report.fit import KIND_LABELS, KINDS
+
+if TYPE_CHECKING:
+    import altair as alt
 
 # Okabe & Ito (2008) colour-blind-safe palette; one colour per scenario and per pathway,
 # used in every chart and on the page.
@@ -70,10 +83,15 @@ def labelled(results: Results, frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def scenario_labels(results: Results) -> list[str]:
+    return [results.label(n) for n in results.scenarios]
+
+
 def scenario_color(
-    results: Results, field: str = "scenario_label", title: str = "Scenario"
+    labels: list[str], field: str = "scenario_label", title: str = "Scenario"
 ) -> alt.Color:
-    labels = [results.label(n) for n in results.scenarios]
+    import altair as alt
+
     return alt.Color(
         f"{field}:N",
         title=title,
@@ -82,8 +100,9 @@ def scenario_color(
     )
 
 
-def scenario_dash(results: Results, field: str = "scenario_label") -> alt.StrokeDash:
-    labels = [results.label(n) for n in results.scenarios]
+def scenario_dash(labels: list[str], field: str = "scenario_label") -> alt.StrokeDash:
+    import altair as alt
+
     return alt.StrokeDash(
         f"{field}:N",
         sort=labels,
@@ -95,20 +114,63 @@ def scenario_dash(results: Results, field: str = "scenario_label") -> alt.Stroke
 def _rows() -> alt.Data:
     """The place of a chart's data: `_spec` puts the rows there once the spec is a dict (Altair
     would validate and copy every row, a third of a second per report, for nothing)."""
+    import altair as alt
+
     return alt.Data(values=[])
 
 
+def _plain(value: Any) -> bool:
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+def _skeleton(build: Callable[[], Any]) -> dict[str, Any]:
+    """`build()`'s spec as a dict (rows still the placeholder), from the cache when built
+    before from the same plain values, this file and the same Altair."""
+    cells = [c.cell_contents for c in build.__closure__ or ()]
+    if not _plain(cells):
+        raise TypeError(f"{build.__qualname__}: a chart may close over plain values only")
+    found = find_spec("altair")
+    altair_id = Path(found.origin).read_bytes() if found and found.origin else b""
+    digest = cache.key(
+        [
+            "chart",
+            build.__qualname__,
+            Path(__file__).read_bytes(),
+            altair_id,
+            json.dumps(cells, sort_keys=True),
+        ]
+    )
+
+    def fresh() -> dict[str, Any]:
+        # Not validated against the Vega-Lite JSON schema (about a second of jsonschema per
+        # report); the report's tests render every chart in a browser.
+        spec: dict[str, Any] = build().to_dict(validate=False)
+        return spec
+
+    return cache.cached(
+        f"chart_{build.__qualname__.split('.')[0]}",
+        digest,
+        fresh,
+        lambda spec: json.dumps(spec).encode(),
+        json.loads,
+    )
+
+
 def _spec(
-    chart: Any,
+    build: Callable[[], Any],
     name: str,
     data: pl.DataFrame,
     columns: int = 1,
     panel: int = 260,
     extra: int = 90,
 ) -> dict[str, Any]:
-    # Not validated against the Vega-Lite JSON schema on every run (about a second of
-    # jsonschema per report); the report's tests render every chart in a browser.
-    spec: dict[str, Any] = chart.to_dict(validate=False)
+    spec = _skeleton(build)
     if spec.get("data") != {"values": []}:
         raise ValueError(f"chart {name}: its data is not the _rows() placeholder")
     spec["data"] = {"values": _frame(data)}
@@ -133,108 +195,138 @@ def pathways(results: Results, name: str) -> tuple[dict[str, Any], pl.DataFrame]
     )
     present = [PATHWAY_LABELS[p] for p in PATHWAY_COLORS if f"pathway_{p}" in set(data["metric"])]
     data = labelled(results, data.filter(pl.col("median") > 0) if data.height else data)
-    chart = (
-        alt.Chart(_rows())
-        .mark_area()
-        .encode(
-            x=alt.X("week:T", title="Week of encounter"),
-            y=alt.Y("median:Q", stack="zero", title="People per week"),
-            color=alt.Color(
-                "pathway:N",
-                title="Pathway",
-                scale=alt.Scale(
-                    domain=present,
-                    range=[PATHWAY_COLORS[k] for k, v in PATHWAY_LABELS.items() if v in present],
+    labels = scenario_labels(results)
+
+    def build() -> Any:
+        import altair as alt
+
+        return (
+            alt.Chart(_rows())
+            .mark_area()
+            .encode(
+                x=alt.X("week:T", title="Week of encounter"),
+                y=alt.Y("median:Q", stack="zero", title="People per week"),
+                color=alt.Color(
+                    "pathway:N",
+                    title="Pathway",
+                    scale=alt.Scale(
+                        domain=present,
+                        range=[
+                            PATHWAY_COLORS[k] for k, v in PATHWAY_LABELS.items() if v in present
+                        ],
+                    ),
                 ),
-            ),
-            order=alt.Order("pathway:N"),
-            tooltip=[
-                alt.Tooltip("scenario_label:N", title="scenario"),
-                "pathway:N",
-                alt.Tooltip("week:T"),
-                alt.Tooltip("median:Q", format=",.0f", title="people (median)"),
-            ],
-        )
-        .properties(width=600, height=130)
-        .facet(
-            row=alt.Row(
-                "scenario_label:N",
-                title=None,
-                sort=[results.label(n) for n in results.scenarios],
-                header=alt.Header(
-                    labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top"
-                ),
+                order=alt.Order("pathway:N"),
+                tooltip=[
+                    alt.Tooltip("scenario_label:N", title="scenario"),
+                    "pathway:N",
+                    alt.Tooltip("week:T"),
+                    alt.Tooltip("median:Q", format=",.0f", title="people (median)"),
+                ],
+            )
+            .properties(width=600, height=130)
+            .facet(
+                row=alt.Row(
+                    "scenario_label:N",
+                    title=None,
+                    sort=labels,
+                    header=alt.Header(
+                        labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top"
+                    ),
+                )
             )
         )
-    )
-    return _spec(chart, name, data, columns=1, panel=300, extra=80), data
+
+    return _spec(build, name, data, columns=1, panel=300, extra=80), data
 
 
 def _band_chart(
     data: pl.DataFrame,
-    results: Results,
+    labels: list[str],
     y_title: str,
     facet: str,
     name: str,
     facet_sort: list[str] | None = None,
     columns: int = 3,
     height: int = 180,
-    color: alt.Color | None = None,
-    dash: alt.StrokeDash | None = None,
+    scale: tuple[str, str, list[str], list[str], list[list[int]]] | None = None,
     zero_rule: bool = False,
 ) -> dict[str, Any]:
-    """Median line and 5-95% band per scenario; a `cap` column, where present, is a dashed rule."""
-    color = color or scenario_color(results)
-    dash = dash or scenario_dash(results)
-    shown: dict[str, Any] = dict(color.to_dict())  # type: ignore[arg-type]
-    field = str(shown["field"])
-    shown["legend"] = {"symbolType": "stroke", "symbolStrokeWidth": 2.5, "symbolSize": 300}
-    band_color = line_color = alt.Color(**shown)
-    band = (
-        alt.Chart()
-        .mark_area(opacity=0.25)
-        .encode(
-            x=alt.X("week:T", title=None),
-            y=alt.Y("p5:Q", title=y_title),
-            y2="p95:Q",
-            color=band_color,
-        )
-    )
-    line = (
-        alt.Chart()
-        .mark_line()
-        .encode(
-            x="week:T",
-            y="median:Q",
-            color=line_color,
-            strokeDash=dash,
-            tooltip=[
-                alt.Tooltip(f"{field}:N", title="scenario"),
-                alt.Tooltip("week:T"),
-                alt.Tooltip("median:Q", format=",.0f"),
-                alt.Tooltip("p5:Q", format=",.0f"),
-                alt.Tooltip("p95:Q", format=",.0f"),
-            ],
-        )
-    )
-    layers: list[Any] = [band, line]
-    if zero_rule:
-        layers.insert(0, alt.Chart().mark_rule(color="#333").encode(y=alt.datum(0)))
-    if "cap" in data.columns:
-        layers.append(
+    """Median line and 5-95% band per scenario; a `cap` column, where present, is a dashed rule.
+    `scale` (field, title, domain, colours, dashes) colours the lines by another field than
+    the scenario's label."""
+    has_cap = "cap" in data.columns
+
+    def build() -> Any:
+        import altair as alt
+
+        if scale is None:
+            color, dash = scenario_color(labels), scenario_dash(labels)
+        else:
+            field_, title, domain, colors, dashes = scale
+            color = alt.Color(
+                f"{field_}:N",
+                title=title,
+                sort=domain,
+                scale=alt.Scale(domain=domain, range=colors),
+            )
+            dash = alt.StrokeDash(
+                f"{field_}:N",
+                title=title,
+                sort=domain,
+                scale=alt.Scale(domain=domain, range=dashes),
+            )
+        shown: dict[str, Any] = dict(color.to_dict())  # type: ignore[arg-type]
+        field = str(shown["field"])
+        shown["legend"] = {"symbolType": "stroke", "symbolStrokeWidth": 2.5, "symbolSize": 300}
+        band_color = line_color = alt.Color(**shown)
+        band = (
             alt.Chart()
-            .transform_filter("isValid(datum.cap)")
-            .mark_rule(strokeDash=[4, 3], color="#333")
+            .mark_area(opacity=0.25)
             .encode(
-                y=alt.Y("max(cap):Q"),
-                tooltip=[alt.Tooltip("max(cap):Q", title="annual cap", format=",")],
+                x=alt.X("week:T", title=None),
+                y=alt.Y("p5:Q", title=y_title),
+                y2="p95:Q",
+                color=band_color,
             )
         )
-    layer = alt.layer(*layers, data=_rows()).properties(width=240, height=height)
-    chart = layer.facet(
-        facet=alt.Facet(f"{facet}:N", title=None, sort=facet_sort), columns=columns
-    ).resolve_scale(y="independent")
-    return _spec(chart, name, data, columns=columns, panel=250, extra=20)
+        line = (
+            alt.Chart()
+            .mark_line()
+            .encode(
+                x="week:T",
+                y="median:Q",
+                color=line_color,
+                strokeDash=dash,
+                tooltip=[
+                    alt.Tooltip(f"{field}:N", title="scenario"),
+                    alt.Tooltip("week:T"),
+                    alt.Tooltip("median:Q", format=",.0f"),
+                    alt.Tooltip("p5:Q", format=",.0f"),
+                    alt.Tooltip("p95:Q", format=",.0f"),
+                ],
+            )
+        )
+        layers: list[Any] = [band, line]
+        if zero_rule:
+            layers.insert(0, alt.Chart().mark_rule(color="#333").encode(y=alt.datum(0)))
+        if has_cap:
+            layers.append(
+                alt.Chart()
+                .transform_filter("isValid(datum.cap)")
+                .mark_rule(strokeDash=[4, 3], color="#333")
+                .encode(
+                    y=alt.Y("max(cap):Q"),
+                    tooltip=[alt.Tooltip("max(cap):Q", title="annual cap", format=",")],
+                )
+            )
+        layer = alt.layer(*layers, data=_rows()).properties(width=240, height=height)
+        chart = layer.facet(
+            facet=alt.Facet(f"{facet}:N", title=None, sort=facet_sort), columns=columns
+        ).resolve_scale(y="independent")
+        return chart
+
+    return _spec(build, name, data, columns=columns, panel=250, extra=20)
 
 
 def differences(
@@ -252,22 +344,12 @@ def differences(
         c: results.scenarios.index(s)
         for c, s in zip(frame["shown"], frame["scenario"], strict=True)
     }
-    color = alt.Color(
-        "shown:N",
-        title="Scenario − its baseline",
-        sort=comparisons,
-        scale=alt.Scale(
-            domain=comparisons,
-            range=[SCENARIO_COLORS[order[c] % len(SCENARIO_COLORS)] for c in comparisons],
-        ),
-    )
-    dash = alt.StrokeDash(
-        "shown:N",
-        title="Scenario − its baseline",
-        sort=comparisons,
-        scale=alt.Scale(
-            domain=comparisons, range=[SCENARIO_DASHES[order[c] % 6] for c in comparisons]
-        ),
+    scale = (
+        "shown",
+        "Scenario − its baseline",
+        comparisons,
+        [SCENARIO_COLORS[order[c] % len(SCENARIO_COLORS)] for c in comparisons],
+        [SCENARIO_DASHES[order[c] % 6] for c in comparisons],
     )
     present = set(frame["series"].to_list())
     series = [s for s in differences_series() if s in present]
@@ -275,14 +357,13 @@ def differences(
         frame.with_columns(
             pl.col("series").map_elements(wrap, return_dtype=pl.String).alias("panel")
         ),
-        results,
+        scenario_labels(results),
         "Difference (people)",
         "panel",
         name,
         [wrap(s) for s in series],
         columns=3,
-        color=color,
-        dash=dash,
+        scale=scale,
         zero_rule=True,
     )
     return spec, frame.drop("shown")
@@ -320,7 +401,7 @@ def aca(results: Results, name: str) -> tuple[dict[str, Any], pl.DataFrame]:
     data = labelled(results, data)
     spec = _band_chart(
         data,
-        results,
+        scenario_labels(results),
         "People transferred (cumulative)",
         "receiving country",
         name,
@@ -342,7 +423,14 @@ def mpp(results: Results, name: str) -> tuple[dict[str, Any], pl.DataFrame]:
     )
     data = labelled(results, data)
     return _band_chart(
-        data, results, "People", "measure", name, list(labels.values()), columns=2, height=160
+        data,
+        scenario_labels(results),
+        "People",
+        "measure",
+        name,
+        list(labels.values()),
+        columns=2,
+        height=160,
     ), data
 
 
@@ -353,34 +441,42 @@ def times(
         return None, curve
     data = labelled(results, curve)
     measures = list(dict.fromkeys(data["measure"].to_list()))
-    chart = (
-        alt.Chart(_rows())
-        .mark_line(interpolate="step-after", strokeWidth=2)
-        .encode(
-            x=alt.X("days:Q", title="Days after the encounter"),
-            y=alt.Y(
-                "share:Q",
-                title="Share who had it (Kaplan–Meier)",
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
-            color=scenario_color(results),
-            strokeDash=scenario_dash(results),
-            tooltip=[
-                alt.Tooltip("scenario_label:N", title="scenario"),
-                "measure:N",
-                "days:Q",
-                alt.Tooltip("share:Q", format=".1%", title="share who had it"),
-                alt.Tooltip("at_risk:Q", format=",", title="still waiting (first replication)"),
-            ],
+    labels = scenario_labels(results)
+
+    def build() -> Any:
+        import altair as alt
+
+        return (
+            alt.Chart(_rows())
+            .mark_line(interpolate="step-after", strokeWidth=2)
+            .encode(
+                x=alt.X("days:Q", title="Days after the encounter"),
+                y=alt.Y(
+                    "share:Q",
+                    title="Share who had it (Kaplan–Meier)",
+                    axis=alt.Axis(format="%"),
+                    scale=alt.Scale(domain=[0, 1]),
+                ),
+                color=scenario_color(labels),
+                strokeDash=scenario_dash(labels),
+                tooltip=[
+                    alt.Tooltip("scenario_label:N", title="scenario"),
+                    "measure:N",
+                    "days:Q",
+                    alt.Tooltip("share:Q", format=".1%", title="share who had it"),
+                    alt.Tooltip("at_risk:Q", format=",", title="still waiting (first replication)"),
+                ],
+            )
+            .properties(width=260, height=180)
+            .facet(facet=alt.Facet("measure:N", title=None, sort=measures), columns=2)
         )
-        .properties(width=260, height=180)
-        .facet(facet=alt.Facet("measure:N", title=None, sort=measures), columns=2)
-    )
-    return _spec(chart, name, data, columns=2, panel=260, extra=20), data
+
+    return _spec(build, name, data, columns=2, panel=260, extra=20), data
 
 
 def _kind_encodings() -> tuple[alt.Shape, alt.Fill]:
+    import altair as alt
+
     kinds = list(KINDS)
     labels = [KIND_LABELS[k] for k in kinds]
     shape = alt.Shape(
@@ -428,65 +524,73 @@ def validation_series(
     if data.height == 0:
         return None, data
     order = list(dict.fromkeys(data.sort("date")["panel"].to_list()))
-    shape, fill = _kind_encodings()
-    x = alt.X(
-        "date:T",
-        title=None,
-        scale=alt.Scale(padding=10),
-        axis=alt.Axis(
-            format="%b %Y",
-            tickCount={"interval": "month", "step": 1},
-            labelAngle=0,
-            labelOverlap="greedy",
-            labelSeparation=6,
-        ),
-    )
-    band = (
-        alt.Chart()
-        .mark_rule(strokeWidth=4, opacity=0.45, color=model_color)
-        .encode(
-            x=x, y=alt.Y("model_p5:Q", title=None, scale=alt.Scale(zero=False)), y2="model_p95:Q"
+
+    def build() -> Any:
+        import altair as alt
+
+        shape, fill = _kind_encodings()
+        x = alt.X(
+            "date:T",
+            title=None,
+            scale=alt.Scale(padding=10),
+            axis=alt.Axis(
+                format="%b %Y",
+                tickCount={"interval": "month", "step": 1},
+                labelAngle=0,
+                labelOverlap="greedy",
+                labelSeparation=6,
+            ),
         )
-    )
-    mean = (
-        alt.Chart()
-        .mark_tick(color=model_color, thickness=2, size=12)
-        .encode(
-            x="date:T",
-            y="model_mean:Q",
-            tooltip=[
-                "quantity:N",
-                "date:T",
-                alt.Tooltip("model_mean:Q", format=",.3~f", title="model mean"),
-                alt.Tooltip("model_p5:Q", format=",.3~f", title="model 5%"),
-                alt.Tooltip("model_p95:Q", format=",.3~f", title="model 95%"),
-            ],
+        band = (
+            alt.Chart()
+            .mark_rule(strokeWidth=4, opacity=0.45, color=model_color)
+            .encode(
+                x=x,
+                y=alt.Y("model_p5:Q", title=None, scale=alt.Scale(zero=False)),
+                y2="model_p95:Q",
+            )
         )
-    )
-    published = (
-        alt.Chart()
-        .mark_point(size=45, stroke="#000", strokeWidth=1, opacity=1)
-        .encode(
-            x="date:T",
-            y="published:Q",
-            shape=shape,
-            fill=fill,
-            tooltip=[
-                "quantity:N",
-                "date:T",
-                alt.Tooltip("published:Q", format=",.3~f"),
-                alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published"),
-                alt.Tooltip("kind_label:N", title="kind"),
-            ],
+        mean = (
+            alt.Chart()
+            .mark_tick(color=model_color, thickness=2, size=12)
+            .encode(
+                x="date:T",
+                y="model_mean:Q",
+                tooltip=[
+                    "quantity:N",
+                    "date:T",
+                    alt.Tooltip("model_mean:Q", format=",.3~f", title="model mean"),
+                    alt.Tooltip("model_p5:Q", format=",.3~f", title="model 5%"),
+                    alt.Tooltip("model_p95:Q", format=",.3~f", title="model 95%"),
+                ],
+            )
         )
-    )
-    chart = (
-        alt.layer(band, mean, published, data=_rows())
-        .properties(width=240, height=150)
-        .facet(facet=alt.Facet("panel:N", title=None, sort=order), columns=3)
-        .resolve_scale(y="independent", x="independent")
-    )
-    return _spec(chart, name, data, columns=3, panel=250, extra=20), data
+        published = (
+            alt.Chart()
+            .mark_point(size=45, stroke="#000", strokeWidth=1, opacity=1)
+            .encode(
+                x="date:T",
+                y="published:Q",
+                shape=shape,
+                fill=fill,
+                tooltip=[
+                    "quantity:N",
+                    "date:T",
+                    alt.Tooltip("published:Q", format=",.3~f"),
+                    alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published"),
+                    alt.Tooltip("kind_label:N", title="kind"),
+                ],
+            )
+        )
+        chart = (
+            alt.layer(band, mean, published, data=_rows())
+            .properties(width=240, height=150)
+            .facet(facet=alt.Facet("panel:N", title=None, sort=order), columns=3)
+            .resolve_scale(y="independent", x="independent")
+        )
+        return chart
+
+    return _spec(build, name, data, columns=3, panel=250, extra=20), data
 
 
 def validation_single(
@@ -508,18 +612,12 @@ def validation_single(
     )
     if data.height == 0:
         return None, data
-    shape, fill = _kind_encodings()
     data = data.with_columns(
         pl.col("figure").map_elements(
             lambda s: wrap(s, 38).replace("\n", "|"), return_dtype=pl.String
         )
     )
-    y = alt.Y(
-        "figure:N",
-        title=None,
-        sort=data["figure"].to_list(),
-        axis=alt.Axis(labelLimit=0, labelExpr="split(datum.label, '|')"),
-    )
+    figures = data["figure"].to_list()
     # A log scale cannot show 0: values below the smallest positive one (or 1/100) sit at the
     # left edge of the axis, and the tooltip gives the true ratio.
     values = [v for c in ("ratio_p5", "ratio", "ratio_p95") for v in data[c].drop_nulls().to_list()]
@@ -532,41 +630,57 @@ def validation_single(
         pl.col(c).clip(lower_bound=floor).alias(f"{c}_shown")
         for c in ("ratio_p5", "ratio", "ratio_p95")
     )
-    scale = alt.Scale(type="log", domain=[floor, hi * 1.15], nice=False)
-    one = alt.Chart().mark_rule(color="#333").encode(x=alt.datum(1))
-    band = (
-        alt.Chart()
-        .mark_rule(strokeWidth=4, opacity=0.45, color=model_color)
-        .encode(
-            y=y,
-            x=alt.X(
-                "ratio_p5_shown:Q", title="Model ÷ published (1 = equal; log scale)", scale=scale
-            ),
-            x2="ratio_p95_shown:Q",
+    domain = [floor, hi * 1.15]
+
+    def build() -> Any:
+        import altair as alt
+
+        shape, fill = _kind_encodings()
+        y = alt.Y(
+            "figure:N",
+            title=None,
+            sort=figures,
+            axis=alt.Axis(labelLimit=0, labelExpr="split(datum.label, '|')"),
         )
-    )
-    point = (
-        alt.Chart()
-        .mark_point(size=60, stroke="#000", strokeWidth=1, opacity=1)
-        .encode(
-            y=y,
-            x="ratio_shown:Q",
-            shape=shape,
-            fill=fill,
-            tooltip=[
-                "quantity:N",
-                "date:N",
-                alt.Tooltip("published:Q", format=",.3~f"),
-                alt.Tooltip("model_mean:Q", format=",.3~f", title="model mean"),
-                alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published"),
-                alt.Tooltip("kind_label:N", title="kind"),
-            ],
+        scale = alt.Scale(type="log", domain=domain, nice=False)
+        one = alt.Chart().mark_rule(color="#333").encode(x=alt.datum(1))
+        band = (
+            alt.Chart()
+            .mark_rule(strokeWidth=4, opacity=0.45, color=model_color)
+            .encode(
+                y=y,
+                x=alt.X(
+                    "ratio_p5_shown:Q",
+                    title="Model ÷ published (1 = equal; log scale)",
+                    scale=scale,
+                ),
+                x2="ratio_p95_shown:Q",
+            )
         )
-    )
-    chart = alt.layer(one, band, point, data=_rows()).properties(
-        width="container", height=alt.Step(34)
-    )
-    return _spec(chart, name, data), data
+        point = (
+            alt.Chart()
+            .mark_point(size=60, stroke="#000", strokeWidth=1, opacity=1)
+            .encode(
+                y=y,
+                x="ratio_shown:Q",
+                shape=shape,
+                fill=fill,
+                tooltip=[
+                    "quantity:N",
+                    "date:N",
+                    alt.Tooltip("published:Q", format=",.3~f"),
+                    alt.Tooltip("model_mean:Q", format=",.3~f", title="model mean"),
+                    alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published"),
+                    alt.Tooltip("kind_label:N", title="kind"),
+                ],
+            )
+        )
+        chart = alt.layer(one, band, point, data=_rows()).properties(
+            width="container", height=alt.Step(34)
+        )
+        return chart
+
+    return _spec(build, name, data), data
 
 
 def sensitivity(
@@ -582,26 +696,29 @@ def sensitivity(
         .map_elements(lambda m: wrap(metric_labels.get(m, m)), return_dtype=pl.String)
         .alias("panel")
     )
-    chart = (
-        alt.Chart(_rows())
-        .mark_bar()
-        .encode(
-            y=alt.Y("assumption:N", title=None, axis=alt.Axis(labelLimit=0)),
-            yOffset=alt.YOffset(
-                "scenario_label:N", sort=[results.label(n) for n in results.scenarios]
-            ),
-            x=alt.X(
-                "index:Q", title=f"Sensitivity index ({sens.get('method', 'method not stated')})"
-            ),
-            color=scenario_color(results),
-            tooltip=[
-                alt.Tooltip("scenario_label:N", title="scenario"),
-                "metric:N",
-                "assumption:N",
-                alt.Tooltip("index:Q", format=".3f"),
-            ],
+    labels = scenario_labels(results)
+    method = sens.get("method", "method not stated")
+
+    def build() -> Any:
+        import altair as alt
+
+        return (
+            alt.Chart(_rows())
+            .mark_bar()
+            .encode(
+                y=alt.Y("assumption:N", title=None, axis=alt.Axis(labelLimit=0)),
+                yOffset=alt.YOffset("scenario_label:N", sort=labels),
+                x=alt.X("index:Q", title=f"Sensitivity index ({method})"),
+                color=scenario_color(labels),
+                tooltip=[
+                    alt.Tooltip("scenario_label:N", title="scenario"),
+                    "metric:N",
+                    "assumption:N",
+                    alt.Tooltip("index:Q", format=".3f"),
+                ],
+            )
+            .properties(width=240)
+            .facet(facet=alt.Facet("panel:N", title=None), columns=2)
         )
-        .properties(width=240)
-        .facet(facet=alt.Facet("panel:N", title=None), columns=2)
-    )
-    return _spec(chart, name, data, columns=2, panel=300, extra=20), data
+
+    return _spec(build, name, data, columns=2, panel=300, extra=20), data
