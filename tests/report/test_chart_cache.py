@@ -17,6 +17,14 @@ from asylum_pathways.report import charts
 from helpers import cli
 
 
+def test_every_pathway_has_a_colour_and_a_label_so_no_one_drops_out_of_the_chart() -> None:
+    from asylum_pathways import codes
+
+    assert set(charts.PATHWAY_COLORS) == set(codes.PATHWAYS)
+    assert set(charts.PATHWAY_LABELS) == set(codes.PATHWAYS)
+    assert len(set(charts.PATHWAY_COLORS.values())) == len(codes.PATHWAYS)
+
+
 def test_a_builder_over_a_non_plain_value_is_refused() -> None:
     frame = pl.DataFrame({"x": [1]})
 

@@ -46,6 +46,10 @@ PATHWAY_COLORS = {
     "CREDIBLE_FEAR": "#0072B2",
     "NTA_RELEASE": "#009E73",
     "UNDETERMINED": "#000000",
+    # the pathways of 2023-2026 (Paul Tol's muted scheme, beyond Okabe-Ito's eight)
+    "PROCLAMATION_REMOVAL": "#882255",
+    "CREDIBLE_FEAR_ASYLUM_BAR": "#332288",
+    "CREDIBLE_FEAR_LAWFUL_PATHWAYS": "#DDCC77",
 }
 PATHWAY_LABELS = {
     "TITLE42_EXPULSION": "Title 42 expulsion",
@@ -56,6 +60,9 @@ PATHWAY_LABELS = {
     "CREDIBLE_FEAR": "Credible-fear screening",
     "NTA_RELEASE": "Notice to appear, released",
     "UNDETERMINED": "Undetermined",
+    "PROCLAMATION_REMOVAL": "Removed under Proclamation 10888",
+    "CREDIBLE_FEAR_ASYLUM_BAR": "Credible-fear screening, asylum barred",
+    "CREDIBLE_FEAR_LAWFUL_PATHWAYS": "Credible-fear screening, lawful-pathways presumption",
 }
 KIND_SHAPES = {"validation": "diamond", "calibration": "circle", "by_construction": "square"}
 KIND_FILLS = {"validation": "#000000", "calibration": "#7F7F7F", "by_construction": "#BBBBBB"}
@@ -193,7 +200,9 @@ def pathways(results: Results, name: str) -> tuple[dict[str, Any], pl.DataFrame]
     data = bands(results.daily, metrics, weekly_sum=True).with_columns(
         pl.col("metric").str.replace("pathway_", "").replace(PATHWAY_LABELS).alias("pathway")
     )
-    present = [PATHWAY_LABELS[p] for p in PATHWAY_COLORS if f"pathway_{p}" in set(data["metric"])]
+    # the legend names the pathways someone took (a positive weekly median somewhere)
+    taken = set(data.filter(pl.col("median") > 0)["metric"]) if data.height else set()
+    present = [PATHWAY_LABELS[p] for p in PATHWAY_COLORS if f"pathway_{p}" in taken]
     data = labelled(results, data.filter(pl.col("median") > 0) if data.height else data)
     labels = scenario_labels(results)
 
