@@ -6,7 +6,7 @@ their own day, combines family units, and walks the dated priority order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -138,9 +138,9 @@ def determine_like(
     the answers are the same. tests/rules/test_determine_like.py checks the equality on
     the built-in scenarios and on generated overlays."""
     first = base_tree.first_difference(tree)
-    if first is None:
-        return _spliced(base, base, np.zeros(enc.n, dtype=bool))
-    later = base.day >= day_number(first)
+    later = np.zeros(enc.n, dtype=bool) if first is None else base.day >= day_number(first)
+    if not later.any():  # the same law on everyone's day: the same answers (never written)
+        return replace(base, candidates=dict(base.candidates))
     if later.all() or tuple(p.key for p in programs(tree)) != base.keys[: len(base.programs)]:
         return determine(tree, enc, base.day)
     rows = np.flatnonzero(later)
@@ -153,8 +153,6 @@ def _spliced(base: Determinations, new: Determinations, rows: np.ndarray) -> Det
     arrays: `reassign` copies), copied where it does."""
 
     def mix(old: np.ndarray, sub: np.ndarray) -> np.ndarray:
-        if not rows.any():
-            return old
         if old.strides == (0,) and sub.strides == (0,) and old[0] == sub[0]:
             return old  # one constant key for everyone, in both
         out = np.array(old)  # a writeable copy (of a broadcast constant too)
