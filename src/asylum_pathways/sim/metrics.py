@@ -34,22 +34,35 @@ def count(days: np.ndarray, n_days: int, weights: np.ndarray | None = None) -> n
     return np.bincount(days[inside], weights=w, minlength=n_days).astype(np.float64)
 
 
+def count_by(days: np.ndarray, code: np.ndarray, n_codes: int, n_days: int) -> np.ndarray:
+    """[code, day]: `count` of the days of each code 0..n_codes-1 in one pass (days outside
+    the horizon and codes outside 0..n_codes-1 are dropped)."""
+    code = code.astype(np.int64)
+    inside = (days >= 0) & (days < n_days) & (code >= 0) & (code < n_codes)
+    flat = np.bincount(code[inside] * n_days + days[inside], minlength=n_codes * n_days)
+    return flat.reshape(n_codes, n_days).astype(np.float64)
+
+
 def cumulative(days: np.ndarray, n_days: int) -> np.ndarray:
     return np.cumsum(count(days, n_days))
 
 
 def daily(tree: ParameterTree, pop: Population, fate: Fate) -> dict[str, np.ndarray]:
+    """Every daily metric. Counts over the few people of a stage are taken on their row
+    indices (`fate.case_rows`, the ACA admitted), not on masks over everyone."""
     n_days = pop.n_days
     dayidx = pop.day_index()
     out: dict[str, np.ndarray] = {"encounters": count(dayidx, n_days)}
+    by_pathway = count_by(dayidx, fate.pathway, len(codes.PATHWAYS), n_days)
     for name in codes.PATHWAYS:
-        out[f"pathway_{name}"] = count(dayidx[fate.pathway == P[name]], n_days)
+        out[f"pathway_{name}"] = by_pathway[P[name]].copy()
     _aca(tree, fate, dayidx, n_days, out)
     _mpp(tree, fate, dayidx, n_days, out)
+    ofo = np.flatnonzero(pop.ofo)
     out["title42_expulsions_ofo"] = count(
-        dayidx[(fate.pathway == P["TITLE42_EXPULSION"]) & pop.ofo], n_days
+        dayidx[ofo[fate.pathway[ofo] == P["TITLE42_EXPULSION"]]], n_days
     )
-    out["encounters_ofo"] = count(dayidx[pop.ofo], n_days)
+    out["encounters_ofo"] = count(dayidx[ofo], n_days)
     _conservation(fate, dayidx, n_days, out)
     return out
 
@@ -58,15 +71,20 @@ def _aca(
     tree: ParameterTree, fate: Fate, dayidx: np.ndarray, n_days: int, out: dict[str, np.ndarray]
 ) -> None:
     countries = codes.countries()
-    aca = fate.pathway == P["ACA_TRANSFER"]
-    for cc in tree.receiving_countries():
-        t = count(fate.transfer[aca & (fate.receiving == countries.index(cc))], n_days)
-        out[f"aca_transfers_{cc}"] = t
-        out[f"aca_transfers_{cc}_cumulative"] = np.cumsum(t)
-    admitted = fate.aca_admitted
+    ranked = tree.receiving_countries()
+    aca = np.flatnonzero(fate.pathway == P["ACA_TRANSFER"])
+    order = np.full(len(countries) + 1, -1, dtype=np.int64)  # country code -> place in ranked
+    for c, cc in enumerate(ranked):
+        order[countries.index(cc)] = c
+    transfers = count_by(fate.transfer[aca], order[fate.receiving[aca]], len(ranked), n_days)
+    for c, cc in enumerate(ranked):
+        out[f"aca_transfers_{cc}"] = transfers[c].copy()
+        out[f"aca_transfers_{cc}_cumulative"] = np.cumsum(transfers[c])
+    admitted = np.flatnonzero(fate.aca_admitted)
+    flown = admitted[fate.pathway[admitted] == P["ACA_TRANSFER"]]
     out["aca_waiting"] = (
         cumulative(dayidx[admitted], n_days)
-        - cumulative(fate.transfer[admitted & aca], n_days)
+        - cumulative(fate.transfer[flown], n_days)
         - cumulative(fate.aca_left[admitted], n_days)
     )
     out["aca_moved_on_cumulative"] = cumulative(fate.aca_left[admitted], n_days)
@@ -75,40 +93,42 @@ def _aca(
 def _mpp(
     tree: ParameterTree, fate: Fate, dayidx: np.ndarray, n_days: int, out: dict[str, np.ndarray]
 ) -> None:
-    returned, case = fate.enrolled, fate.mpp_case
+    case = fate.case_rows  # the people with an MPP court case; of them, those returned:
+    returned = case[~fate.mpp_inland[case]]
     out["mpp_enrolled"] = count(dayidx[returned], n_days)
     out["mpp_enrolled_cumulative"] = np.cumsum(out["mpp_enrolled"])
-    out["mpp_routed_cumulative"] = cumulative(dayidx[returned & fate.mpp_routed], n_days)
-    for k, port in enumerate(tree.ports):
-        mine = returned & (fate.mpp_port == k)
-        if mine.any():
-            out[f"mpp_enrolled_{port}_cumulative"] = cumulative(dayidx[mine], n_days)
+    out["mpp_routed_cumulative"] = cumulative(dayidx[returned[fate.mpp_routed[returned]]], n_days)
+    port = fate.mpp_port[returned]
+    by_port = count_by(dayidx[returned], port, len(tree.ports), n_days)
+    through = np.bincount(port[port >= 0], minlength=len(tree.ports)) > 0
+    for k, name in enumerate(tree.ports):
+        if through[k]:
+            out[f"mpp_enrolled_{name}_cumulative"] = np.cumsum(by_port[k])
     out["mpp_cases_cumulative"] = cumulative(dayidx[case], n_days)
-    out["mpp_inland_cumulative"] = cumulative(dayidx[case & fate.mpp_inland], n_days)
+    out["mpp_inland_cumulative"] = cumulative(dayidx[case[fate.mpp_inland[case]]], n_days)
     first = fate.first_hearing[case]
     out["mpp_first_hearings"] = count(first, n_days)
     out["mpp_first_hearings_cumulative"] = np.cumsum(out["mpp_first_hearings"])
     out["mpp_awaiting_first_hearing"] = (
         out["mpp_cases_cumulative"] - out["mpp_first_hearings_cumulative"]
     )
-    undone = cumulative(fate.reopened[case], n_days)  # terminations reopened: pending again
-    ended = cumulative(fate.completion[case], n_days) + cumulative(
-        fate.reopened_termination[case], n_days
-    )
+    completion, outcome = fate.completion[case], fate.outcome[case]
+    reopened, reopened_termination = fate.reopened[case], fate.reopened_termination[case]
+    undone = cumulative(reopened, n_days)  # terminations reopened: pending again
+    ended = cumulative(completion, n_days) + cumulative(reopened_termination, n_days)
     out["mpp_completed_cumulative"] = ended - undone
     out["mpp_pending"] = out["mpp_cases_cumulative"] - out["mpp_completed_cumulative"]
+    by_outcome = count_by(completion, outcome, len(OUTCOMES), n_days)
     for code, name in enumerate(OUTCOMES):
         if name == "pending":
             continue
-        sel = case & (fate.outcome == code)
-        series = cumulative(fate.completion[sel], n_days)
+        series = np.cumsum(by_outcome[code])
         if code == TERMINATED:
-            series = series + cumulative(fate.reopened_termination[case], n_days) - undone
+            series = series + cumulative(reopened_termination, n_days) - undone
         out[f"mpp_{name}_cumulative"] = series
     out["mpp_reopened_cumulative"] = undone
-    gone = cumulative(fate.left_mexico, n_days) - cumulative(
-        fate.completion[fate.left_mexico >= 0], n_days
-    )
+    left = fate.left_mexico[case]  # only a case's respondent leaves Mexico
+    gone = cumulative(left, n_days) - cumulative(completion[left >= 0], n_days)
     returned_pending = cumulative(dayidx[returned], n_days) - cumulative(
         fate.completion[returned], n_days
     )
@@ -148,10 +168,11 @@ def _conservation(fate: Fate, dayidx: np.ndarray, n_days: int, out: dict[str, np
     reopened case comes back). The two are counted separately, so that encounters = exits +
     in_system is a check, not a definition."""
     out["in_system"] = out["aca_waiting"] + out["mpp_returned_pending"]
-    admitted, returned = fate.aca_admitted, fate.enrolled
-    aca = fate.pathway == P["ACA_TRANSFER"]
-    at_once = count(dayidx[~admitted & ~returned], n_days)
-    transfers = count(fate.transfer[admitted & aca], n_days)
+    admitted = np.flatnonzero(fate.aca_admitted)
+    returned = fate.case_rows[~fate.mpp_inland[fate.case_rows]]
+    held = np.flatnonzero(fate.aca_admitted | fate.enrolled)
+    at_once = out["encounters"] - count(dayidx[held], n_days)  # whole counts: exact
+    transfers = count(fate.transfer[admitted[fate.pathway[admitted] == P["ACA_TRANSFER"]]], n_days)
     moved = count(fate.aca_left[admitted], n_days)
     ended = (
         count(fate.completion[returned], n_days)
@@ -186,15 +207,15 @@ def headline(
     h["mpp_in_absentia"] = float(d["mpp_in_absentia_cumulative"][-1])
     h["mpp_granted"] = float(d["mpp_granted_cumulative"][-1])
     h["title42_expulsions"] = h["pathway_TITLE42_EXPULSION"]
-    aca = (fate.pathway == P["ACA_TRANSFER"]) & (fate.transfer >= 0)
+    aca = np.flatnonzero(fate.transfer >= 0)
+    aca = aca[fate.pathway[aca] == P["ACA_TRANSFER"]]
     h["days_to_transfer_median"] = _median(fate.transfer[aca] - dayidx[aca])
-    heard = fate.mpp_case & (fate.first_hearing >= 0)
-    h["days_to_first_hearing_median"] = _median(fate.first_hearing[heard] - dayidx[heard])
-    h["mpp_not_heard_by_end_share"] = _share(
-        fate.mpp_case & (fate.first_hearing < 0), fate.mpp_case
-    )
-    done = fate.mpp_case & (fate.completion >= 0)
-    h["days_to_completion_median"] = _median(fate.completion[done] - dayidx[done])
+    case = fate.case_rows
+    first, arrived = fate.first_hearing[case], dayidx[case]
+    h["days_to_first_hearing_median"] = _median((first - arrived)[first >= 0])
+    h["mpp_not_heard_by_end_share"] = _share(first < 0, np.ones(case.shape[0], dtype=bool))
+    completion = fate.completion[case]
+    h["days_to_completion_median"] = _median((completion - arrived)[completion >= 0])
     return h
 
 
@@ -221,16 +242,16 @@ def window_total(
     sectors = [x for x in codes.SECTORS if circuit_of.get(state_of.get(x)) == window.circuit]
     port_sector = tree.get("law.geo.port_sector").at(on) or {}
     ports = [k for k, p in enumerate(tree.ports) if port_sector.get(p) in sectors]
-    inside = np.isin(pop.enc.sector, [codes.SECTORS.index(x) for x in sectors])
-    inside |= np.isin(fate.mpp_port, ports)
     if window.metric not in PERSON_METRICS:
         raise StudyError(
             f"window {window.name}: a circuit applies only to {', '.join(PERSON_METRICS)}",
             [Problem(("windows", window.name, "metric"), "not a per-person metric", window.metric)],
         )
-    dayidx = pop.day_index()
-    part = getattr(fate, PERSON_METRICS[window.metric])
-    return float((part & inside & (dayidx >= first) & (dayidx <= last)).sum())
+    rows = np.flatnonzero(getattr(fate, PERSON_METRICS[window.metric]))
+    inside = np.isin(pop.enc.sector[rows], [codes.SECTORS.index(x) for x in sectors])
+    inside |= np.isin(fate.mpp_port[rows], ports)
+    dayidx = pop.day_index()[rows]
+    return float((inside & (dayidx >= first) & (dayidx <= last)).sum())
 
 
 def _median(x: np.ndarray) -> float:

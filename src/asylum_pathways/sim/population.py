@@ -49,7 +49,15 @@ class Population:
         return (self.end - self.start).days + 1
 
     def day_index(self) -> np.ndarray:
-        return (self.enc.arrival - day_number(self.start)).astype(np.int64)
+        """Each person's encounter day as an index on the horizon (computed once, read-only:
+        every stage and metric of every scenario shares it)."""
+        return self._day_index
+
+    @cached_property
+    def _day_index(self) -> np.ndarray:
+        days = (self.enc.arrival - day_number(self.start)).astype(np.int64)
+        days.setflags(write=False)
+        return days
 
 
 def expected_counts(start: dt.date, end: dt.date) -> np.ndarray:

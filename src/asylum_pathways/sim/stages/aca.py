@@ -80,32 +80,27 @@ def run(s: FlowState) -> Outcome:
     country_code = {cc: countries.index(cc) for cc in ranked}
     screened = s.pop.draws["aca_fear"] < s.rate("assumptions.aca.threshold_fear_rate")
     weight = (~screened).astype(np.int64)
-    groups = s.pop.groups
-    amenable = np.stack([groups.all(s.det.status[f"ACA_{cc}"]) == tri.T for cc in ranked])
-    rank = np.stack(
-        [
-            s.horizon.numbers(f"law.aca.agreements.{cc.lower()}.assignment_rank", 1e9)
-            for cc in ranked
-        ]
-    )
-    tried = np.zeros((len(ranked), s.n), dtype=bool)
-    seats = {cc: Seats.of(s, cc) for cc in ranked}
+    offer = _Offer(s, ranked, country_code)
+    seats: dict[str, Seats] = {}
+    candidates = s.rows("ACA_TRANSFER")  # nobody becomes one in this stage
     for _round in ranked:
         moved = False
         for c, cc in enumerate(ranked):
-            rows = np.flatnonzero(
-                (s.pathway == P["ACA_TRANSFER"])
-                & (s.receiving == country_code[cc])
-                & ~out.admitted
-                & ~tried[c]
-            )
+            rows = candidates[
+                (s.pathway[candidates] == P["ACA_TRANSFER"])
+                & (s.receiving[candidates] == country_code[cc])
+                & ~out.admitted[candidates]
+                & ~offer.tried[c, candidates]
+            ]
             if not rows.shape[0]:
                 continue
             moved = True
-            tried[c, rows] = True
+            offer.tried[c, rows] = True
+            if cc not in seats:
+                seats[cc] = Seats.of(s, cc)
             ok = _admit(s, rows, weight[rows], seats[cc])
             out.admitted[rows[ok]] = True
-            _offer_elsewhere(s, rows[~ok], ranked, country_code, amenable, rank, tried)
+            offer.elsewhere(rows[~ok])
         if not moved:
             break
     s.pathway[out.admitted & screened] = P["CREDIBLE_FEAR"]
@@ -155,42 +150,61 @@ def _within_cap(day: np.ndarray, within: np.ndarray, ok: np.ndarray, seats: Seat
     return fits
 
 
-def _offer_elsewhere(
-    s: FlowState,
-    rows: np.ndarray,
-    ranked: tuple[str, ...],
-    country_code: dict[str, int],
-    amenable: np.ndarray,
-    rank: np.ndarray,
-    tried: np.ndarray,
-) -> None:
-    """People a full country turned away: the next country they are amenable to and have
-    not tried (lowest rank on their day), else their next pathway."""
-    if not rows.shape[0]:
-        return
-    open_ = amenable[:, rows] & ~tried[:, rows]
-    r = np.where(open_, rank[:, s.dayidx[rows]], np.inf)
-    best = np.argmin(r, axis=0)
-    has = np.isfinite(r[best, np.arange(rows.shape[0])])
-    codes_ = np.array([country_code[cc] for cc in ranked], dtype=np.int16)
-    s.receiving[rows[has]] = codes_[best[has]]
-    s.unavailable(rows[~has], "ACA_TRANSFER")
+class _Offer:
+    """Where a family a full country turned away goes: the next country it is amenable to
+    and has not tried (lowest `assignment_rank` on its day), else its next pathway."""
+
+    def __init__(self, s: FlowState, ranked: tuple[str, ...], country_code: dict[str, int]):
+        self.s, self.ranked = s, ranked
+        self.codes = np.array([country_code[cc] for cc in ranked], dtype=np.int16)
+        self.tried = np.zeros((len(ranked), s.n), dtype=bool)
+        self._amenable: np.ndarray | None = None
+        self._rank: np.ndarray | None = None
+
+    def amenable(self) -> np.ndarray:
+        """[country, person]: the whole family is amenable to the country's agreement."""
+        if self._amenable is None:
+            s = self.s
+            self._amenable = np.zeros((len(self.ranked), s.n), dtype=bool)
+            for c, cc in enumerate(self.ranked):
+                status = s.det.status[f"ACA_{cc}"]
+                if (status == tri.T).any():  # else nobody's family is
+                    self._amenable[c] = s.pop.groups.all(status) == tri.T
+        return self._amenable
+
+    def rank(self) -> np.ndarray:
+        """[country, day]: each agreement's assignment rank (1e9 where it has none)."""
+        if self._rank is None:
+            h = self.s.horizon
+            self._rank = np.stack(
+                [
+                    h.numbers(f"law.aca.agreements.{cc.lower()}.assignment_rank", 1e9)
+                    for cc in self.ranked
+                ]
+            )
+        return self._rank
+
+    def elsewhere(self, rows: np.ndarray) -> None:
+        s = self.s
+        if not rows.shape[0]:
+            return
+        open_ = self.amenable()[:, rows] & ~self.tried[:, rows]
+        r = np.where(open_, self.rank()[:, s.dayidx[rows]], np.inf)
+        best = np.argmin(r, axis=0)
+        has = np.isfinite(r[best, np.arange(rows.shape[0])])
+        s.receiving[rows[has]] = self.codes[best[has]]
+        s.unavailable(rows[~has], "ACA_TRANSFER")
 
 
 def flight_days(s: FlowState, cc: str) -> tuple[np.ndarray, np.ndarray]:
     """Whether a removal flight to the country leaves on each day, and how many leave in a
     week under the schedule in force that day."""
     h = s.horizon
-    schedule = [
-        tuple(int(x) for x in (v or [])) for v in h.values(assumption(cc, "flight_weekdays"))
-    ]
-    weekday = h.weekday()
-    flies = np.zeros(h.n_days, dtype=bool)
-    n_flights = np.zeros(h.n_days)
-    for days in set(schedule):
-        on = np.array([d == days for d in schedule])
-        flies |= on & np.isin(weekday, days)
-        n_flights[on] = len(set(days))
+    index, values = h.versions(assumption(cc, "flight_weekdays"))
+    schedules = [{int(x) for x in (v or [])} for v in values]
+    weekdays = np.array([[w in days for w in range(7)] for days in schedules], dtype=bool)
+    flies = weekdays[index, h.weekday()]
+    n_flights = np.array([len(days) for days in schedules], dtype=np.float64)[index]
     return flies, n_flights
 
 

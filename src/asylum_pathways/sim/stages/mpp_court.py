@@ -189,7 +189,7 @@ def _process(s: FlowState, key: str) -> np.ndarray:
 
 def _courts(s: FlowState) -> list[str]:
     names: set[str] = set()
-    for m in s.horizon.values(COURT_OF_PORT):
+    for m in s.horizon.versions(COURT_OF_PORT)[1]:
         names |= set((m or {}).values())
     return sorted(names)
 
@@ -199,10 +199,10 @@ def _court_names(s: FlowState, rows: np.ndarray, port: np.ndarray) -> np.ndarray
     enrolment day), -1 where the port has none."""
     courts = _courts(s)
     ports = s.tree.ports
-    per_day = s.horizon.values(COURT_OF_PORT)
-    table = np.array(
-        [[courts.index(m[p]) if m and p in m else -1 for p in ports] + [-1] for m in per_day],
-        dtype=np.int16,
+    table = s.horizon.per_day(
+        COURT_OF_PORT,
+        lambda m: [courts.index(m[p]) if m and p in m else -1 for p in ports] + [-1],
+        np.int16,
     )
     return table[np.clip(s.dayidx[rows], 0, s.horizon.n_days - 1), port]
 

@@ -43,10 +43,10 @@ class Enrolment:
 def home_port(s: FlowState) -> np.ndarray:
     enc = s.pop.enc
     ports = s.tree.ports
-    per_day = s.horizon.values(RETURN_PORT)
-    table = np.array(
-        [[ports.index(m[x]) if m and x in m else -1 for x in codes.SECTORS] for m in per_day],
-        dtype=np.int16,
+    table = s.horizon.per_day(
+        RETURN_PORT,
+        lambda m: [ports.index(m[x]) if m and x in m else -1 for x in codes.SECTORS],
+        np.int16,
     )
     return np.where(enc.port >= 0, enc.port, table[s.dayidx, enc.sector]).astype(np.int16)
 
@@ -67,15 +67,16 @@ def run(s: FlowState) -> Enrolment:
         ok = _admit(s, rows, left[k])
         case[rows[ok]] = True
         turned.append(rows[~ok])
-    routes = s.horizon.values(OVERFLOW)
+    version, routes = s.horizon.versions(OVERFLOW)
     refused: list[np.ndarray] = []
     for k, p in enumerate(ports):
         rows = turned[k]
+        listed = [_listed(m, p) for m in routes]
         for alt in _alternates(routes, p, ports):
             if not rows.shape[0]:
                 break
             # only on the days the route exists
-            open_days = np.array([alt in _listed(m, p) for m in routes], dtype=bool)
+            open_days = np.array([alt in lst for lst in listed], dtype=bool)[version]
             cand = rows[open_days[s.dayidx[rows]]]
             ok = _admit(s, cand, left[ports.index(alt)])
             case[cand[ok]] = True
@@ -106,7 +107,8 @@ def _listed(routes_on_day: dict | None, port: str) -> list[str]:
 
 
 def _alternates(routes: list, port: str, ports: tuple[str, ...]) -> list[str]:
-    """Every port that takes `port`'s overflow on some day, in their listed order."""
+    """Every port that takes `port`'s overflow on some day, in their listed order (`routes`:
+    the values in force over the horizon, in date order)."""
     seen: list[str] = []
     for m in routes:
         for alt in _listed(m, port):
