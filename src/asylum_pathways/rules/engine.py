@@ -189,11 +189,15 @@ def reassign(
     status[rows] = tri.F
     det.candidates[pathway] = (status, key)
     ctx = Context.of_rows(tree, enc, det.day, rows)
-    sub = {
-        p: (st[rows], np.asarray(k)[rows] if np.ndim(k) else k)
-        for p, (st, k) in det.candidates.items()
-    }
+    sub = {p: (st[rows], _rows_of_key(k, rows)) for p, (st, k) in det.candidates.items()}
     return _assign(ctx, sub)
+
+
+def _rows_of_key(key: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The deciding keys of `rows`; one key for everyone stays one (a broadcast constant)."""
+    if key.strides == (0,) and key.shape[0]:
+        return np.broadcast_to(key[0], rows.shape)
+    return np.asarray(key)[rows]
 
 
 def _fixed(status: np.ndarray, key: int) -> tuple[np.ndarray, np.ndarray]:
@@ -285,7 +289,7 @@ def _assign(
             excluded = (st == tri.F) | (rank == 255)
         packed = (st == tri.U).astype(np.uint16) << UNKNOWN_BIT
         packed |= (np.uint16(rank) << RANK_SHIFT) | np.uint16(p)
-        packed = np.where(excluded, NONE, packed).astype(np.uint16)
+        np.putmask(packed, excluded, NONE)
         np.minimum(best, packed, out=best)
     decided_pathway = best & np.uint16(PATHWAY_MASK)
     none = best == NONE

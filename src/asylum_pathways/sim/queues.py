@@ -41,13 +41,22 @@ def fifo(ready: np.ndarray, capacity_per_day: np.ndarray) -> np.ndarray:
 
 def unit_prefix(day: np.ndarray, weight: np.ndarray, unit_start: np.ndarray) -> np.ndarray:
     """For rows sorted by `day` in units (families), the weight of that day's rows up to
-    the end of each row's unit: a unit fits in a day's capacity c if this is <= c."""
+    the end of each row's unit: a unit fits in a day's capacity c if this is <= c.
+    Weights are not negative, so the running sum is largest at a unit's last row."""
+    n = day.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.asarray(weight).dtype)
     csum = np.cumsum(weight)
-    day_start = np.searchsorted(day, day, side="left")
-    before_day = np.where(day_start > 0, csum[day_start - 1], 0)
-    unit_id = np.cumsum(unit_start) - 1
-    unit_end_csum = np.maximum.reduceat(csum, np.flatnonzero(unit_start))
-    return unit_end_csum[unit_id] - before_day
+    new_day = np.ones(n, dtype=bool)
+    np.not_equal(day[1:], day[:-1], out=new_day[1:])
+    day_first = np.flatnonzero(new_day)
+    before = np.zeros(day_first.shape[0], dtype=csum.dtype)
+    before[1:] = csum[day_first[1:] - 1]  # the weight of the days before
+    before_day = np.repeat(before, np.diff(np.append(day_first, n)))
+    unit_first = np.flatnonzero(unit_start)
+    unit_last = np.append(unit_first[1:], n) - 1
+    unit_end_csum = np.repeat(csum[unit_last], np.diff(np.append(unit_first, n)))
+    return unit_end_csum - before_day
 
 
 def daily_intake(

@@ -40,7 +40,8 @@ class Enrolment:
         return self.case & ~self.inland
 
 
-def home_port(s: FlowState) -> np.ndarray:
+def home_port(s: FlowState, rows: np.ndarray) -> np.ndarray:
+    """The return port of each of `rows`: their port of entry, or their sector's on their day."""
     enc = s.pop.enc
     ports = s.tree.ports
     table = s.horizon.per_day(
@@ -48,22 +49,29 @@ def home_port(s: FlowState) -> np.ndarray:
         lambda m: [ports.index(m[x]) if m and x in m else -1 for x in codes.SECTORS],
         np.int16,
     )
-    return np.where(enc.port >= 0, enc.port, table[s.dayidx, enc.sector]).astype(np.int16)
+    entry = enc.port[rows]
+    return np.where(entry >= 0, entry, table[s.dayidx[rows], enc.sector[rows]]).astype(np.int16)
 
 
 def run(s: FlowState) -> Enrolment:
     ports = s.tree.ports
     n_days = s.horizon.n_days
-    port = home_port(s)
+    pending = s.rows("MPP_RETURN")
+    home = home_port(s, pending)
+    port = np.full(s.n, -1, dtype=np.int16)
+    port[pending] = home
     left = np.stack(
         [np.diff(cumulative_capacity(s.horizon.key(CAPACITY, p)), prepend=0) for p in ports]
     )
     case = np.zeros(s.n, dtype=bool)
     routed = np.zeros(s.n, dtype=bool)
-    pending = np.flatnonzero(s.pathway == P["MPP_RETURN"])
+    # each port's people in row order (a stable sort by port; no port: -1, first)
+    order = np.argsort(home, kind="stable")
+    by_port, sorted_home = pending[order], home[order]
+    bounds = np.searchsorted(sorted_home, np.arange(len(ports) + 1), side="left")
     turned: list[np.ndarray] = []
     for k in range(len(ports)):
-        rows = pending[port[pending] == k]
+        rows = by_port[bounds[k] : bounds[k + 1]]
         ok = _admit(s, rows, left[k])
         case[rows[ok]] = True
         turned.append(rows[~ok])
@@ -87,9 +95,14 @@ def run(s: FlowState) -> Enrolment:
     if refused:
         s.unavailable(np.sort(np.concatenate(refused)), "MPP_RETURN")
     assert n_days == left.shape[1]
-    inland = case & (s.pop.draws["mexico_fear"] < s.rate("assumptions.mpp.mexico_fear_rate"))
+    cases = np.flatnonzero(case)
+    rate = s.horizon.numbers("assumptions.mpp.mexico_fear_rate")[s.dayidx[cases]]
+    inland = np.zeros(s.n, dtype=bool)
+    inland[cases] = s.pop.draws["mexico_fear"][cases] < rate
     s.pathway[inland] = P["NTA_RELEASE"]
-    return Enrolment(case, inland, np.where(case, port, -1).astype(np.int16), routed)
+    out_port = np.full(s.n, -1, dtype=np.int16)
+    out_port[cases] = port[cases]
+    return Enrolment(case, inland, out_port, routed)
 
 
 def _admit(s: FlowState, rows: np.ndarray, whole_left: np.ndarray) -> np.ndarray:
