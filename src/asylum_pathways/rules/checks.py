@@ -55,8 +55,9 @@ def evaluate(ctx: Context, program: Program) -> tuple[np.ndarray, np.ndarray]:
 
     Each check's outcome r in {F, U, T} and position c are packed as r * 64 + c; the
     minimum over checks is then the worst outcome at its first position. Rows that have
-    already failed cannot change, so once they are 30% of the rows or more the remaining checks
-    are asked only of the rows still open.
+    already failed cannot change, so once they are 30% of the open rows or more the
+    remaining checks are asked only of the rows still open (their packed values are then
+    kept in a compact array, written back once), and once none is open the rest are skipped.
     """
     if len(program.checks) >= ALL_PASSED:
         raise ValueError(f"{program.key}: too many checks")
@@ -65,24 +66,28 @@ def evaluate(ctx: Context, program: Program) -> tuple[np.ndarray, np.ndarray]:
         status = np.broadcast_to(program.checks[0].fn(ctx, program), (n,)).astype(np.int8)
         return status, np.where(status == 2, np.uint8(ALL_PASSED), np.uint8(0))
     acc = np.full(n, 255, dtype=np.uint8)
-    rows: np.ndarray | None = None  # None: all rows
+    rows: np.ndarray | None = None  # the rows `open_acc` holds (None: all rows, `acc` itself)
+    open_acc = acc
     current = ctx
     for position, check in enumerate(program.checks):
         outcome = np.asarray(check.fn(current, program), dtype=np.int8)
         packed = np.left_shift(outcome.view(np.uint8), 6) | np.uint8(position)
-        if rows is None:
-            np.minimum(acc, packed, out=acc)
-            still = acc >= 64
-        else:
-            sub = np.minimum(acc[rows], packed)
-            acc[rows] = sub
-            still = sub >= 64
-        if position + 2 < len(program.checks):
-            open_count = int(np.count_nonzero(still))
-            if open_count < 0.7 * still.shape[0]:
-                local = np.flatnonzero(still)
-                rows = local if rows is None else rows[local]
-                current = current.subset(local)
+        np.minimum(open_acc, packed, out=open_acc)
+        if position + 1 == len(program.checks):
+            break
+        still = open_acc >= 64
+        open_count = int(np.count_nonzero(still))
+        if open_count == 0:
+            break  # everyone has failed a check: later ones change nothing
+        if position + 2 < len(program.checks) and open_count < 0.7 * still.shape[0]:
+            local = np.flatnonzero(still)
+            if rows is not None:
+                acc[rows] = open_acc
+            rows = local if rows is None else rows[local]
+            open_acc = open_acc[local]
+            current = current.subset(local)
+    if rows is not None:
+        acc[rows] = open_acc
     status = (acc >> 6).astype(np.int8)
     reason = acc & np.uint8(63)
     reason[status == 2] = ALL_PASSED

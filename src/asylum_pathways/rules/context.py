@@ -21,12 +21,29 @@ class Context:
     def __init__(self, tree: ParameterTree, enc: Encounters, day: np.ndarray) -> None:
         self.tree = tree
         self.enc = enc
-        self.day = day
         lo = int(min(day.min(), enc.arrival.min())) if enc.n else 0
         hi = int(max(day.max(), enc.arrival.max())) if enc.n else 0
         self.axis = np.arange(lo, hi + 1, dtype=np.int32)
         self.rel = (day - lo).astype(np.intp)
-        self.arrival_rel = (enc.arrival - lo).astype(np.intp)
+        self._day: np.ndarray | None = day
+        self._arrival_rel: np.ndarray | None = (enc.arrival - lo).astype(np.intp)
+        self._parent: tuple[Context, np.ndarray] | None = None  # (context, rows) of a subset
+
+    @property
+    def day(self) -> np.ndarray:
+        """Each person's day of evaluation (a subset takes it from its parent when read)."""
+        if self._day is None:
+            parent, index = self._parent  # type: ignore[misc]
+            self._day = parent.day[index]
+        return self._day
+
+    @property
+    def arrival_rel(self) -> np.ndarray:
+        """Each person's arrival day as an offset on the axis."""
+        if self._arrival_rel is None:
+            parent, index = self._parent  # type: ignore[misc]
+            self._arrival_rel = parent.arrival_rel[index]
+        return self._arrival_rel
 
     @classmethod
     def of_rows(
@@ -42,10 +59,10 @@ class Context:
         sub = Context.__new__(Context)
         sub.tree = self.tree
         sub.enc = LazyRows(self.enc, index)  # type: ignore[assignment]
-        sub.day = self.day[index]
         sub.axis = self.axis
         sub.rel = self.rel[index]
-        sub.arrival_rel = self.arrival_rel[index]
+        sub._day = sub._arrival_rel = None  # taken from this one when first read
+        sub._parent = (self, index)
         for cached in ("location_sector", "circuit"):
             if cached in self.__dict__:
                 sub.__dict__[cached] = self.__dict__[cached][index]

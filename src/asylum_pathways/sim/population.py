@@ -82,14 +82,14 @@ def generate(
 ) -> Population:
     expected = expected_counts(start, end)
     counts = rng.poisson(expected).ravel()
-    cell = np.repeat(np.arange(counts.shape[0]), counts)
-    n = cell.shape[0]
-    _, n_loc, n_cit, n_demo = expected.shape
-    demo = (cell % n_demo).astype(np.int8)
-    cit_group = (cell // n_demo) % n_cit
-    loc = (cell // (n_demo * n_cit)) % n_loc
-    day = cell // (n_demo * n_cit * n_loc)
-    arrival = (day + day_number(start)).astype(np.int32)
+    n = int(counts.sum())
+    # each person's cell's coordinates: the cells' (few) values repeated by their counts
+    cells = np.indices(expected.shape, dtype=np.int32).reshape(4, -1)
+    arrival = np.repeat(cells[0] + np.int32(day_number(start)), counts)
+    loc = np.repeat(cells[1].astype(np.int16), counts)
+    cit_group = np.repeat(cells[2].astype(np.int16), counts)
+    demo = np.repeat(cells[3].astype(np.int8), counts)
+    cell = np.repeat(np.arange(counts.shape[0], dtype=np.int32), counts)
     day0 = start
 
     p = tree.at(day0)
@@ -154,14 +154,19 @@ def generate(
     language = lang_table[citizenship]
 
     head_of = np.flatnonzero(first)[group]  # each person's family's first member
+    uniform = np.empty(n)  # one buffer for every draw of n uniforms (no new pages each time)
+
+    def draw() -> np.ndarray:
+        return rng.random(out=uniform)
 
     def per_family(u: np.ndarray) -> np.ndarray:
+        """The draw of each family's first member, for every member."""
         return u[head_of]
 
     fear = p.assumptions.population.claims_fear
     mexican = citizenship == countries.index("MX")
     fear_rate = np.where(mexican, fear["MX"], fear["other"])
-    claims = per_family(rng.random(n)) < fear_rate
+    claims = per_family(draw()) < fear_rate
     flags = {name: np.full(n, tri.F, dtype=np.int8) for name in FLAG_FIELDS}
     flags["claims_fear"] = tri.from_bool(claims)
     rates = p.assumptions.population.exclusion_flags
@@ -173,9 +178,9 @@ def generate(
         "advance_parole",
         "valid_travel_documents",
     ):
-        flags[name] = tri.from_bool(adult & (rng.random(n) < rates[name]))
+        flags[name] = tri.from_bool(adult & (draw() < rates[name]))
     flags["mexico_fear_established"] = np.full(n, tri.U, dtype=np.int8)
-    draws = {name: per_family(rng.random(n)) for name in DRAWS}
+    draws = {name: per_family(draw()) for name in DRAWS}
     enc = Encounters(
         group=group,
         arrival=arrival,
