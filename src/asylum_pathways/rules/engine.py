@@ -143,18 +143,25 @@ def determine_like(
         return replace(base, candidates=dict(base.candidates))
     if later.all() or tuple(p.key for p in programs(tree)) != base.keys[: len(base.programs)]:
         return determine(tree, enc, base.day)
-    rows = np.flatnonzero(later)
-    return _spliced(base, determine(tree, enc.take(rows), base.day[rows]), later)
+    index = np.flatnonzero(later)
+    rows: np.ndarray | slice = index
+    if index[-1] - index[0] + 1 == index.shape[0]:  # one run of rows (people in day order)
+        rows = slice(int(index[0]), int(index[-1]) + 1)
+    return _spliced(base, determine(tree, enc.take(rows), base.day[rows]), rows)
 
 
-def _spliced(base: Determinations, new: Determinations, rows: np.ndarray) -> Determinations:
-    """`base` with the people at the True places of `rows` answered by `new` (in order).
-    Arrays are shared where nobody's answer changes (no stage writes into a determination's
-    arrays: `reassign` copies), copied where it does."""
+def _spliced(base: Determinations, new: Determinations, rows: np.ndarray | slice) -> Determinations:
+    """`base` with the people at `rows` (indices in order, or a run of rows) answered by
+    `new`. Arrays are shared where nobody's answer changes (no stage writes into a
+    determination's arrays: `reassign` copies), copied where it does."""
 
     def mix(old: np.ndarray, sub: np.ndarray) -> np.ndarray:
         if old.strides == (0,) and sub.strides == (0,) and old[0] == sub[0]:
             return old  # one constant key for everyone, in both
+        if isinstance(rows, slice):
+            return np.concatenate([old[: rows.start], sub, old[rows.stop :]]).astype(
+                old.dtype, copy=False
+            )
         out = np.array(old)  # a writeable copy (of a broadcast constant too)
         out[rows] = sub
         return out

@@ -141,8 +141,8 @@ class Encounters:
     def n(self) -> int:
         return int(self.arrival.shape[0])
 
-    def take(self, index: np.ndarray) -> Encounters:
-        """The rows at `index` (for tests and sampling)."""
+    def take(self, index: np.ndarray | slice) -> Encounters:
+        """The rows at `index` (a slice gives views of a run of rows)."""
         return Encounters(
             group=self.group[index],
             arrival=self.arrival[index],
