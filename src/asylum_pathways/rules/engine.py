@@ -6,6 +6,7 @@ their own day, combines family units, and walks the dated priority order.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -47,8 +48,8 @@ class Determinations:
 
     programs: list[Program]
     rules: list[Program]
-    status: dict[str, np.ndarray]
-    reason: dict[str, np.ndarray]
+    status: Mapping[str, np.ndarray]
+    reason: Mapping[str, np.ndarray]
     pathway: np.ndarray
     receiving_country: np.ndarray  # index into countries(), -1 if none
     decided_by: np.ndarray
@@ -169,8 +170,8 @@ def _spliced(base: Determinations, new: Determinations, rows: np.ndarray | slice
     return Determinations(
         programs=base.programs,
         rules=base.rules,
-        status={k: mix(v, new.status[k]) for k, v in base.status.items()},
-        reason={k: mix(v, new.reason[k]) for k, v in base.reason.items()},
+        status=_Spliced(base.status, new.status, mix),
+        reason=_Spliced(base.reason, new.reason, mix),
         pathway=mix(base.pathway, new.pathway),
         receiving_country=mix(base.receiving_country, new.receiving_country),
         decided_by=mix(base.decided_by, new.decided_by),
@@ -183,6 +184,31 @@ def _spliced(base: Determinations, new: Determinations, rows: np.ndarray | slice
         },
         aca_country=mix(base.aca_country, new.aca_country),
     )
+
+
+class _Spliced(Mapping[str, np.ndarray]):
+    """Each program's array of a spliced determination, spliced when first read (the
+    simulation reads few of them)."""
+
+    def __init__(
+        self,
+        base: Mapping[str, np.ndarray],
+        new: Mapping[str, np.ndarray],
+        mix: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    ) -> None:
+        self._base, self._new, self._mix = base, new, mix
+        self._done: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self._done:
+            self._done[key] = self._mix(self._base[key], self._new[key])
+        return self._done[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._base)
+
+    def __len__(self) -> int:
+        return len(self._base)
 
 
 def reassign(
@@ -224,7 +250,7 @@ def _either(
 
 
 def _choose_agreement(
-    ctx: Context, groups: Groups, aca: list[Program], status: dict[str, np.ndarray]
+    ctx: Context, groups: Groups, aca: list[Program], status: Mapping[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Among the ACAs the whole family is amenable to, the lowest assignment rank wins;
     an unknown at a lower rank leaves the answer unknown.
@@ -239,6 +265,8 @@ def _choose_agreement(
         raise ValueError("at most 127 receiving countries")
     best = np.full(n, np.iinfo(np.uint16).max, dtype=np.uint16)
     for c, prog in enumerate(aca):
+        if not (status[prog.key] != tri.F).any():
+            continue  # nobody is, or may be, amenable: no family can choose it
         st = groups.all(status[prog.key])
         rank = ctx.number(prog.param("{agreement}.assignment_rank"), 255, constant_ok=True)
         rank16 = np.clip(rank, 0, 255).astype(np.uint16)
@@ -296,7 +324,7 @@ def _assign(
             excluded = (st == tri.F) | (rank == 255)
         packed = (st == tri.U).astype(np.uint16) << UNKNOWN_BIT
         packed |= (np.uint16(rank) << RANK_SHIFT) | np.uint16(p)
-        np.putmask(packed, excluded, NONE)
+        packed |= excluded.astype(np.uint16) * np.uint16(NONE)  # all bits (no masked store)
         np.minimum(best, packed, out=best)
     decided_pathway = best & np.uint16(PATHWAY_MASK)
     none = best == NONE

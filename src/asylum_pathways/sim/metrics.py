@@ -38,8 +38,12 @@ def count_by(days: np.ndarray, code: np.ndarray, n_codes: int, n_days: int) -> n
     """[code, day]: `count` of the days of each code 0..n_codes-1 in one pass (days outside
     the horizon and codes outside 0..n_codes-1 are dropped)."""
     code = code.astype(np.int64)
-    inside = (days >= 0) & (days < n_days) & (code >= 0) & (code < n_codes)
-    flat = np.bincount(code[inside] * n_days + days[inside], minlength=n_codes * n_days)
+    if days.shape[0] and (
+        days.min() < 0 or days.max() >= n_days or code.min() < 0 or code.max() >= n_codes
+    ):
+        inside = (days >= 0) & (days < n_days) & (code >= 0) & (code < n_codes)
+        days, code = days[inside], code[inside]
+    flat = np.bincount(code * n_days + days, minlength=n_codes * n_days)
     return flat.reshape(n_codes, n_days).astype(np.float64)
 
 

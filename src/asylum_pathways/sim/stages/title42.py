@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from asylum_pathways.sim.stages.state import FlowState, P
+from asylum_pathways.sim.stages.state import FlowState
 
 EXCEPTION = "assumptions.title42.exception_rate"
 
 
 def run(s: FlowState) -> None:
-    usbp = s.horizon.key(EXCEPTION, "USBP")[s.dayidx]
-    ofo = s.horizon.key(EXCEPTION, "OFO")[s.dayidx]
-    rate = np.where(s.pop.ofo, ofo, usbp)
-    covered = s.pathway == P["TITLE42_EXPULSION"]
-    s.unavailable(
-        np.flatnonzero(covered & (s.pop.draws["title42_exception"] < rate)), "TITLE42_EXPULSION"
-    )
+    covered = s.rows("TITLE42_EXPULSION")
+    day = s.dayidx[covered]
+    usbp = s.horizon.key(EXCEPTION, "USBP")[day]
+    ofo = s.horizon.key(EXCEPTION, "OFO")[day]
+    rate = np.where(s.pop.ofo[covered], ofo, usbp)
+    s.unavailable(covered[s.pop.draws["title42_exception"][covered] < rate], "TITLE42_EXPULSION")
