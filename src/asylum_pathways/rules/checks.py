@@ -64,14 +64,15 @@ def evaluate(ctx: Context, program: Program) -> tuple[np.ndarray, np.ndarray]:
     n = ctx.enc.n
     if len(program.checks) == 1:
         status = np.broadcast_to(program.checks[0].fn(ctx, program), (n,)).astype(np.int8)
-        return status, np.where(status == 2, np.uint8(ALL_PASSED), np.uint8(0))
+        return status, (status == 2).view(np.uint8) * np.uint8(ALL_PASSED)
     acc = np.full(n, 255, dtype=np.uint8)
     rows: np.ndarray | None = None  # the rows `open_acc` holds (None: all rows, `acc` itself)
     open_acc = acc
     current = ctx
     for position, check in enumerate(program.checks):
         outcome = np.asarray(check.fn(current, program), dtype=np.int8)
-        packed = np.left_shift(outcome.view(np.uint8), 6) | np.uint8(position)
+        packed = np.left_shift(outcome.view(np.uint8), 6)  # a new array: `outcome` may be
+        packed |= np.uint8(position)  # a column of the records themselves
         np.minimum(open_acc, packed, out=open_acc)
         if position + 1 == len(program.checks):
             break

@@ -63,9 +63,6 @@ class Context:
         sub.rel = self.rel[index]
         sub._day = sub._arrival_rel = None  # taken from this one when first read
         sub._parent = (self, index)
-        for cached in ("location_sector", "circuit"):
-            if cached in self.__dict__:
-                sub.__dict__[cached] = self.__dict__[cached][index]
         return sub
 
     # -- parameters by day -------------------------------------------------------------
@@ -91,7 +88,7 @@ class Context:
         by_day = _per_day_member(param, self.axis, vocabulary)
         if _constant(param, self.axis):
             return by_day[0][person_codes]
-        return by_day[self.rel, person_codes]
+        return pick(by_day, self.rel, person_codes)
 
     def member_tri(
         self, name: str, person_codes: np.ndarray, vocabulary: tuple[str, ...]
@@ -127,11 +124,15 @@ class Context:
         """A map parameter (key -> one item) as of each person's day: item code, -1 if none."""
         param = self.tree.get(name)
         by_day = param.code_table(key_vocabulary, vocabulary)[param.version_index(self.axis)]
-        return by_day[self.arrival_rel if at_arrival else self.rel, keys]
+        return pick(by_day, self.arrival_rel if at_arrival else self.rel, keys)
 
     @cached_property
     def location_sector(self) -> np.ndarray:
-        """The sector of the encounter: the port's sector when a port is given."""
+        """The sector of the encounter: the port's sector when a port is given (a subset's
+        are its parent's, worked out once there)."""
+        if self._parent is not None:
+            parent, index = self._parent
+            return parent.location_sector[index]
         enc = self.enc
         if not (enc.port >= 0).any():
             return enc.sector.astype(np.int16)
@@ -143,6 +144,9 @@ class Context:
     @cached_property
     def circuit(self) -> np.ndarray:
         """Federal circuit code of the encounter location (sector -> state -> circuit)."""
+        if self._parent is not None:
+            parent, index = self._parent
+            return parent.circuit[index]
         state = self.keyed_code(
             "law.geo.sector_state", self.location_sector, codes.SECTORS, codes.STATES
         )
@@ -188,6 +192,20 @@ class _LazyDict(dict[str, np.ndarray]):
 
     def get(self, key: str, default: object = None) -> np.ndarray | None:  # type: ignore[override]
         return self[key] if key in self._source else default  # type: ignore[return-value]
+
+
+def pick(table: np.ndarray, rel: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """`table[rel, codes]` for a per-day table [day, code] whose last column is for a missing
+    code (-1). For many people, one gather from the flattened table with the missing column
+    moved first: about twice as fast as a two-index gather."""
+    if rel.shape[0] < 4096:
+        return table[rel, codes]
+    width = table.shape[1]
+    flat = np.roll(table, 1, axis=1).ravel()
+    index = rel * width
+    index += codes
+    index += 1
+    return flat[index]
 
 
 def _per_day_member(param: Parameter, axis: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:

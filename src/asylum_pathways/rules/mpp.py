@@ -8,7 +8,7 @@ from asylum_pathways import codes
 from asylum_pathways.params.units import MPP_EXCLUSIONS
 from asylum_pathways.rules import tri
 from asylum_pathways.rules.checks import Check, Program
-from asylum_pathways.rules.context import Context
+from asylum_pathways.rules.context import Context, pick
 
 
 def _in_force(ctx: Context, prog: Program) -> np.ndarray:
@@ -40,7 +40,7 @@ def _sector_served(ctx: Context) -> np.ndarray:
     table = served_by.keyed_member_table(ctx.tree.ports, codes.SECTORS)[:, :-1, :-1]
     by_day = np.einsum("dp,dps->ds", active, table[rows].astype(np.int8)) > 0
     by_day = np.concatenate([by_day, np.zeros((by_day.shape[0], 1), bool)], axis=1)
-    return by_day[ctx.rel, ctx.enc.sector]
+    return pick(by_day, ctx.rel, ctx.enc.sector)
 
 
 def _nationality(ctx: Context, prog: Program) -> np.ndarray:

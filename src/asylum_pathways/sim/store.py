@@ -44,12 +44,17 @@ def daily_block(
     names = list(metrics)
     values = np.stack([metrics[m] for m in names])
     n_days = values.shape[1]
+    rows = len(names) * n_days
+    # string columns are gathered from their few distinct values (not made string by string)
+    metric = pl.Series("metric", names).gather(
+        np.repeat(np.arange(len(names), dtype=np.uint32), n_days)
+    )
     return pl.DataFrame(
         {
-            "scenario": pl.Series([scenario]).repeat_by(len(names) * n_days).explode(),
-            "replication": np.full(len(names) * n_days, replication, dtype=np.int32),
+            "scenario": pl.Series("scenario", [scenario]).gather(np.zeros(rows, dtype=np.uint32)),
+            "replication": np.full(rows, replication, dtype=np.int32),
             "date": np.tile(_dates(start, n_days), len(names)),
-            "metric": np.repeat(np.array(names), n_days),
+            "metric": metric,
             "value": values.ravel(),
         }
     ).with_columns(pl.col("date").cast(pl.Date))
