@@ -13,7 +13,7 @@ from asylum_pathways.errors import Problem, UsageError, shown
 from asylum_pathways.rules.records import MAX_ID_LENGTH
 from asylum_pathways.scenarios.overlay import MAX_EXTENDS
 
-MAX_REPS = 1_000  # every replication's daily metrics are held in memory until written
+MAX_REPS = 1_000  # a bounded run: replications stream to disk, but each takes time and space
 MAX_SEED = 2**63 - 1
 
 
@@ -98,7 +98,7 @@ whole where a count or rank is expected.
 
 | option | limit |
 |---|---|
-| `simulate --reps` | 1 to {MAX_REPS:,} replications (held in memory) |
+| `simulate --reps` | 1 to {MAX_REPS:,} replications (streamed to disk; a bounded run) |
 | `simulate --workers` | 0 (one per CPU) to the number of CPUs of the machine |
 | `simulate --seed` | 0 to 2^63 - 1 |
 | `simulate --start/--end` | inside the calibration data and the tree's answerable range |

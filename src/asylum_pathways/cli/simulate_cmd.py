@@ -101,7 +101,7 @@ def simulate(
             "--reps",
             1,
             MAX_REPS,
-            f"at least 1 replication and at most {MAX_REPS:,}: each is held in memory",
+            f"at least 1 replication and at most {MAX_REPS:,} (a bounded run; sweeps run more)",
         )
     n_cpus = cpus()
     check_limit(
