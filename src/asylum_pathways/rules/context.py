@@ -33,17 +33,22 @@ class Context:
     def day(self) -> np.ndarray:
         """Each person's day of evaluation (a subset takes it from its parent when read)."""
         if self._day is None:
-            parent, index = self._parent  # type: ignore[misc]
-            self._day = parent.day[index]
+            self._day = self._from_parent("day")
         return self._day
 
     @property
     def arrival_rel(self) -> np.ndarray:
         """Each person's arrival day as an offset on the axis."""
         if self._arrival_rel is None:
-            parent, index = self._parent  # type: ignore[misc]
-            self._arrival_rel = parent.arrival_rel[index]
+            self._arrival_rel = self._from_parent("arrival_rel")
         return self._arrival_rel
+
+    def _from_parent(self, name: str) -> np.ndarray:
+        """A subset's rows of its parent's per-person array `name` (worked out there once)."""
+        assert self._parent is not None
+        parent, index = self._parent
+        values: np.ndarray = getattr(parent, name)[index]
+        return values
 
     @classmethod
     def of_rows(
@@ -131,8 +136,7 @@ class Context:
         """The sector of the encounter: the port's sector when a port is given (a subset's
         are its parent's, worked out once there)."""
         if self._parent is not None:
-            parent, index = self._parent
-            return parent.location_sector[index]
+            return self._from_parent("location_sector")
         enc = self.enc
         if not (enc.port >= 0).any():
             return enc.sector.astype(np.int16)
@@ -145,8 +149,7 @@ class Context:
     def circuit(self) -> np.ndarray:
         """Federal circuit code of the encounter location (sector -> state -> circuit)."""
         if self._parent is not None:
-            parent, index = self._parent
-            return parent.circuit[index]
+            return self._from_parent("circuit")
         state = self.keyed_code(
             "law.geo.sector_state", self.location_sector, codes.SECTORS, codes.STATES
         )
