@@ -483,7 +483,9 @@ def times(
     return _spec(build, name, data, columns=2, panel=260, extra=20), data
 
 
-def _kind_encodings() -> tuple[alt.Shape, alt.Fill]:
+def _published_points(size: int, tooltip: list[Any], **encoding: Any) -> Any:
+    """The published figures as points, shaped and filled by their kind, with `tooltip`
+    (the kind is added last)."""
     import altair as alt
 
     kinds = list(KINDS)
@@ -498,7 +500,16 @@ def _kind_encodings() -> tuple[alt.Shape, alt.Fill]:
         title="Published figure",
         scale=alt.Scale(domain=labels, range=[KIND_FILLS[k] for k in kinds]),
     )
-    return shape, fill
+    return (
+        alt.Chart()
+        .mark_point(size=size, stroke="#000", strokeWidth=1, opacity=1)
+        .encode(
+            **encoding,
+            shape=shape,
+            fill=fill,
+            tooltip=[*tooltip, alt.Tooltip("kind_label:N", title="kind")],
+        )
+    )
 
 
 def _validation_frame(fit_table: pl.DataFrame) -> pl.DataFrame:
@@ -537,7 +548,6 @@ def validation_series(
     def build() -> Any:
         import altair as alt
 
-        shape, fill = _kind_encodings()
         x = alt.X(
             "date:T",
             title=None,
@@ -574,22 +584,16 @@ def validation_series(
                 ],
             )
         )
-        published = (
-            alt.Chart()
-            .mark_point(size=45, stroke="#000", strokeWidth=1, opacity=1)
-            .encode(
-                x="date:T",
-                y="published:Q",
-                shape=shape,
-                fill=fill,
-                tooltip=[
-                    "quantity:N",
-                    "date:T",
-                    alt.Tooltip("published:Q", format=",.3~f"),
-                    alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published"),
-                    alt.Tooltip("kind_label:N", title="kind"),
-                ],
-            )
+        published = _published_points(
+            45,
+            [
+                "quantity:N",
+                "date:T",
+                alt.Tooltip("published:Q", format=",.3~f"),
+                alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published"),
+            ],
+            x="date:T",
+            y="published:Q",
         )
         chart = (
             alt.layer(band, mean, published, data=_rows())
@@ -644,7 +648,6 @@ def validation_single(
     def build() -> Any:
         import altair as alt
 
-        shape, fill = _kind_encodings()
         y = alt.Y(
             "figure:N",
             title=None,
@@ -666,23 +669,17 @@ def validation_single(
                 x2="ratio_p95_shown:Q",
             )
         )
-        point = (
-            alt.Chart()
-            .mark_point(size=60, stroke="#000", strokeWidth=1, opacity=1)
-            .encode(
-                y=y,
-                x="ratio_shown:Q",
-                shape=shape,
-                fill=fill,
-                tooltip=[
-                    "quantity:N",
-                    "date:N",
-                    alt.Tooltip("published:Q", format=",.3~f"),
-                    alt.Tooltip("model_mean:Q", format=",.3~f", title="model mean"),
-                    alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published"),
-                    alt.Tooltip("kind_label:N", title="kind"),
-                ],
-            )
+        point = _published_points(
+            60,
+            [
+                "quantity:N",
+                "date:N",
+                alt.Tooltip("published:Q", format=",.3~f"),
+                alt.Tooltip("model_mean:Q", format=",.3~f", title="model mean"),
+                alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published"),
+            ],
+            y=y,
+            x="ratio_shown:Q",
         )
         chart = alt.layer(one, band, point, data=_rows()).properties(
             width="container", height=alt.Step(34)
