@@ -60,19 +60,26 @@ def daily(tree: ParameterTree, pop: Population, fate: Fate) -> dict[str, np.ndar
     by_pathway = count_by(dayidx, fate.pathway, len(codes.PATHWAYS), n_days)
     for name in codes.PATHWAYS:
         out[f"pathway_{name}"] = by_pathway[P[name]].copy()
-    _aca(tree, fate, dayidx, n_days, out)
-    _mpp(tree, fate, dayidx, n_days, out)
+    # per-day exits out of the system, cumulated: counted once, by the stage they belong to
+    exits: dict[str, np.ndarray] = {}
+    _aca(tree, fate, dayidx, n_days, out, exits)
+    _mpp(tree, fate, dayidx, n_days, out, exits)
     ofo = np.flatnonzero(pop.ofo)
     out["title42_expulsions_ofo"] = count(
         dayidx[ofo[fate.pathway[ofo] == P["TITLE42_EXPULSION"]]], n_days
     )
     out["encounters_ofo"] = count(dayidx[ofo], n_days)
-    _conservation(fate, dayidx, n_days, out)
+    _conservation(fate, dayidx, n_days, out, exits)
     return out
 
 
 def _aca(
-    tree: ParameterTree, fate: Fate, dayidx: np.ndarray, n_days: int, out: dict[str, np.ndarray]
+    tree: ParameterTree,
+    fate: Fate,
+    dayidx: np.ndarray,
+    n_days: int,
+    out: dict[str, np.ndarray],
+    exits: dict[str, np.ndarray],
 ) -> None:
     countries = codes.countries()
     ranked = tree.receiving_countries()
@@ -86,16 +93,21 @@ def _aca(
         out[f"aca_transfers_{cc}_cumulative"] = np.cumsum(transfers[c])
     admitted = np.flatnonzero(fate.aca_admitted)
     flown = admitted[fate.pathway[admitted] == P["ACA_TRANSFER"]]
+    exits["transferred"] = cumulative(fate.transfer[flown], n_days)
+    exits["moved_on"] = cumulative(fate.aca_left[admitted], n_days)
     out["aca_waiting"] = (
-        cumulative(dayidx[admitted], n_days)
-        - cumulative(fate.transfer[flown], n_days)
-        - cumulative(fate.aca_left[admitted], n_days)
+        cumulative(dayidx[admitted], n_days) - exits["transferred"] - exits["moved_on"]
     )
-    out["aca_moved_on_cumulative"] = cumulative(fate.aca_left[admitted], n_days)
+    out["aca_moved_on_cumulative"] = exits["moved_on"]
 
 
 def _mpp(
-    tree: ParameterTree, fate: Fate, dayidx: np.ndarray, n_days: int, out: dict[str, np.ndarray]
+    tree: ParameterTree,
+    fate: Fate,
+    dayidx: np.ndarray,
+    n_days: int,
+    out: dict[str, np.ndarray],
+    exits: dict[str, np.ndarray],
 ) -> None:
     case = fate.case_rows  # the people with an MPP court case; of them, those returned:
     returned = case[~fate.mpp_inland[case]]
@@ -119,7 +131,8 @@ def _mpp(
     completion, outcome = fate.completion[case], fate.outcome[case]
     reopened, reopened_termination = fate.reopened[case], fate.reopened_termination[case]
     undone = cumulative(reopened, n_days)  # terminations reopened: pending again
-    ended = cumulative(completion, n_days) + cumulative(reopened_termination, n_days)
+    reopened_ended = cumulative(reopened_termination, n_days)
+    ended = cumulative(completion, n_days) + reopened_ended
     out["mpp_completed_cumulative"] = ended - undone
     out["mpp_pending"] = out["mpp_cases_cumulative"] - out["mpp_completed_cumulative"]
     by_outcome = count_by(completion, outcome, len(OUTCOMES), n_days)
@@ -128,18 +141,19 @@ def _mpp(
             continue
         series = np.cumsum(by_outcome[code])
         if code == TERMINATED:
-            series = series + cumulative(reopened_termination, n_days) - undone
+            series = series + reopened_ended - undone
         out[f"mpp_{name}_cumulative"] = series
     out["mpp_reopened_cumulative"] = undone
     left = fate.left_mexico[case]  # only a case's respondent leaves Mexico
     gone = cumulative(left, n_days) - cumulative(completion[left >= 0], n_days)
-    returned_pending = cumulative(dayidx[returned], n_days) - cumulative(
-        fate.completion[returned], n_days
+    # a returned case ends at its completion or at a termination later reopened, and the
+    # reopening brings it back
+    exits["returned_ended"] = (
+        cumulative(fate.completion[returned], n_days)
+        + cumulative(fate.reopened_termination[returned], n_days)
+        - cumulative(fate.reopened[returned], n_days)
     )
-    reopened_returned = cumulative(fate.reopened[returned], n_days) - cumulative(
-        fate.reopened_termination[returned], n_days
-    )
-    out["mpp_returned_pending"] = returned_pending + reopened_returned
+    out["mpp_returned_pending"] = out["mpp_enrolled_cumulative"] - exits["returned_ended"]
     out["mpp_waiting_in_mexico"] = out["mpp_returned_pending"] - gone
     _absence(fate, n_days, out)
 
@@ -165,25 +179,25 @@ def _absence(fate: Fate, n_days: int, out: dict[str, np.ndarray]) -> None:
     )
 
 
-def _conservation(fate: Fate, dayidx: np.ndarray, n_days: int, out: dict[str, np.ndarray]) -> None:
+def _conservation(
+    fate: Fate,
+    dayidx: np.ndarray,
+    n_days: int,
+    out: dict[str, np.ndarray],
+    exits: dict[str, np.ndarray],
+) -> None:
     """People in the system: waiting for an ACA flight, or returned to Mexico with a case
     pending. Everyone else has left it: on the day of their encounter, of their transfer, of
     their move to another pathway when transfers stopped, or of the end of their case (a
-    reopened case comes back). The two are counted separately, so that encounters = exits +
-    in_system is a check, not a definition."""
+    reopened case comes back). Those who left on their encounter day are counted apart from
+    the people the stages held (the stages' own exits are theirs, counted once), so that
+    encounters = exits + in_system is a check, not a definition."""
     out["in_system"] = out["aca_waiting"] + out["mpp_returned_pending"]
-    admitted = np.flatnonzero(fate.aca_admitted)
-    returned = fate.case_rows[~fate.mpp_inland[fate.case_rows]]
     held = np.flatnonzero(fate.aca_admitted | fate.enrolled)
     at_once = out["encounters"] - count(dayidx[held], n_days)  # whole counts: exact
-    transfers = count(fate.transfer[admitted[fate.pathway[admitted] == P["ACA_TRANSFER"]]], n_days)
-    moved = count(fate.aca_left[admitted], n_days)
-    ended = (
-        count(fate.completion[returned], n_days)
-        + count(fate.reopened_termination[returned], n_days)
-        - count(fate.reopened[returned], n_days)
+    out["exits_cumulative"] = (
+        np.cumsum(at_once) + exits["transferred"] + exits["moved_on"] + exits["returned_ended"]
     )
-    out["exits_cumulative"] = np.cumsum(at_once + transfers + moved + ended)
 
 
 def headline(
