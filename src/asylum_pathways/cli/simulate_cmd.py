@@ -101,7 +101,7 @@ def simulate(
             "--reps",
             1,
             MAX_REPS,
-            f"at least 1 replication and at most {MAX_REPS:,} (a bounded run; sweeps run more)",
+            f"at least 1 replication and at most {MAX_REPS:,}, a bounded run; a sweep runs more",
         )
     n_cpus = cpus()
     check_limit(
