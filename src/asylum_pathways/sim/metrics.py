@@ -25,6 +25,8 @@ from asylum_pathways.sim.stages.mpp_court import OUTCOMES, TERMINATED
 from asylum_pathways.sim.study import StudyError, Window
 
 P = PATHWAY_CODE
+#: Daily series by name.
+Series = dict[str, np.ndarray]
 
 
 def count(days: np.ndarray, n_days: int, weights: np.ndarray | None = None) -> np.ndarray:
@@ -61,9 +63,7 @@ def daily(tree: ParameterTree, pop: Population, fate: Fate) -> dict[str, np.ndar
     for name in codes.PATHWAYS:
         out[f"pathway_{name}"] = by_pathway[P[name]].copy()
     # per-day exits out of the system, cumulated: counted once, by the stage they belong to
-    exits: dict[str, np.ndarray] = {}
-    _aca(tree, fate, dayidx, n_days, out, exits)
-    _mpp(tree, fate, dayidx, n_days, out, exits)
+    exits = _aca(tree, fate, dayidx, n_days, out) | _mpp(tree, fate, dayidx, n_days, out)
     ofo = np.flatnonzero(pop.ofo)
     out["title42_expulsions_ofo"] = count(
         dayidx[ofo[fate.pathway[ofo] == P["TITLE42_EXPULSION"]]], n_days
@@ -73,14 +73,7 @@ def daily(tree: ParameterTree, pop: Population, fate: Fate) -> dict[str, np.ndar
     return out
 
 
-def _aca(
-    tree: ParameterTree,
-    fate: Fate,
-    dayidx: np.ndarray,
-    n_days: int,
-    out: dict[str, np.ndarray],
-    exits: dict[str, np.ndarray],
-) -> None:
+def _aca(tree: ParameterTree, fate: Fate, dayidx: np.ndarray, n_days: int, out: Series) -> Series:
     countries = codes.countries()
     ranked = tree.receiving_countries()
     aca = np.flatnonzero(fate.pathway == P["ACA_TRANSFER"])
@@ -93,22 +86,14 @@ def _aca(
         out[f"aca_transfers_{cc}_cumulative"] = np.cumsum(transfers[c])
     admitted = np.flatnonzero(fate.aca_admitted)
     flown = admitted[fate.pathway[admitted] == P["ACA_TRANSFER"]]
-    exits["transferred"] = cumulative(fate.transfer[flown], n_days)
-    exits["moved_on"] = cumulative(fate.aca_left[admitted], n_days)
-    out["aca_waiting"] = (
-        cumulative(dayidx[admitted], n_days) - exits["transferred"] - exits["moved_on"]
-    )
-    out["aca_moved_on_cumulative"] = exits["moved_on"]
+    transferred = cumulative(fate.transfer[flown], n_days)
+    moved_on = cumulative(fate.aca_left[admitted], n_days)
+    out["aca_waiting"] = cumulative(dayidx[admitted], n_days) - transferred - moved_on
+    out["aca_moved_on_cumulative"] = moved_on
+    return {"transferred": transferred, "moved_on": moved_on}
 
 
-def _mpp(
-    tree: ParameterTree,
-    fate: Fate,
-    dayidx: np.ndarray,
-    n_days: int,
-    out: dict[str, np.ndarray],
-    exits: dict[str, np.ndarray],
-) -> None:
+def _mpp(tree: ParameterTree, fate: Fate, dayidx: np.ndarray, n_days: int, out: Series) -> Series:
     case = fate.case_rows  # the people with an MPP court case; of them, those returned:
     returned = case[~fate.mpp_inland[case]]
     out["mpp_enrolled"] = count(dayidx[returned], n_days)
@@ -148,14 +133,15 @@ def _mpp(
     gone = cumulative(left, n_days) - cumulative(completion[left >= 0], n_days)
     # a returned case ends at its completion or at a termination later reopened, and the
     # reopening brings it back
-    exits["returned_ended"] = (
+    returned_ended = (
         cumulative(fate.completion[returned], n_days)
         + cumulative(fate.reopened_termination[returned], n_days)
         - cumulative(fate.reopened[returned], n_days)
     )
-    out["mpp_returned_pending"] = out["mpp_enrolled_cumulative"] - exits["returned_ended"]
+    out["mpp_returned_pending"] = out["mpp_enrolled_cumulative"] - returned_ended
     out["mpp_waiting_in_mexico"] = out["mpp_returned_pending"] - gone
     _absence(fate, n_days, out)
+    return {"returned_ended": returned_ended}
 
 
 def _absence(fate: Fate, n_days: int, out: dict[str, np.ndarray]) -> None:
@@ -179,13 +165,7 @@ def _absence(fate: Fate, n_days: int, out: dict[str, np.ndarray]) -> None:
     )
 
 
-def _conservation(
-    fate: Fate,
-    dayidx: np.ndarray,
-    n_days: int,
-    out: dict[str, np.ndarray],
-    exits: dict[str, np.ndarray],
-) -> None:
+def _conservation(fate: Fate, dayidx: np.ndarray, n_days: int, out: Series, exits: Series) -> None:
     """People in the system: waiting for an ACA flight, or returned to Mexico with a case
     pending. Everyone else has left it: on the day of their encounter, of their transfer, of
     their move to another pathway when transfers stopped, or of the end of their case (a
