@@ -39,3 +39,20 @@ def test_the_sentences_state_the_counts_of_the_same_table() -> None:
     assert "close (within 25%, or the figure inside its 5–95% range) for 2." in sentences[0]
     assert "Series A, 2020-01-01: modelled 300 against 100 published" in sentences[0]
     assert sentences[-1].startswith("1 further figures are close by construction")
+
+
+def test_a_bound_is_close_when_the_model_band_reaches_it() -> None:
+    rows = _validation().with_columns(
+        pl.Series("relation", ["about", "about", "about", "about", "about"]),
+        pl.Series("agrees", [True, False, True, False, True]),
+    )
+    # "b" as a lower bound of 100 with a 290-310 band: not inside, but it agrees
+    bound = rows.with_columns(
+        pl.when(pl.col("id") == "b")
+        .then(pl.lit("at_least"))
+        .otherwise("relation")
+        .alias("relation"),
+        pl.when(pl.col("id") == "b").then(True).otherwise("agrees").alias("agrees"),
+    )
+    assert fit.summary(fit.table(rows), "validation").close == 2
+    assert fit.summary(fit.table(bound), "validation").close == 3

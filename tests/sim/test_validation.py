@@ -60,3 +60,26 @@ def test_a_figure_is_calibration_only_while_the_spec_fits_it(study: Study, tmp_p
     assert k[("usbp.encounters.2019-10", 35402.0)] == "validation"
     # a target whose metric the model lacks is not fitted: at most a plain validation figure
     assert k.get(("mpp.court.2019-11-30.breakdown", 56004.0)) != "calibration"
+
+
+def test_a_published_bound_agrees_when_the_band_reaches_it(study: Study) -> None:
+    rows = {r["id"]: r for r in validation.table(study).iter_rows(named=True)}
+    bound = rows["mpp.cum.2019-11-30"]  # "over 56,000" cases by 2019-11-30
+    assert (bound["relation"], rows["usbp.encounters.2019-10"]["relation"]) == ("at_least", "about")
+    assert bound["agrees"] == (bound["model_p95"] >= bound["published"])
+    for r in rows.values():
+        if r["relation"] == "about":
+            assert r["agrees"] == r["within_interval"]
+
+
+def test_agreement_with_a_bound_is_one_sided() -> None:
+    assert validation.relation_of("cumulative_transferred_min") == "at_least"
+    assert validation.relation_of("cases_max") == "at_most"
+    assert validation.relation_of("cumulative_transferred") == "about"
+    # at least 16: a band of 13-18 reaches it, one of 12-14.6 does not, one of 20-25 is above it
+    assert validation.agrees("at_least", True, 13.0, 18.0, 16.0)
+    assert not validation.agrees("at_least", False, 12.0, 14.6, 16.0)
+    assert validation.agrees("at_least", False, 20.0, 25.0, 16.0)
+    assert validation.agrees("at_most", False, 5.0, 9.0, 8.0)
+    assert not validation.agrees("at_most", False, 9.0, 12.0, 8.0)
+    assert not validation.agrees("about", False, 20.0, 25.0, 16.0)

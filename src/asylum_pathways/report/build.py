@@ -366,7 +366,8 @@ def build_report(folder: Path) -> Path:
             "kind": fit.KIND_LABELS.get(r["kind"], r["kind"]),
             "source": r["source"],
             "host": urlparse(r["source"]).netloc.removeprefix("www.") or "source",
-            "published": fit.number(r["published"]),
+            "published": fit.BOUND_SIGN.get(r.get("relation") or "", "")
+            + fit.number(r["published"]),
             "model": f"{fit.number(r['model_mean'])} ({fit.number(r['model_p5'])}–{fit.number(r['model_p95'])})",
             "close": "yes" if r["close"] else "no",
         }

@@ -17,7 +17,10 @@ KIND_LABELS = {
     "calibration": "calibration (fitted to)",
     "by_construction": "close by construction",
 }
+#: How a published bound is written before its number (validation.csv `relation`).
+BOUND_SIGN = {"at_least": "≥ ", "at_most": "≤ "}
 CLOSE = 0.25  # within 25% of the published figure, or the figure inside the model's 5-95% band
+# (for a published bound, the band reaching it: validation.csv `agrees`)
 
 
 def table(validation: pl.DataFrame) -> pl.DataFrame:
@@ -27,6 +30,8 @@ def table(validation: pl.DataFrame) -> pl.DataFrame:
     inside = (pl.col("model_p5") <= pl.col("published")) & (
         pl.col("published") <= pl.col("model_p95")
     )
+    if "agrees" in v.columns:  # a bound ("at least 16") agrees when the band reaches it
+        inside = pl.col("agrees")
     near = (pl.col("published") != 0) & (
         ((pl.col("model_mean") - pl.col("published")).abs() / pl.col("published").abs()) <= CLOSE
     )

@@ -542,6 +542,8 @@ def table(study: Study, scenario: str = "history", spec: Spec | None = None) -> 
         values = p.model(daily, idx)
         s = summarize(values)
         rel = (s["mean"] - p.published) / p.published if p.published else float("nan")
+        relation = relation_of(p.field)
+        inside = s["p5"] <= p.published <= s["p95"]
         rows.append(
             {
                 "id": p.id,
@@ -552,11 +554,34 @@ def table(study: Study, scenario: str = "history", spec: Spec | None = None) -> 
                 "model_p5": s["p5"],
                 "model_p95": s["p95"],
                 "relative_error": rel,
-                "within_interval": s["p5"] <= p.published <= s["p95"],
+                "within_interval": inside,
                 "kind": kind,
                 "scenario": scenario,
                 "source": p.source,
                 "note": p.note,
+                "relation": relation,
+                "agrees": agrees(relation, inside, s["p5"], s["p95"], p.published),
             }
         )
     return pl.DataFrame(rows)
+
+
+#: What a published figure says of the quantity, by its field's suffix in the data files:
+#: `_min` ("at least", "over") and `_max` ("at most", "fewer than") are bounds.
+RELATIONS = {"_min": "at_least", "_max": "at_most"}
+
+
+def relation_of(field: str) -> str:
+    """`about` for a figure that states the quantity, `at_least`/`at_most` for a bound."""
+    return next((r for suffix, r in RELATIONS.items() if field.endswith(suffix)), "about")
+
+
+def agrees(relation: str, inside: bool, p5: float, p95: float, published: float) -> bool:
+    """Whether the model's 5-95% band is consistent with the figure: it holds the figure
+    (`about`), or reaches the bound from the right side (`at_least`: p95 at or above it;
+    `at_most`: p5 at or below it)."""
+    if relation == "at_least":
+        return bool(p95 >= published)
+    if relation == "at_most":
+        return bool(p5 <= published)
+    return bool(inside)
