@@ -28,7 +28,7 @@ from asylum_pathways.report.findings import (
     signed,
     uncertainty,
 )
-from asylum_pathways.sim.study import builtin_study
+from asylum_pathways.sim.study import StudySpec, builtin_study
 
 LICENCE = (
     "asylum-pathways is MIT-licensed software; this report and its data may be reused with "
@@ -85,6 +85,32 @@ def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder), autoescape=True, bytecode_cache=bytecode
     )
+
+
+def heading(study: StudySpec, summary: dict, labels: list[str]) -> tuple[str, str]:
+    """The report's title and question: the study's own when the run is the study as it is
+    (its horizon and scenarios), else written from the run, so that a 2025 run of the built-in
+    study is not titled with the 2019-2021 question."""
+    names = list(summary["scenarios"])
+    own = (summary["start"], summary["end"], names) == (
+        str(study.start),
+        str(study.end),
+        [s for s in study.scenarios if isinstance(s, str)],
+    )
+    if own and study.title:
+        return study.title, study.question
+    first, last = summary["start"][:4], summary["end"][:4]
+    years = first if first == last else f"{first}–{last}"
+    title = f"US southern-border asylum pathways, {years}: {len(names)} scenario" + (
+        "s compared" if len(names) > 1 else ""
+    )
+    question = (
+        f"What happened to the people encountered at the southern border from "
+        f"{_day(summary['start'])} to {_day(summary['end'])}, under "
+        + ("each of: " + "; ".join(labels) if len(labels) > 1 else labels[0])
+        + "?"
+    )
+    return title, question
 
 
 def build_report(folder: Path) -> Path:
@@ -397,16 +423,15 @@ def build_report(folder: Path) -> Path:
                 ],
             }
         )
+    title, question = heading(study, summary, [label(n) for n in names])
     study_hash = _study_hash(summary)
     created = str(summary["created"])[:10]
     template = _environment().get_template("template.html.j2")
     html = template.render(
-        title="US southern-border asylum pathways, 2019–2021: what happened, and what was planned",
+        title=title,
         subtitle=f"A model, not a count: {len(names)} scenarios · encounters {summary['start']} to "
         f"{summary['end']} · {summary['replications']} Monte Carlo replications",
-        question="What did the Asylum Cooperative Agreements, Remain in Mexico (MPP) and Title 42 do to the people "
-        "encountered at the southern border — and what would have happened under the plan of 10 March 2020, "
-        "or if the courts had stopped MPP in California and Arizona on 12 March 2020?",
+        question=question,
         answer=answer(summary, diffs),
         uncertainty=unc_text,
         with_params=with_params,

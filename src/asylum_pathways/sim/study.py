@@ -35,6 +35,8 @@ KEYS = (
     *RUN_KEYS,
     "name",
     "description",
+    "title",
+    "question",
     "windows",
     "roles",
     "scenario_notes",
@@ -98,6 +100,8 @@ class StudySpec:
     seed: int
     name: str = "study"
     description: str = ""
+    title: str = ""  # the report's title and question, for a run of the study as it is
+    question: str = ""
     windows: tuple[Window, ...] = ()
     roles: Mapping[str, str] = field(default_factory=dict)
     scenario_notes: Mapping[str, str] = field(default_factory=dict)
@@ -309,7 +313,7 @@ def _check_scenarios(scen: Any, label: str) -> list[Problem]:
 
 def _parse_extras(values: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key in ("name", "description"):
+    for key in ("name", "description", "title", "question"):
         if key in values:
             out[key] = str(values[key]).strip()
     for key in ("roles", "scenario_notes"):

@@ -1,0 +1,31 @@
+"""The report's title and question are the study's own only for the study as it is; a run of
+another horizon or other scenarios gets a title and question written from the run."""
+
+from __future__ import annotations
+
+from asylum_pathways.report.build import heading
+from asylum_pathways.sim.study import builtin_study
+
+
+def _summary(start: str, end: str, names: list[str]) -> dict:
+    return {"start": start, "end": end, "scenarios": {n: {} for n in names}}
+
+
+def test_the_built_in_study_keeps_its_question() -> None:
+    study = builtin_study()
+    names = [s for s in study.scenarios if isinstance(s, str)]
+    title, question = heading(study, _summary(str(study.start), str(study.end), names), names)
+    assert (title, question) == (study.title, study.question)
+    assert "10 March 2020" in question
+
+
+def test_a_2025_run_is_not_titled_with_the_2019_question() -> None:
+    study = builtin_study()
+    summary = _summary("2024-10-01", "2026-08-31", ["history", "outlook-2026"])
+    title, question = heading(study, summary, ["As it happened", "Today's law"])
+    assert title == "US southern-border asylum pathways, 2024–2026: 2 scenarios compared"
+    assert "10 March 2020" not in question and "2019" not in title
+    assert question.startswith("What happened to the people encountered at the southern border")
+    assert "from 1 October 2024 to 31 August 2026" in question and "Today's law" in question
+    one = heading(study, _summary("2025-01-01", "2025-12-31", ["history"]), ["As it happened"])
+    assert one[0] == "US southern-border asylum pathways, 2025: 1 scenario"
