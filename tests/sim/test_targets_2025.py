@@ -1,4 +1,4 @@
-"""The 2025-2026 targets reproduce CBP's published monthly totals, and the gap between the
+"""The 2024-2026 targets reproduce CBP's published monthly totals, and the gap between the
 two covered ranges is refused."""
 
 from __future__ import annotations
@@ -41,10 +41,30 @@ def test_the_covered_ranges_are_the_2019_data_and_the_2025_months() -> None:
 
 def test_a_month_in_the_gap_has_no_index() -> None:
     t = targets.build()
-    with pytest.raises(ValueError, match=re.escape("2018-10-01..2021-01-31 and 2025-01-01")):
+    with pytest.raises(ValueError, match=re.escape("2018-10-01..2021-01-31 and 2024-10-01")):
         t.month_index(dt.date(2023, 6, 15))
     assert targets.uncovered(dt.date(2020, 12, 1), dt.date(2025, 3, 31)) == dt.date(2021, 2, 1)
+    assert targets.uncovered(dt.date(2024, 9, 1), dt.date(2025, 3, 31)) == dt.date(2024, 9, 1)
     assert targets.uncovered(dt.date(2025, 1, 1), dt.date(2025, 12, 31)) is None
+
+
+def test_fy2025_and_the_published_months_of_fy2026_are_covered() -> None:
+    # FY2025 is 2024-10..2025-09; FY2026 is published through August 2026
+    assert targets.uncovered(dt.date(2024, 10, 1), dt.date(2026, 8, 31)) is None
+    assert targets.uncovered(dt.date(2024, 10, 1), dt.date(2026, 9, 1)) == dt.date(2026, 9, 1)
+    fy25 = sum(PUBLISHED[k]["value"] for k in PUBLISHED if "2024-10" <= k <= "2025-09")
+    fact = {f["id"]: f for f in load("encounters-2025.yaml")["facts"]}["usbp.fy2025"]
+    # the months used (releases and CBP's revised table) against DHS's preliminary FY2025 total
+    assert abs(fy25 / fact["total"] - 1) < 0.001
+
+
+def test_every_covered_month_has_its_ofo_count() -> None:
+    ofo = load("encounters-2025.yaml")["ofo_swb_monthly"]["months"]
+    t = targets.build()
+    for key in PUBLISHED:
+        assert key in ofo, key
+        i = t.month_index(dt.date(int(key[:4]), int(key[5:]), 1))
+        assert np.isclose(t.tensor[i, 9:].sum(), ofo[key]["value"]), key
 
 
 def test_a_horizon_across_the_gap_is_refused_with_the_covered_ranges(tmp_path: Path) -> None:
@@ -55,7 +75,7 @@ def test_a_horizon_across_the_gap_is_refused_with_the_covered_ranges(tmp_path: P
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "outside the calibration data" in result.stderr
-    assert "2018-10-01..2021-01-31 and 2025-01-01.." in result.stderr
+    assert "2018-10-01..2021-01-31 and 2024-10-01.." in result.stderr
     assert not (tmp_path / "o").exists()
 
 

@@ -9,6 +9,7 @@ that scenarios run on the same people with the same luck (common random numbers)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -18,6 +19,7 @@ from asylum_pathways import codes
 from asylum_pathways.params import ParameterTree, day_number
 from asylum_pathways.params.model import from_day_number
 from asylum_pathways.rules import tri
+from asylum_pathways.rules.asylum_limits import CBP_ONE
 from asylum_pathways.rules.groups import Groups
 from asylum_pathways.rules.records import FLAG_FIELDS, Encounters
 from asylum_pathways.sim import targets as tg
@@ -27,6 +29,7 @@ from asylum_pathways.sim import targets as tg
 #: hearing and a reopened case's hearing.
 HEARING_DRAWS = tuple(f"hearing_{k}" for k in range(1, 6))
 DRAWS = ("title42_exception", "aca_fear", "mexico_fear", *HEARING_DRAWS)
+CBP_ONE_SHARE = "assumptions.population.cbp_one_appointment_share"
 
 
 @dataclass
@@ -181,6 +184,7 @@ def generate(
         flags[name] = tri.from_bool(adult & (draw() < rates[name]))
     flags["mexico_fear_established"] = np.full(n, tri.U, dtype=np.int8)
     draws = {name: per_family(draw()) for name in DRAWS}
+    flags["cbp_one_appointment"] = _cbp_one(tree, arrival, is_ofo, draw, per_family)
     enc = Encounters(
         group=group,
         arrival=arrival,
@@ -195,6 +199,24 @@ def generate(
         aca_fear={},
     )
     return Population(enc, start, end, is_ofo, first, draws)
+
+
+def _cbp_one(
+    tree: ParameterTree,
+    arrival: np.ndarray,
+    ofo: np.ndarray,
+    draw: Callable[[], np.ndarray],
+    per_family: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """Who came to a port at a time scheduled through CBP One: a share
+    (`assumptions.population.cbp_one_appointment_share`) of the families OFO encountered on a
+    day appointments were offered. Nobody else, and no draw at all when no such family is in
+    the horizon (so the people of a horizon without appointments are drawn as before)."""
+    offered = ofo & tree.get(CBP_ONE).flag(arrival)
+    if not offered.any():
+        return np.full(arrival.shape[0], tri.F, dtype=np.int8)
+    share = tree.get(CBP_ONE_SHARE).numbers(arrival, 0.0)
+    return tri.from_bool(offered & (per_family(draw()) < share))
 
 
 def from_records(

@@ -20,14 +20,14 @@ shares are used, and the derivation is said here and in the assumptions tree:
   2019 use the Jan-Mar 2020 shares); FY2019 only as an annual total (126,001), spread by
   the USBP monthly pattern with the Oct 2019-Feb 2020 demographic shares; after Sep 2020 the
   Sep 2020 level. Citizenship as USBP in the same month and demographic.
-- 2025-01..2026-01 (data/encounters-2025.yaml): CBP published monthly USBP totals only, so
-  each month is its total times the shares of `assumptions.encounters_2025` in force on the
-  month's first day (sector, citizenship, demographic; the two last taken as independent).
-  OFO is the month's published count where there is one, else
+- 2024-10..2026-08 (data/encounters-2025.yaml): CBP published monthly USBP totals with few
+  breakdowns, so each month is its total times the shares of `assumptions.encounters_2025` in
+  force on the month's first day (sector, citizenship, demographic; the two last taken as
+  independent). OFO is the month's published (or derived) count where there is one, else
   `assumptions.encounters_2025.ofo_per_month`, split by the field-office, citizenship and
   demographic shares of the same folder. The USBP monthly totals are therefore exact.
 
-The months between 2021-02 and 2024-12 are not covered: `covered()` names the two ranges and
+The months between 2021-02 and 2024-09 are not covered: `covered()` names the two ranges and
 `Targets.month_index` refuses a month outside them.
 """
 
@@ -108,7 +108,7 @@ def covered() -> tuple[tuple[dt.date, dt.date], ...]:
 
 
 def describe() -> str:
-    """The covered ranges as text, e.g. '2018-10-01..2021-01-31 and 2025-01-01..2026-01-31'."""
+    """The covered ranges as text, e.g. '2018-10-01..2021-01-31 and 2024-10-01..2026-08-31'."""
     return " and ".join(f"{a}..{b}" for a, b in covered())
 
 
@@ -193,7 +193,7 @@ def compute() -> Targets:
 
 
 def _month_2025(month: dt.date) -> np.ndarray:
-    """One 2025-2026 month [location, citizenship, demographic]: the published totals times
+    """One month from 2024-10 [location, citizenship, demographic]: the published totals times
     the shares of `assumptions.encounters_2025` in force on the month's first day."""
     from asylum_pathways.params.loader import load_tree
 
