@@ -91,8 +91,14 @@ def test_a_short_2025_simulation_writes_the_honduras_and_monthly_rows(tmp_path: 
     rows = {r["id"]: r for r in val.iter_rows(named=True)}
     assert rows["aca.hn.2025-12-05"]["published"] == 16
     assert rows["aca.gt.2025-12-05"]["published"] == 0
+    assert rows["aca.hn.2025-12-05"]["relation"] == "at_least"  # "at least 16"
     for key in ("2025-10", "2025-11", "2025-12"):
         row = rows[f"usbp.encounters.{key}"]
         assert row["published"] == PUBLISHED[key]["value"]
         assert row["kind"] == "by_construction"  # fitted by the generator, not independent
         assert abs(row["model_mean"] / row["published"] - 1) < 0.05
+        assert rows[f"ofo.encounters.{key}"]["kind"] == "by_construction"
+        # DHS's "zero releases": independent of every assumption, and the rules of 2025 agree
+        released = rows[f"usbp.releases.{key}"]
+        assert released["kind"] == "validation" and released["published"] == 0
+        assert released["model_p95"] == 0 and released["agrees"]

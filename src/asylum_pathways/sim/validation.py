@@ -86,6 +86,17 @@ def _month(key: str) -> dt.date | None:
     return None
 
 
+def _months_between(first: str, last: str) -> list[dt.date]:
+    """The first days of the months first..last (keys YYYY-MM), in order."""
+    a, b = _month(first), _month(last)
+    assert a is not None and b is not None, (first, last)
+    out = []
+    while a <= b:
+        out.append(a)
+        a = dt.date(a.year + (a.month == 12), a.month % 12 + 1, 1)
+    return out
+
+
 def points() -> list[Point]:
     data = load()
     series = data["series"]
@@ -194,6 +205,40 @@ def points() -> list[Point]:
                 metrics=usbp,
             )
         )
+
+    for key, row in load("encounters-2025.yaml")["ofo_swb_monthly"]["months"].items():
+        m = _month(key)
+        if m is not None:
+            out.append(
+                Point(
+                    f"ofo.encounters.{key}",
+                    m,
+                    "OFO southwest encounters (month)",
+                    float(row["value"]),
+                    row["source"],
+                    "monthly target",
+                    _month_sum("encounters_ofo", m),
+                    metrics=("encounters_ofo",),
+                )
+            )
+    # "zero releases": none of the months' Border Patrol apprehensions released into the US
+    for fact in load("encounters-2025.yaml")["facts"]:
+        if "releases_each_month" not in fact:
+            continue
+        for m in _months_between(fact["first_month"], fact["last_month"]):
+            out.append(
+                Point(
+                    f"usbp.releases.{m:%Y-%m}",
+                    m,
+                    "People released with a notice to appear (month)",
+                    float(fact["releases_each_month"]),
+                    fact["source"],
+                    "the model's NTA_RELEASE pathway (released or detained, at and between "
+                    "ports): an upper bound of Border Patrol's releases",
+                    _month_sum("pathway_NTA_RELEASE", m),
+                    metrics=("pathway_NTA_RELEASE",),
+                )
+            )
 
     d = dt.date
     # (snapshot id, date, field, quantity, model metrics summed on the date, note)
