@@ -29,3 +29,24 @@ def test_a_2025_run_is_not_titled_with_the_2019_question() -> None:
     assert "from 1 October 2024 to 31 August 2026" in question and "Today's law" in question
     one = heading(study, _summary("2025-01-01", "2025-12-31", ["history"]), ["As it happened"])
     assert one[0] == "US southern-border asylum pathways, 2025: 1 scenario"
+
+
+def test_a_horizon_without_title_42_says_nothing_of_it() -> None:
+    import polars as pl
+
+    from asylum_pathways.report.findings import findings
+
+    def headline(expelled: float) -> dict:
+        fig = {"mean": expelled, "p5": expelled, "p95": expelled}
+        return {
+            "title42_expulsions": fig,
+            "aca_transfers_HN": {"mean": 90.0, "p5": 84.0, "p95": 94.0},
+        }
+
+    for expelled, said in ((0.0, False), (1200.0, True)):
+        summary = {
+            "scenarios": {"history": {"label": "As it happened", "headline": headline(expelled)}}
+        }
+        text = " ".join(findings(summary, pl.DataFrame(), {"history": "history"}))
+        assert ("Title 42" in text) == said, text
+        assert "transfers 90" in text

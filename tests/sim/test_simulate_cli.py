@@ -170,3 +170,30 @@ def test_a_users_encounter_file_is_simulated_person_by_person(tmp_path: Path) ->
         "--no-progress",
     )
     assert outside.returncode == 2 and "fall outside 2019-12-15" in outside.stderr
+
+
+def test_the_console_rows_leave_out_windows_outside_the_horizon_and_add_transfers() -> None:
+    from asylum_pathways.cli.simulate_cmd import _rows_of
+
+    fig = {"mean": 3.0, "p5": 1.0, "p95": 5.0}
+    zero = {"mean": 0.0, "p5": 0.0, "p95": 0.0}
+    summary = {
+        "scenarios": {
+            "a": {
+                "headline": {"encounters": fig, "aca_transfers_HN": fig, "aca_transfers_UG": zero}
+            },
+            "b": {
+                "headline": {"encounters": fig, "aca_transfers_HN": fig, "aca_transfers_GT": fig}
+            },
+        }
+    }
+    rows = (
+        ("encounters", "Encounters"),
+        ("mpp_window_2020", "MPP in a 2020 window"),
+        ("aca_transfers_HN", "ACA transfers to Honduras"),
+    )
+    assert _rows_of(summary, rows) == [
+        ("encounters", "Encounters"),
+        ("aca_transfers_HN", "ACA transfers to Honduras"),
+        ("aca_transfers_GT", "ACA transfers to Guatemala"),  # transfers in one scenario
+    ]  # no 2020 window (not in this run), no Uganda (nobody transferred)

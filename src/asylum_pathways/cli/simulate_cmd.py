@@ -190,6 +190,22 @@ def _import_meanwhile(module: str) -> None:
     threading.Thread(target=load, name=f"import {module}", daemon=True).start()
 
 
+def _rows_of(summary: dict, rows: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """The study's rows that the run has (a window outside the horizon has no figure), then
+    the ACA transfers to any other country that took someone in a scenario."""
+    from asylum_pathways import codes
+
+    heads = [s["headline"] for s in summary["scenarios"].values()]
+    out = [(k, label) for k, label in rows if any(k in h for h in heads)]
+    listed = {k for k, _ in out}
+    for key in sorted({k for h in heads for k in h if k.startswith("aca_transfers_")} - listed):
+        if any(h.get(key, {}).get("mean", 0) > 0 for h in heads):
+            out.append(
+                (key, f"ACA transfers to {codes.country_name(key.removeprefix('aca_transfers_'))}")
+            )
+    return out
+
+
 def _print(summary: dict, reps: int, out: Path, rows: tuple[tuple[str, str], ...]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -202,7 +218,7 @@ def _print(summary: dict, reps: int, out: Path, rows: tuple[tuple[str, str], ...
     table.add_column("")
     for name in summary["scenarios"]:
         table.add_column(name, justify="right")
-    for key, label in rows:
+    for key, label in _rows_of(summary, rows):
         cells = []
         for s in summary["scenarios"].values():
             h = s["headline"].get(key)

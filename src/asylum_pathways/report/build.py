@@ -87,17 +87,21 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def is_own_run(study: StudySpec, summary: dict) -> bool:
+    """Whether the results are the study as it is: its horizon and its scenarios."""
+    return (summary["start"], summary["end"], list(summary["scenarios"])) == (
+        str(study.start),
+        str(study.end),
+        [s for s in study.scenarios if isinstance(s, str)],
+    )
+
+
 def heading(study: StudySpec, summary: dict, labels: list[str]) -> tuple[str, str]:
     """The report's title and question: the study's own when the run is the study as it is
     (its horizon and scenarios), else written from the run, so that a 2025 run of the built-in
     study is not titled with the 2019-2021 question."""
     names = list(summary["scenarios"])
-    own = (summary["start"], summary["end"], names) == (
-        str(study.start),
-        str(study.end),
-        [s for s in study.scenarios if isinstance(s, str)],
-    )
-    if own and study.title:
+    if is_own_run(study, summary) and study.title:
         return study.title, study.question
     first, last = summary["start"][:4], summary["end"][:4]
     years = first if first == last else f"{first}–{last}"
@@ -405,6 +409,9 @@ def build_report(folder: Path) -> Path:
         for r in differences.headline(summary).to_dicts()
         if r["metric"] == "encounters"
     )
+    # the study's one-sentence notes describe its own horizon; another run's cards use each
+    # scenario's own description
+    notes = study.scenario_notes if is_own_run(study, summary) else {}
     cards = []
     for i, n in enumerate(names):
         info = summary["scenarios"][n]
@@ -414,7 +421,7 @@ def build_report(folder: Path) -> Path:
                 "name": n,
                 "label": label(n),
                 "color": charts.SCENARIO_COLORS[i % len(charts.SCENARIO_COLORS)],
-                "description": study.scenario_notes.get(n, info["description"].split(". ")[0]),
+                "description": notes.get(n, info["description"].split(". ")[0]),
                 "numbers": [
                     ("Title 42 expulsions", fmt(h[n]["title42_expulsions"])),
                     ("ACA transfers", f"{aca_n:,.0f}"),

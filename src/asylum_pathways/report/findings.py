@@ -130,11 +130,15 @@ def findings(
             f"{fmt(h[key])} to {codes.country_name(key.removeprefix('aca_transfers_'))}"
             for key in _transfer_keys(h)
         ]
+        expelled = (  # a horizon without the Title 42 order says nothing of it
+            f", and the Title 42 order expels {fmt(h['title42_expulsions'])} people"
+            if h["title42_expulsions"]["p95"] > 0
+            else ""
+        )
         out.append(
             f"{label[HISTORY]}: the model transfers "
             + ("; ".join(flown) if flown else "nobody")
-            + " under the ACAs, and the Title 42 order expels "
-            f"{fmt(h['title42_expulsions'])} people by the end of the horizon."
+            + f" under the ACAs{expelled} by the end of the horizon."
         )
         if OUTLOOK in s:
             out.append(
