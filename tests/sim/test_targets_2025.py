@@ -102,3 +102,18 @@ def test_a_short_2025_simulation_writes_the_honduras_and_monthly_rows(tmp_path: 
         released = rows[f"usbp.releases.{key}"]
         assert released["kind"] == "validation" and released["published"] == 0
         assert released["model_p95"] == 0 and released["agrees"]
+
+
+def test_border_patrol_releases_are_independent_validation_rows(tmp_path: Path) -> None:
+    out = tmp_path / "q1"
+    result = cli(
+        "simulate",
+        *("--scenario", "history", "--start", "2024-12-01", "--end", "2025-01-31"),
+        *("--reps", "2", "--workers", "1", "--out", str(out), "--no-report", "--no-progress"),
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {r["id"]: r for r in pl.read_csv(out / "validation.csv").iter_rows(named=True)}
+    december = rows["usbp.releases.2024-12"]
+    assert december["published"] == 7041 and december["kind"] == "validation"
+    # Border Patrol's releases only: the port arrivals' notices to appear are not counted
+    assert 0 < december["model_mean"] < rows["usbp.encounters.2024-12"]["published"]

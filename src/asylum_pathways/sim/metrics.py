@@ -69,6 +69,7 @@ def daily(tree: ParameterTree, pop: Population, fate: Fate) -> dict[str, np.ndar
         dayidx[ofo[fate.pathway[ofo] == P["TITLE42_EXPULSION"]]], n_days
     )
     out["encounters_ofo"] = count(dayidx[ofo], n_days)
+    out["nta_release_ofo"] = count(dayidx[ofo[fate.pathway[ofo] == P["NTA_RELEASE"]]], n_days)
     _conservation(fate, dayidx, n_days, out, exits)
     return out
 

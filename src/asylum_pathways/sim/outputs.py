@@ -47,6 +47,7 @@ DOCUMENTED = {
     "mpp_absent_at_last_hearing_share": "the share absent at their most recent hearing among respondents with at least one hearing held (TRAC: 50% on 2019-11-30, 39% in September 2019); not the first-hearing absence rate",
     "title42_expulsions_ofo": "Title 42 expulsions at ports (OFO) that day",
     "encounters_ofo": "encounters at ports (OFO) that day",
+    "nta_release_ofo": "of pathway_NTA_RELEASE, the people encountered at ports (OFO) that day; the rest are Border Patrol's",
     "in_system": "people in an ACA queue or returned to Mexico with a case pending (end of day)",
     "exits_cumulative": "people who left the system since the start, counted separately (conservation: encounters = exits + in_system)",
 }

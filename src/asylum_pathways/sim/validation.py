@@ -86,17 +86,6 @@ def _month(key: str) -> dt.date | None:
     return None
 
 
-def _months_between(first: str, last: str) -> list[dt.date]:
-    """The first days of the months first..last (keys YYYY-MM), in order."""
-    a, b = _month(first), _month(last)
-    assert a is not None and b is not None, (first, last)
-    out = []
-    while a <= b:
-        out.append(a)
-        a = dt.date(a.year + (a.month == 12), a.month % 12 + 1, 1)
-    return out
-
-
 def points() -> list[Point]:
     data = load()
     series = data["series"]
@@ -221,22 +210,23 @@ def points() -> list[Point]:
                     metrics=("encounters_ofo",),
                 )
             )
-    # "zero releases": none of the months' Border Patrol apprehensions released into the US
-    for fact in load("encounters-2025.yaml")["facts"]:
-        if "releases_each_month" not in fact:
-            continue
-        for m in _months_between(fact["first_month"], fact["last_month"]):
+    # Border Patrol's releases (CBP's statements, including its "zero releases" of 2025-2026)
+    releases = ("pathway_NTA_RELEASE", "nta_release_ofo")
+    for key, row in load("encounters-2025.yaml")["usbp_swb_releases_monthly"]["months"].items():
+        m = _month(key)
+        if m is not None:
             out.append(
                 Point(
-                    f"usbp.releases.{m:%Y-%m}",
+                    f"usbp.releases.{key}",
                     m,
-                    "People released with a notice to appear (month)",
-                    float(fact["releases_each_month"]),
-                    fact["source"],
-                    "the model's NTA_RELEASE pathway (released or detained, at and between "
-                    "ports): an upper bound of Border Patrol's releases",
-                    _month_sum("pathway_NTA_RELEASE", m),
-                    metrics=("pathway_NTA_RELEASE",),
+                    "USBP southwest releases (month)",
+                    float(row["value"]),
+                    row["source"],
+                    "the model's Border Patrol NTA_RELEASE pathway (a notice to appear, released "
+                    "or detained); CBP's releases are paroles and notices to appear, and the "
+                    "model does not follow people released after a credible-fear screening",
+                    _month_diff(*releases, m),
+                    metrics=releases,
                 )
             )
 
