@@ -268,3 +268,22 @@ def test_people_waiting_when_transfers_stop_move_on_to_title_8(
     moved = f.aca_left >= 0
     title8 = ("CREDIBLE_FEAR", "EXPEDITED_REMOVAL", "NTA_RELEASE", "UNDETERMINED")
     assert {codes.PATHWAYS[i] for i in np.unique(f.pathway[moved])} <= set(title8)
+
+
+def test_a_monthly_cap_bounds_the_people_taken_in_each_calendar_month(
+    tree: ParameterTree, pop: Population, tmp_path: Path
+) -> None:
+    uncapped = with_sv_cap(tree, pop, tmp_path, None)
+    change = {"aca.agreements.sv.monthly_cap": [{"from": START, "value": 25}]}
+    capped = run(tree, pop, scenario(tmp_path, "monthly-25", "assumptions", change))
+    sv = codes.countries().index("SV")
+    month = pop.enc.arrival.astype("datetime64[D]").astype("datetime64[M]")
+    for result, bound in ((capped, 25), (uncapped, None)):
+        taken = result.fate.aca_admitted & (result.fate.receiving == sv)
+        per_month = np.unique(month[taken], return_counts=True)[1]
+        if bound is None:
+            assert per_month.max() > 25  # the cap binds
+        else:
+            assert per_month.max() <= bound
+            assert (per_month == bound).sum() >= 6  # full in the months transfers ran
+    assert sv_2020(capped) < sv_2020(uncapped)

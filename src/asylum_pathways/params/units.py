@@ -19,6 +19,7 @@ NUMERIC_UNITS = {
     "persons",
     "persons_per_day",
     "persons_per_week",
+    "persons_per_month",
     "persons_per_year",
     "hearings",
     "multiplier",

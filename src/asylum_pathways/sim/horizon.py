@@ -91,6 +91,10 @@ class Horizon:
         years = self.axis.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int32)
         return years + np.int32(1970)
 
+    def month(self) -> np.ndarray:
+        """The calendar month of each day, as months since January 1970."""
+        return self.axis.astype("datetime64[D]").astype("datetime64[M]").astype(np.int32)
+
     def next_open_day(self, open_days: np.ndarray) -> np.ndarray:
         """For each day, the first day at or after it that is open (-1 if none in the horizon)."""
         idx = np.where(open_days, np.arange(self.n_days), self.n_days)

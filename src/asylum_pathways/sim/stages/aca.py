@@ -5,9 +5,10 @@ read on each day of the horizon:
 - **Intake.** Each day a country takes at most `min(seats_per_week / 7, daily_limit)` people
   it will receive (whole families, first come first served). People the threshold screening
   will take out (they establish a fear of the receiving country) take no seat.
-- **Cap.** `annual_cap` (null: none) bounds the people taken in each calendar year, counted on
-  the day they are taken: once a year's cap is reached nobody more is taken that year. A cap
-  dated after a day never changes that day.
+- **Caps.** `annual_cap` and `monthly_cap` (null or, for the monthly cap, no file: none)
+  bound the people taken in each calendar year and each calendar month, counted on the day
+  they are taken: once a period's cap is reached nobody more is taken in it. A cap dated
+  after a day never changes that day.
 - **Another country, then another pathway.** A family a country turns away is offered to the
   next country it is amenable to (lowest `assignment_rank` on its day), then takes its next
   pathway.
@@ -41,12 +42,15 @@ def assumption(cc: str, leaf: str) -> str:
 @dataclass
 class Seats:
     """A receiving country's intake over the horizon: whole seats left each day, people
-    taken each day, the annual cap in force each day (inf: none) and each day's year."""
+    taken each day, the annual and monthly caps in force each day (inf: none) and each day's
+    year and month."""
 
     whole_left: np.ndarray
     taken: np.ndarray
     cap: np.ndarray
     year: np.ndarray
+    month_cap: np.ndarray
+    month: np.ndarray
 
     @classmethod
     def of(cls, s: FlowState, cc: str) -> Seats:
@@ -58,8 +62,11 @@ class Seats:
         )
         per_week = np.minimum(seats, carry)  # what the week's flights can carry
         whole = np.diff(cumulative_capacity(per_week / 7.0), prepend=0)
-        cap = s.horizon.numbers(assumption(cc, "annual_cap"), np.inf)
-        return cls(whole, np.zeros(s.horizon.n_days), cap, s.horizon.year())
+        h = s.horizon
+        cap = h.numbers(assumption(cc, "annual_cap"), np.inf)
+        # optional, unlike the others: an agreement folder written before it existed has none
+        month_cap = h.numbers(assumption(cc, "monthly_cap"), np.inf, optional=True)
+        return cls(whole, np.zeros(h.n_days), cap, h.year(), month_cap, h.month())
 
 
 class Outcome:
@@ -120,7 +127,7 @@ def _admit(s: FlowState, rows: np.ndarray, weight: np.ndarray, seats: Seats) -> 
     day = s.dayidx[rows]
     starts = unit_starts(s.pop.enc.group[rows])
     ok = daily_intake(day, weight, seats.whole_left, starts)
-    if np.isfinite(seats.cap).any():
+    if np.isfinite(seats.cap).any() or np.isfinite(seats.month_cap).any():
         ok &= _within_cap(day, unit_prefix(day, weight, starts), ok, seats)
     taken = np.bincount(day[ok], weights=weight[ok], minlength=s.horizon.n_days)
     seats.whole_left -= taken.astype(np.int64)
@@ -129,24 +136,30 @@ def _admit(s: FlowState, rows: np.ndarray, weight: np.ndarray, seats: Seats) -> 
 
 
 def _within_cap(day: np.ndarray, within: np.ndarray, ok: np.ndarray, seats: Seats) -> np.ndarray:
-    """Which of the families the seats admit also fit in the year's cap in force on their
-    day, given what was taken before: a recurrence over the horizon's days (a family that
-    does not fit closes the day, and the room it leaves goes to the next day)."""
+    """Which of the families the seats admit also fit in the year's and the month's caps in
+    force on their day, given what was taken before: a recurrence over the horizon's days (a
+    family that does not fit closes the day, and the room it leaves goes to the next day)."""
     fits = np.zeros(day.shape[0], dtype=bool)
     bounds = np.searchsorted(day, np.arange(seats.cap.shape[0] + 1), side="left")
-    used = 0.0
+    used = used_month = 0.0
     for d in range(seats.cap.shape[0]):
         if d == 0 or seats.year[d] != seats.year[d - 1]:
             used = 0.0
+        if d == 0 or seats.month[d] != seats.month[d - 1]:
+            used_month = 0.0
         used += seats.taken[d]
+        used_month += seats.taken[d]
         lo, hi = bounds[d], bounds[d + 1]
         if hi == lo:
             continue
-        room = np.floor(max(0.0, seats.cap[d] - used) + 1e-9)
+        left = min(seats.cap[d] - used, seats.month_cap[d] - used_month)
+        room = np.floor(max(0.0, left) + 1e-9)
         mine = ok[lo:hi] & (within[lo:hi] <= room)
         fits[lo:hi] = mine
         if mine.any():
-            used += float(within[lo:hi][mine].max())
+            took = float(within[lo:hi][mine].max())
+            used += took
+            used_month += took
     return fits
 
 
