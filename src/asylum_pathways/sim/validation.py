@@ -177,56 +177,38 @@ def points() -> list[Point]:
                 )
             )
 
-    # 2025-2026 (encounters-2025.yaml): each month carries its own source
-    for key, row in load("encounters-2025.yaml")["usbp_swb_monthly"]["months"].items():
-        m = _month(key)
-        if m is None:
-            continue
-        out.append(
-            Point(
-                f"usbp.encounters.{key}",
-                m,
-                "USBP southwest encounters (month)",
-                float(row["value"]),
-                row["source"],
-                "monthly target",
-                _month_diff(*usbp, m),
-                metrics=usbp,
-            )
-        )
-
-    for key, row in load("encounters-2025.yaml")["ofo_swb_monthly"]["months"].items():
-        m = _month(key)
-        if m is not None:
+    # 2024-2026 (encounters-2025.yaml): each month carries its own source. Border Patrol's
+    # releases are CBP's statements, its "zero releases" of 2025-2026 among them.
+    nta = (
+        "the model's Border Patrol NTA_RELEASE pathway (a notice to appear, released or "
+        "detained); CBP's releases are paroles and notices to appear, and the model does not "
+        "follow people released after a credible-fear screening"
+    )
+    monthly_2025: list[tuple[str, str, str, str, tuple[str, ...]]] = [
+        ("usbp_swb_monthly", "usbp.encounters", "USBP southwest encounters (month)",
+         "monthly target", usbp),
+        ("ofo_swb_monthly", "ofo.encounters", "OFO southwest encounters (month)",
+         "monthly target", ("encounters_ofo",)),
+        ("usbp_swb_releases_monthly", "usbp.releases", "USBP southwest releases (month)", nta,
+         ("pathway_NTA_RELEASE", "nta_release_ofo")),
+    ]  # fmt: skip
+    data_2025 = load("encounters-2025.yaml")
+    for series_name, prefix, quantity, note, metrics in monthly_2025:
+        for key, row in data_2025[series_name]["months"].items():
+            m = _month(key)
+            if m is None:
+                continue
+            model = _month_diff(*metrics, m) if len(metrics) == 2 else _month_sum(metrics[0], m)
             out.append(
                 Point(
-                    f"ofo.encounters.{key}",
+                    f"{prefix}.{key}",
                     m,
-                    "OFO southwest encounters (month)",
+                    quantity,
                     float(row["value"]),
                     row["source"],
-                    "monthly target",
-                    _month_sum("encounters_ofo", m),
-                    metrics=("encounters_ofo",),
-                )
-            )
-    # Border Patrol's releases (CBP's statements, including its "zero releases" of 2025-2026)
-    releases = ("pathway_NTA_RELEASE", "nta_release_ofo")
-    for key, row in load("encounters-2025.yaml")["usbp_swb_releases_monthly"]["months"].items():
-        m = _month(key)
-        if m is not None:
-            out.append(
-                Point(
-                    f"usbp.releases.{key}",
-                    m,
-                    "USBP southwest releases (month)",
-                    float(row["value"]),
-                    row["source"],
-                    "the model's Border Patrol NTA_RELEASE pathway (a notice to appear, released "
-                    "or detained); CBP's releases are paroles and notices to appear, and the "
-                    "model does not follow people released after a credible-fear screening",
-                    _month_diff(*releases, m),
-                    metrics=releases,
+                    note,
+                    model,
+                    metrics=metrics,
                 )
             )
 
