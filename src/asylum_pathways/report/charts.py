@@ -483,9 +483,10 @@ def times(
     return _spec(build, name, data, columns=2, panel=260, extra=20), data
 
 
-def _published_points(size: int, tooltip: list[Any], **encoding: Any) -> Any:
-    """The published figures as points, shaped and filled by their kind, with `tooltip`
-    (the kind is added last)."""
+def _published_points(size: int, date: str, more: list[Any], **encoding: Any) -> Any:
+    """The published figures as points, shaped and filled by their kind; the tooltip gives
+    the quantity, the date (field `date`, e.g. "date:T"), the published figure, `more`, and
+    last the kind."""
     import altair as alt
 
     kinds = list(KINDS)
@@ -507,7 +508,13 @@ def _published_points(size: int, tooltip: list[Any], **encoding: Any) -> Any:
             **encoding,
             shape=shape,
             fill=fill,
-            tooltip=[*tooltip, alt.Tooltip("kind_label:N", title="kind")],
+            tooltip=[
+                "quantity:N",
+                date,
+                alt.Tooltip("published:Q", format=",.3~f"),
+                *more,
+                alt.Tooltip("kind_label:N", title="kind"),
+            ],
         )
     )
 
@@ -586,12 +593,8 @@ def validation_series(
         )
         published = _published_points(
             45,
-            [
-                "quantity:N",
-                "date:T",
-                alt.Tooltip("published:Q", format=",.3~f"),
-                alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published"),
-            ],
+            "date:T",
+            [alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published")],
             x="date:T",
             y="published:Q",
         )
@@ -671,10 +674,8 @@ def validation_single(
         )
         point = _published_points(
             60,
+            "date:N",
             [
-                "quantity:N",
-                "date:N",
-                alt.Tooltip("published:Q", format=",.3~f"),
                 alt.Tooltip("model_mean:Q", format=",.3~f", title="model mean"),
                 alt.Tooltip("ratio:Q", format=".2f", title="model ÷ published"),
             ],
