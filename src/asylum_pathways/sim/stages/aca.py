@@ -54,15 +54,15 @@ class Seats:
 
     @classmethod
     def of(cls, s: FlowState, cc: str) -> Seats:
-        seats = s.horizon.numbers(assumption(cc, "seats_per_week"))
-        limit = s.horizon.numbers(assumption(cc, "daily_limit"), np.inf)
+        h = s.horizon
+        seats = h.numbers(assumption(cc, "seats_per_week"))
+        limit = h.numbers(assumption(cc, "daily_limit"), np.inf)
         _flies, n_flights = flight_days(s, cc)
         carry = np.where(
             np.isfinite(limit), n_flights * np.where(np.isfinite(limit), limit, 0), np.inf
         )
         per_week = np.minimum(seats, carry)  # what the week's flights can carry
         whole = np.diff(cumulative_capacity(per_week / 7.0), prepend=0)
-        h = s.horizon
         cap = h.numbers(assumption(cc, "annual_cap"), np.inf)
         # optional, unlike the others: an agreement folder written before it existed has none
         month_cap = h.numbers(assumption(cc, "monthly_cap"), np.inf, optional=True)
