@@ -122,3 +122,18 @@ def test_the_cli_and_the_library_write_byte_identical_outputs(
         return {k: v for k, v in s.items() if k not in ("created", "run_seconds", "workers")}
 
     assert stable(tmp_path / "cli") == stable(tmp_path / "lib")
+
+
+def test_a_title_or_question_that_is_not_text_is_refused_under_its_key() -> None:
+    base = {
+        "scenarios": ["history"],
+        "start": "2025-01-01",
+        "end": "2025-12-31",
+        "reps": 2,
+        "seed": 1,
+    }
+    with pytest.raises(StudyError) as err:
+        StudySpec.from_dict({**base, "title": ["a", "list"], "question": "  "})
+    assert sorted(p.loc[0] for p in err.value.problems) == ["question", "title"]
+    assert "title: expected a line of text" in str(err.value)
+    assert StudySpec.from_dict({**base, "title": " A title "}).title == "A title"

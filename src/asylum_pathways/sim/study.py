@@ -313,9 +313,15 @@ def _check_scenarios(scen: Any, label: str) -> list[Problem]:
 
 def _parse_extras(values: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key in ("name", "description", "title", "question"):
+    for key in ("name", "description"):
         if key in values:
             out[key] = str(values[key]).strip()
+    for key in ("title", "question"):  # the report prints them as they are
+        if key in values:
+            if isinstance(values[key], str) and values[key].strip():
+                out[key] = values[key].strip()
+            else:
+                problems.append(Problem((key,), f"{key}: expected a line of text", values[key]))
     for key in ("roles", "scenario_notes"):
         if key in values:
             v = values[key]
