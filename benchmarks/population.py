@@ -6,10 +6,10 @@ import datetime as dt
 
 import numpy as np
 
-from asylum_pathways import codes
-from asylum_pathways.params import ParameterTree, day_number
-from asylum_pathways.rules import tri
-from asylum_pathways.rules.records import FLAG_FIELDS, Encounters
+from asylum_pathways import codes, tri
+from asylum_pathways.dates import day_number
+from asylum_pathways.params import ParameterTree
+from asylum_pathways.records import FLAG_FIELDS, Encounters
 
 CITIZENSHIP = {
     "MX": 0.45,

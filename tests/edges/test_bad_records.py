@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asylum_pathways import codes
-from asylum_pathways.rules.records import MAX_ID_LENGTH
+from asylum_pathways.records import MAX_ID_LENGTH
 
 SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TEXT = st.text(min_size=1, max_size=12)

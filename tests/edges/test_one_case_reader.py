@@ -20,7 +20,7 @@ from asylum_pathways.errors import InputError
 from asylum_pathways.io import jsonrecords
 from asylum_pathways.io.encounters import EncounterTable, from_frame, from_record
 from asylum_pathways.params import load_tree
-from asylum_pathways.rules.records import FLAG_FIELDS
+from asylum_pathways.records import FLAG_FIELDS
 
 EXAMPLE = Path(__file__).parents[2] / "src" / "asylum_pathways" / "examples"
 CELL = st.one_of(

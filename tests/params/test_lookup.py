@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asylum_pathways import codes
-from asylum_pathways.params import ParameterTree, day_number
+from asylum_pathways.dates import day_number
+from asylum_pathways.params import ParameterTree
 
 
 def test_at_gives_the_value_in_force_on_a_day(tree: ParameterTree) -> None:

@@ -46,7 +46,7 @@ def test_requests_waiting_together_are_answered_in_one_pass_each_as_alone(
         return answers(records, *args, **kwargs)
 
     monkeypatch.setattr(batcher, "answers", counted)
-    together = batcher._answer_all(requests, history, None)
+    together = batcher._answer_all(requests, history, None, "body")
     assert passes == [len(requests)]  # one vectorized pass, no fallback
     alone = [answers(r, history, None, 1) for r in requests]
     assert together == alone
@@ -56,12 +56,12 @@ def test_an_id_the_tag_makes_too_long_falls_back_to_each_request_alone(
     history: Scenario,
 ) -> None:
     requests = _requests()
-    together = batcher._answer_all(requests, history, None)
+    together = batcher._answer_all(requests, history, None, "body")
     assert together == [answers(r, history, None, 1) for r in requests]
 
 
 def test_a_bad_record_fails_only_its_own_request(history: Scenario) -> None:
     requests = [*_requests()[:2], record(person_id="Z", sector="NOPE", encounter_date="2020-01-15")]
-    out = batcher._answer_all(requests, history, None)
+    out = batcher._answer_all(requests, history, None, "body")
     assert [isinstance(o, UserError) for o in out] == [False, False, True]
     assert "sector" in str(out[2]) and "NOPE" in str(out[2])

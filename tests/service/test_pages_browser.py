@@ -104,7 +104,7 @@ def test_an_undetermined_case_lists_its_missing_facts(page: Any) -> None:
 
 def test_a_bad_fact_is_named_on_the_page(page: Any) -> None:
     fill_screener(page, {**EXAMPLE, "encounter_date": "2001-01-01"})
-    assert "where the parameter tree begins" in page.get_by_role("alert").inner_text()
+    assert "outside the range" in page.get_by_role("alert").inner_text()
 
 
 def sv_difference(pg: Any) -> str:

@@ -7,8 +7,9 @@ import datetime as dt
 
 import numpy as np
 
-from asylum_pathways.params import ParameterTree, day_number
-from asylum_pathways.rules import tri
+from asylum_pathways import tri
+from asylum_pathways.dates import day_number
+from asylum_pathways.params import ParameterTree
 from asylum_pathways.sim.population import CBP_ONE_SHARE, generate
 
 

@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from asylum_pathways.errors import Problem, UsageError, shown
-from asylum_pathways.rules.records import MAX_ID_LENGTH
+from asylum_pathways.records import MAX_ID_LENGTH
 from asylum_pathways.scenarios.overlay import MAX_EXTENDS
 
 MAX_REPS = 1_000  # a bounded run: replications stream to disk, but each takes time and space

@@ -8,13 +8,11 @@ from typing import Any
 
 import typer
 
+from asylum_pathways.determination import determine_records
 from asylum_pathways.errors import InputError
-from asylum_pathways.io.encounters import day_numbers, parse_date, read_encounters
+from asylum_pathways.io.encounters import parse_date
 from asylum_pathways.io.files import check_output_file, write_file_atomically
 from asylum_pathways.params import load_tree
-from asylum_pathways.params.coverage import check_day
-from asylum_pathways.rules.engine import determine as run
-from asylum_pathways.rules.explain import explain
 from asylum_pathways.scenarios import load_scenario
 from asylum_pathways.scenarios.overlay import DEFAULT
 
@@ -43,34 +41,29 @@ def determine(
         check_output_file(out, "--out", inputs=(case,))
     base = load_tree()
     chosen = load_scenario(scenario, base)
-    if day is not None:
-        check_day(chosen.tree, day, "--date")
-    table = read_encounters(case, chosen.tree)
-    enc = table.encounters
-    days = day_numbers(day, enc.n) if day is not None else None
-    det = run(chosen.tree, enc, days)
-    ids = [str(x) for x in table.person_id]
-    many = enc.n != 1 or out is not None
-    if many:
-        if out is not None:
-            from asylum_pathways.io.determinations import to_frame, write_table
+    explained = out is None and as_json
+    found = determine_records(
+        case, chosen, as_of=day, explain=explained, labels={"as_of": "--date"}
+    )
+    if out is not None:
+        from asylum_pathways.io.determinations import write_table
 
-            frame = to_frame(det, table.person_id, chosen.name)
-            write_file_atomically(out, "--out", lambda tmp: write_table(frame, tmp, out.suffix))
-            counts = frame.get_column("pathway").value_counts(sort=True)
-            typer.echo(f"{enc.n} determinations written to {out}", err=True)
-            for row in counts.iter_rows():
-                typer.echo(f"  {row[0]}: {row[1]}", err=True)
-            return
+        frame = found.rows()
+        write_file_atomically(out, "--out", lambda tmp: write_table(frame, tmp, out.suffix))
+        counts = frame.get_column("pathway").value_counts(sort=True)
+        typer.echo(f"{found.n} determinations written to {out}", err=True)
+        for row in counts.iter_rows():
+            typer.echo(f"  {row[0]}: {row[1]}", err=True)
+        return
+    if found.n != 1:
         if not as_json:
             raise InputError(
-                f"{case}: {enc.n} records; write them with --out FILE.csv|FILE.parquet "
+                f"{case}: {found.n} records; write them with --out FILE.csv|FILE.parquet "
                 "(or print them with --json)"
             )
-        answers = [explain(chosen.tree, enc, det, i, ids[i], chosen.name) for i in range(enc.n)]
-        typer.echo(json.dumps(answers, indent=2, default=str))
+        typer.echo(json.dumps(found.answers(), indent=2, default=str))
         return
-    answer = explain(chosen.tree, enc, det, 0, ids[0], chosen.name)
+    answer = found.answer(0)
     if as_json:
         typer.echo(json.dumps(answer, indent=2, default=str))
     else:

@@ -115,8 +115,8 @@ def simulate(
     base = load_tree()
     records = None
     if encounters is not None:
+        from asylum_pathways.dates import from_day_number
         from asylum_pathways.io.encounters import read_encounters
-        from asylum_pathways.params.model import from_day_number
 
         table = read_encounters(encounters, base)
         records = (table.encounters, table.person_id)

@@ -15,17 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from asylum_pathways import tri
+from asylum_pathways.dates import EPOCH
 from asylum_pathways.errors import shown
-from asylum_pathways.params.model import EPOCH
-from asylum_pathways.rules import tri
-from asylum_pathways.rules.records import MAX_ID_LENGTH
+from asylum_pathways.records import MAX_ID_LENGTH
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "t", "y"})
 FALSE_WORDS = frozenset({"false", "0", "no", "f", "n"})
 #: Control characters, refused in every cell (a regular expression Polars and `re` both read).
 CONTROL = r"[\x00-\x1f\x7f]"
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-AGE = re.compile(r"(\d{1,3})(?:\.0+)?")
+#: ASCII digits only (`\d` would take full-width and other scripts' digits too).
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+AGE = re.compile(r"[0-9]{1,3}")
 MAX_AGE = 120
 _CONTROL = re.compile(CONTROL)
 Parsed = tuple[int, str | None]
@@ -76,8 +77,9 @@ def date(text: str) -> Parsed:
 
 
 def age(text: str) -> Parsed:
-    """Whole years, 0-MAX_AGE (`12.0` is 12)."""
+    """Whole years, 0-MAX_AGE, written in ASCII digits: `12.0` is refused in every format, as
+    JSON refuses the number 12.0 (one reading, whatever the file type)."""
     found = AGE.fullmatch(text.strip())
-    if found is None or int(found.group(1)) > MAX_AGE:
-        return -1, f"{shown(text)} is not an age in years (0-{MAX_AGE})"
-    return int(found.group(1)), None
+    if found is None or int(found.group(0)) > MAX_AGE:
+        return -1, f"{shown(text)} is not a whole number of years (0-{MAX_AGE})"
+    return int(found.group(0)), None

@@ -7,9 +7,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from asylum_pathways import codes
+from asylum_pathways import codes, tri
 from asylum_pathways.errors import OutputError
-from asylum_pathways.rules import tri
 from asylum_pathways.rules.checks import ALL_PASSED
 from asylum_pathways.rules.engine import Determinations
 

@@ -21,16 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from asylum_pathways import codes
+from asylum_pathways import codes, tri
+from asylum_pathways.dates import EPOCH, from_day_number
 from asylum_pathways.errors import InputError, Problem, UsageError, shown
 from asylum_pathways.io import cells, csvlines, families, jsonrecords
 from asylum_pathways.io.files import read_bytes
 from asylum_pathways.io.findings import MAX_SHOWN, Findings, name_of
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.params import coverage as tree_coverage
-from asylum_pathways.params.model import EPOCH, from_day_number
-from asylum_pathways.rules import tri
-from asylum_pathways.rules.records import (
+from asylum_pathways.records import (
     FEAR_PREFIX,
     FIELD_BY_NAME,
     FIELDS,

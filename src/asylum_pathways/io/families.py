@@ -1,6 +1,7 @@
 """Records that cannot be one person or one family, refused with what the law requires.
 
-- A family unit (one `group_id`) is encountered together: one day, one sector, one port.
+- A family unit (one `group_id`) is encountered together: one day, one sector, one port; its
+  members are FMUA (a single adult travels without family).
 - An unaccompanied alien child has no parent or legal guardian with them, so a UAC is never
   a member of a family unit, and has not attained the age in `law.records.uac_age_below`
   (6 U.S.C. 279(g)(2)).
@@ -19,11 +20,11 @@ from typing import Any, Protocol
 import numpy as np
 
 from asylum_pathways import codes
+from asylum_pathways.dates import from_day_number
 from asylum_pathways.errors import shown
 from asylum_pathways.io.findings import MAX_SHOWN
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.params.model import from_day_number
-from asylum_pathways.rules.records import Encounters
+from asylum_pathways.records import Encounters
 
 UAC_AGE = "law.records.uac_age_below"
 ADULT_AGE = "law.records.adult_age_from"
@@ -89,6 +90,15 @@ def _family_units(
                 "(one day, one sector, one port)",
                 mine,
             )
+    single = codes.DEMOGRAPHICS.index("SA")
+    for row in _rows(in_group & (size > 1) & (enc.demographic == single)):
+        report(
+            row,
+            "demographic",
+            f"'SA' in family unit group_id {shown(group_id[row])} of {int(size[row])} members: "
+            "a single adult travels without family; the members of a family unit are FMUA",
+            "SA",
+        )
     uac = codes.DEMOGRAPHICS.index("UAC")
     for row in _rows(in_group & (size > 1) & (enc.demographic == uac)):
         report(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from asylum_pathways.errors import InputError, Problem, shown
 from asylum_pathways.io.findings import Findings, name_of
-from asylum_pathways.rules.records import FEAR_PREFIX, FIELD_BY_NAME, FIELDS
+from asylum_pathways.records import FEAR_PREFIX, FIELD_BY_NAME, FIELDS
 
 if TYPE_CHECKING:
     import polars as pl

@@ -1,7 +1,7 @@
 """The law as data: dated, cited parameters, and the tree that holds them."""
 
 from asylum_pathways.params.loader import load_tree
-from asylum_pathways.params.model import ALL, DatedValue, Parameter, Reference, day_number
+from asylum_pathways.params.model import ALL, DatedValue, Parameter, Reference
 from asylum_pathways.params.tree import ParameterTree
 
 __all__ = [
@@ -10,6 +10,5 @@ __all__ = [
     "Parameter",
     "ParameterTree",
     "Reference",
-    "day_number",
     "load_tree",
 ]

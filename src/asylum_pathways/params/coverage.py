@@ -9,8 +9,8 @@ import datetime as dt
 
 import numpy as np
 
+from asylum_pathways.dates import day_number
 from asylum_pathways.errors import ParameterError, Problem, UsageError
-from asylum_pathways.params.model import day_number
 from asylum_pathways.params.tree import ParameterTree
 
 COVERAGE = "law.coverage.answers"

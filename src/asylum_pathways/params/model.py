@@ -8,19 +8,10 @@ from typing import Any
 
 import numpy as np
 
-EPOCH = dt.date(1970, 1, 1)
+from asylum_pathways.dates import day_number
 
 #: Sentinel list value meaning "every member of the vocabulary".
 ALL = "all"
-
-
-def day_number(day: dt.date) -> int:
-    """Days since 1970-01-01, the integer time axis of every columnar table."""
-    return (day - EPOCH).days
-
-
-def from_day_number(n: int) -> dt.date:
-    return EPOCH + dt.timedelta(days=int(n))
 
 
 @dataclass(frozen=True)

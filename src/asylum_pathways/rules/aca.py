@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from asylum_pathways import codes
+from asylum_pathways import codes, tri
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.rules import tri
 from asylum_pathways.rules.checks import Check, Program
 from asylum_pathways.rules.context import Context
 

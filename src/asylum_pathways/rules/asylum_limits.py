@@ -10,9 +10,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from asylum_pathways import codes
+from asylum_pathways import codes, tri
 from asylum_pathways.params.units import ENTRY_BAR_EXCEPTIONS
-from asylum_pathways.rules import tri
 from asylum_pathways.rules.checks import Check, Program
 from asylum_pathways.rules.context import Context
 

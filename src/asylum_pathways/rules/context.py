@@ -10,11 +10,10 @@ from functools import cached_property
 
 import numpy as np
 
-from asylum_pathways import codes
+from asylum_pathways import codes, tri
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.params.model import ALL, Parameter
-from asylum_pathways.rules import tri
-from asylum_pathways.rules.records import Encounters
+from asylum_pathways.records import Encounters
 
 
 class Context:

@@ -11,17 +11,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from asylum_pathways import codes
+from asylum_pathways import codes, tri
+from asylum_pathways.dates import day_number
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.params.model import day_number
-from asylum_pathways.rules import tri
+from asylum_pathways.records import Encounters
 from asylum_pathways.rules.aca import aca_programs
 from asylum_pathways.rules.asylum_limits import ASYLUM_LIMIT_PROGRAMS
 from asylum_pathways.rules.checks import Program, evaluate
 from asylum_pathways.rules.context import Context
 from asylum_pathways.rules.groups import Groups
 from asylum_pathways.rules.mpp import MPP_PROGRAM
-from asylum_pathways.rules.records import Encounters
 from asylum_pathways.rules.title8 import TITLE8_RULES
 from asylum_pathways.rules.title42 import TITLE42_PROGRAM
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from asylum_pathways import codes
+from asylum_pathways import codes, tri
+from asylum_pathways.dates import day_number, from_day_number
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.params.model import Parameter, Reference, day_number, from_day_number
-from asylum_pathways.rules import tri
+from asylum_pathways.params.model import Parameter, Reference
+from asylum_pathways.records import Encounters
 from asylum_pathways.rules.checks import ALL_PASSED, Program
 from asylum_pathways.rules.engine import Determinations
-from asylum_pathways.rules.records import Encounters
 
 SCHEMA = "asylum-pathways/determination/v1"
 #: Parameters the rules read on the day of the encounter rather than the day of decision.

@@ -33,28 +33,35 @@ class _Queue:
 
 class Batcher:
     def __init__(self) -> None:
-        self._queues: dict[tuple[str, dt.date | None], _Queue] = {}
+        self._queues: dict[tuple[str, dt.date | None, str], _Queue] = {}
 
     async def determine(
-        self, record: dict[str, Any], scenario: Scenario, date: dt.date | None
+        self,
+        record: dict[str, Any],
+        scenario: Scenario,
+        date: dt.date | None,
+        date_in: str = "body",
     ) -> dict[str, Any]:
+        """`record`'s answer; `date_in` says where the date came from (for its errors)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
-        queue = self._queues.setdefault((scenario.name, date), _Queue())
+        queue = self._queues.setdefault((scenario.name, date, date_in), _Queue())
         queue.waiting.append((record, future))
         if not queue.running:
             queue.running = True
-            queue.task = loop.create_task(self._drain(queue, scenario, date))
+            queue.task = loop.create_task(self._drain(queue, scenario, date, date_in))
         result: dict[str, Any] = await future
         return result
 
-    async def _drain(self, queue: _Queue, scenario: Scenario, date: dt.date | None) -> None:
+    async def _drain(
+        self, queue: _Queue, scenario: Scenario, date: dt.date | None, date_in: str
+    ) -> None:
         try:
             await asyncio.sleep(0)  # let requests already received join this batch
             while queue.waiting:
                 batch, queue.waiting = queue.waiting[:MAX_BATCH], queue.waiting[MAX_BATCH:]
                 records = [r for r, _ in batch]
-                results = await asyncio.to_thread(_answer_all, records, scenario, date)
+                results = await asyncio.to_thread(_answer_all, records, scenario, date, date_in)
                 for (_, future), result in zip(batch, results, strict=True):
                     if future.done():
                         continue
@@ -67,7 +74,7 @@ class Batcher:
 
 
 def _answer_all(
-    records: list[dict[str, Any]], scenario: Scenario, date: dt.date | None
+    records: list[dict[str, Any]], scenario: Scenario, date: dt.date | None, date_in: str
 ) -> list[Any]:
     """One answer (or the error) per record, in order."""
     if len(records) > 1:
@@ -75,7 +82,7 @@ def _answer_all(
         tagged = [t for t in maybe if t is not None]
         if len(tagged) == len(records):
             try:
-                out: list[Any] = answers(tagged, scenario, date, len(tagged))
+                out: list[Any] = answers(tagged, scenario, date, len(tagged), True, date_in)
                 for answer, record in zip(out, records, strict=True):
                     answer["person_id"] = record["person_id"]  # as the request gave it
                 return out
@@ -84,7 +91,7 @@ def _answer_all(
     results: list[Any] = []
     for record in records:
         try:
-            results.append(answers(record, scenario, date, 1))
+            results.append(answers(record, scenario, date, 1, True, date_in))
         except UserError as exc:
             results.append(exc)
     return results

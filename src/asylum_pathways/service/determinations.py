@@ -1,4 +1,7 @@
-"""Determinations for the API and the screener: exactly what `determine --json` answers."""
+"""Determinations for the API and the screener: exactly what `determine --json` answers.
+
+The library's `determine_records` does the work; the API adds only its limits and puts each
+problem under the request body's field."""
 
 from __future__ import annotations
 
@@ -6,24 +9,22 @@ import datetime as dt
 import json
 from typing import Any
 
+from asylum_pathways.determination import Determined, determine_records
 from asylum_pathways.errors import Problem, UserError
-from asylum_pathways.io.encounters import day_numbers, from_json
-from asylum_pathways.params.model import day_number, from_day_number
-from asylum_pathways.rules.engine import determine
-from asylum_pathways.rules.explain import explain
 from asylum_pathways.scenarios import Scenario
 from asylum_pathways.service.problems import ApiError, with_loc
 
 
-def answers(
+def determined(
     records: dict[str, Any] | list[dict[str, Any]],
     scenario: Scenario,
     date: dt.date | None,
     max_records: int,
     explain_each: bool = True,
-) -> Any:
-    """One answer for one record (an object), a list of answers for a list; without
-    `explain_each`, the rows `determine --out` writes (as JSON bytes, for speed)."""
+    date_in: str = "body",
+) -> Determined:
+    """The records determined, or an `ApiError`/`UserError` naming the request's field
+    (`date_in`: where the date came from, the body or the query)."""
     n = len(records) if isinstance(records, list) else 1
     if n > max_records:
         raise ApiError(
@@ -32,40 +33,33 @@ def answers(
             f"records: {n} records in one request; the limit is {max_records:,}",
             [Problem(("body", "records"), f"at most {max_records} records per request", n)],
         )
-    if n == 0:
-        raise ApiError(
-            422,
-            "invalid_record",
-            "records: an empty list; expected at least one record",
-            [Problem(("body", "records"), "expected at least one record", [])],
-        )
     try:
-        table = from_json(records, "records", scenario.tree)
+        return determine_records(
+            records, scenario, as_of=date, explain=explain_each, labels={"as_of": "date"}
+        )
     except UserError as exc:
-        raise with_loc(exc, "body", "records") from None
-    enc = table.encounters
-    day = day_numbers(date, enc.n) if date else None
-    first = scenario.tree.get("law.assignment.priority").values[0].start
-    days = enc.arrival if day is None else day
-    if int(days.min()) < day_number(first):
-        where = ("body", "date") if date else ("body", "records")
-        earliest = from_day_number(int(days.min())).isoformat()
-        msg = (
-            f"{earliest} is before {first.isoformat()}, where the parameter tree begins "
-            f"(expected a day on or after {first.isoformat()})"
-        )
-        raise ApiError(
-            422, "invalid_record", f"{'.'.join(where[1:])}: {msg}", [Problem(where, msg, earliest)]
-        )
-    det = determine(scenario.tree, enc, day)
-    if not explain_each:
-        from asylum_pathways.io.determinations import to_frame
+        exc.problems = [
+            Problem((date_in if p.loc[:1] == ("date",) else "body", *p.loc), p.msg, p.value)
+            for p in exc.problems
+        ]
+        raise (exc if exc.problems else with_loc(exc, "body")) from None
 
-        frame = to_frame(det, table.person_id, scenario.name)
+
+def answers(
+    records: dict[str, Any] | list[dict[str, Any]],
+    scenario: Scenario,
+    date: dt.date | None,
+    max_records: int,
+    explain_each: bool = True,
+    date_in: str = "body",
+) -> Any:
+    """One answer for one record (an object), a list of answers for a list; without
+    `explain_each`, the rows `determine --out` writes (as JSON bytes, for speed)."""
+    found = determined(records, scenario, date, max_records, explain_each, date_in)
+    if not explain_each:
+        frame = found.rows()
         return Rows(frame.with_columns(frame.get_column("date").cast(str)).write_json().encode())
-    ids = [str(x) for x in table.person_id]
-    out = [explain(scenario.tree, enc, det, i, ids[i], scenario.name) for i in range(enc.n)]
-    return out if isinstance(records, list) else out[0]
+    return found.result()
 
 
 class Rows(bytes):

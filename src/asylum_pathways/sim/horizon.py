@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from asylum_pathways.params import ParameterTree, day_number
+from asylum_pathways.dates import day_number
+from asylum_pathways.params import ParameterTree
 
 
 @dataclass

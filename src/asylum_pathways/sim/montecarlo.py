@@ -22,8 +22,8 @@ import polars as pl
 
 from asylum_pathways.errors import Problem
 from asylum_pathways.params import ParameterTree
+from asylum_pathways.records import Encounters
 from asylum_pathways.rules.engine import Determinations, determine, determine_like
-from asylum_pathways.rules.records import Encounters
 from asylum_pathways.scenarios import Scenario
 from asylum_pathways.sim import executors
 from asylum_pathways.sim.flows import Fate, simulate

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from asylum_pathways import codes
-from asylum_pathways.params.model import day_number
+from asylum_pathways.dates import day_number
 from asylum_pathways.sim.fate import Fate
 from asylum_pathways.sim.population import Population
 from asylum_pathways.sim.stages.mpp_court import OUTCOMES

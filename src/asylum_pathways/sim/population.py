@@ -15,13 +15,12 @@ from functools import cached_property
 
 import numpy as np
 
-from asylum_pathways import codes
-from asylum_pathways.params import ParameterTree, day_number
-from asylum_pathways.params.model import from_day_number
-from asylum_pathways.rules import tri
+from asylum_pathways import codes, tri
+from asylum_pathways.dates import day_number, from_day_number
+from asylum_pathways.params import ParameterTree
+from asylum_pathways.records import FLAG_FIELDS, Encounters
 from asylum_pathways.rules.asylum_limits import CBP_ONE
 from asylum_pathways.rules.groups import Groups
-from asylum_pathways.rules.records import FLAG_FIELDS, Encounters
 from asylum_pathways.sim import targets as tg
 
 #: Chance decisions drawn per person (shared by a family: its first member's draw).

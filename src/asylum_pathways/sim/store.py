@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from asylum_pathways.params.model import day_number
+from asylum_pathways.dates import day_number
 
 MANIFEST = "manifest.json"
 

@@ -1,14 +1,22 @@
-"""POST /api/v1/determinations: what `determine --json` answers for the same records."""
+"""POST /api/v1/determinations: what `determine --json` answers for the same records.
+
+The body is a request (`{"records": ..., "date": ..., "scenario": ..., "explain": ...}`), or
+one encounter record as it is (the bundled example file, say), or a list of records; with the
+last two, `date`, `scenario` and `explain` are query parameters."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
+from pydantic import Discriminator, Tag
 
+from asylum_pathways.errors import Problem
 from asylum_pathways.service import determinations
+from asylum_pathways.service.problems import ApiError
 from asylum_pathways.service.routes.deps import Ctx, errors
 from asylum_pathways.service.schemas import (
     Determination,
@@ -19,27 +27,81 @@ from asylum_pathways.service.schemas import (
 router = APIRouter(tags=["determinations"])
 
 
+def _kind(body: Any) -> str:
+    if isinstance(body, list):
+        return "list"
+    if isinstance(body, dict) and "records" in body:
+        return "request"
+    return "record"
+
+
+RequestBody = Annotated[
+    Annotated[DeterminationRequest, Tag("request")]
+    | Annotated[list[dict[str, Any]], Tag("list")]
+    | Annotated[dict[str, Any], Tag("record")],
+    Discriminator(_kind),
+]
+
+
 @router.post(
     "/determinations",
     response_model=Determination | list[Determination] | list[DeterminationRow],
     responses=errors(413, 422),
     summary="Determine one record or up to 10,000",
 )
-async def determine(body: DeterminationRequest, ctx: Ctx) -> Response:
+async def determine(
+    body: Annotated[RequestBody, Body()],
+    ctx: Ctx,
+    date: Annotated[
+        dt.date | None, Query(description="For a bare record or list: determine as of this day.")
+    ] = None,
+    scenario: Annotated[
+        str | None, Query(description="For a bare record or list: a built-in scenario.")
+    ] = None,
+    explain: Annotated[
+        bool | None, Query(description="For a bare record or list: false gives table rows.")
+    ] = None,
+) -> Response:
     """Which programs each person is amenable to on the day, which pathway policy assigns,
     and why, with citations: one answer for one record, a list for a list (with
     `explain: false`, one table row per record, as `determine --out` writes)."""
-    scenario = ctx.scenario(body.scenario)
-    if isinstance(body.records, dict) and body.explain and not isinstance(body.scenario, dict):
-        answer: Any = await ctx.batcher.determine(body.records, scenario, body.date)
+    if isinstance(body, DeterminationRequest):
+        given = [
+            k
+            for k, v in (("date", date), ("scenario", scenario), ("explain", explain))
+            if v is not None
+        ]
+        if given:
+            msg = "give it in the request body (which has records), not in the query"
+            raise ApiError(
+                422,
+                "invalid_request",
+                f"query {given[0]}: {msg}",
+                [Problem(("query", k), msg) for k in given],
+            )
+        request = body
+        date_in = "body"
+    else:
+        date_in = "query"
+        request = DeterminationRequest.model_construct(
+            records=body, date=date, scenario=scenario, explain=True if explain is None else explain
+        )
+    chosen = ctx.scenario(request.scenario)
+    if (
+        isinstance(request.records, dict)
+        and request.explain
+        and not isinstance(request.scenario, dict)
+    ):
+        answer: Any = await ctx.batcher.determine(request.records, chosen, request.date, date_in)
     else:
         answer = await asyncio.to_thread(
             determinations.answers,
-            body.records,
-            scenario,
-            body.date,
+            request.records,
+            chosen,
+            request.date,
             ctx.settings.max_records,
-            body.explain,
+            request.explain,
+            date_in,
         )
     return Response(
         await asyncio.to_thread(determinations.dumps, answer), media_type="application/json"

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from asylum_pathways import codes
 from asylum_pathways.errors import Problem, UserError
-from asylum_pathways.rules.records import FIELDS
+from asylum_pathways.records import FIELDS
 from asylum_pathways.service import determinations, levers
 from asylum_pathways.service.context import Context
 from asylum_pathways.service.routes.deps import Ctx

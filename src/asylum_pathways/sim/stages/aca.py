@@ -28,9 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from asylum_pathways import codes
+from asylum_pathways import codes, tri
 from asylum_pathways.params.tree import AGREEMENT_ASSUMPTIONS
-from asylum_pathways.rules import tri
 from asylum_pathways.sim.queues import cumulative_capacity, daily_intake, fifo, unit_prefix
 from asylum_pathways.sim.stages.state import FlowState, P, unit_starts
 
