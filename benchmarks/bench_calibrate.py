@@ -33,11 +33,12 @@ from asylum_pathways.cli.calibrate_cmd import (
 )
 from asylum_pathways.params import load_tree
 from asylum_pathways.scenarios import load_scenario
-from asylum_pathways.sim import targets
-from asylum_pathways.sim.calibrate import abc, spec
+from asylum_pathways.sim.calibrate import abc
 from asylum_pathways.sim.calibrate.run import calibrate, write
-from asylum_pathways.sim.flows import simulate
-from asylum_pathways.sim.population import generate
+from asylum_pathways.sim.fitting import spec
+from asylum_pathways.sim.model import targets
+from asylum_pathways.sim.model.flows import simulate
+from asylum_pathways.sim.model.population import generate
 
 LIMIT_SECONDS = 20 * 60
 

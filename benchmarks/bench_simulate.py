@@ -5,7 +5,7 @@
 1. One replication of the whole 2019-01-01 -> 2021-01-31 horizon (all encounters, all
    stages, scenario `history`): time and peak memory (tracemalloc). Target <= 1.5 s, 1 GB.
 2. The capacity-limited stages (ACA and MPP intake, transfer flights, MPP hearings) at a
-   year's volume (2019): the vectorized recurrences of sim/queues.py against the SimPy model
+   year's volume (2019): the vectorized recurrences of sim/model/queues.py against the SimPy model
    of benchmarks/simpy_flows.py (one process per person) on the same inputs; checks that
    they agree person by person and prints the speed ratio (expect >= 100x).
 3. Replications with 2 worker processes: time of `--reps` replications, scaled to 1,000
@@ -37,13 +37,13 @@ from asylum_pathways import codes
 from asylum_pathways.params import load_tree
 from asylum_pathways.rules.engine import PATHWAY_CODE, determine
 from asylum_pathways.scenarios import load_scenario
-from asylum_pathways.sim import targets
-from asylum_pathways.sim.flows import simulate
-from asylum_pathways.sim.horizon import Horizon
-from asylum_pathways.sim.montecarlo import run_study
-from asylum_pathways.sim.population import generate
-from asylum_pathways.sim.queues import daily_intake, fifo
-from asylum_pathways.sim.study import StudySpec
+from asylum_pathways.sim.model import targets
+from asylum_pathways.sim.model.flows import simulate
+from asylum_pathways.sim.model.horizon import Horizon
+from asylum_pathways.sim.model.population import generate
+from asylum_pathways.sim.model.queues import daily_intake, fifo
+from asylum_pathways.sim.runs.montecarlo import run_study
+from asylum_pathways.sim.runs.study import StudySpec
 
 START, END = dt.date(2019, 1, 1), dt.date(2021, 1, 31)
 
@@ -190,8 +190,8 @@ YEAR_SCRIPT = """
 import datetime as dt, time, numpy as np
 from asylum_pathways.params import load_tree
 from asylum_pathways.scenarios import load_scenario
-from asylum_pathways.sim.flows import simulate
-from asylum_pathways.sim.population import generate
+from asylum_pathways.sim.model.flows import simulate
+from asylum_pathways.sim.model.population import generate
 tree = load_scenario("history", load_tree()).tree
 start, end = dt.date(2019, 1, 1), dt.date(2019, 12, 31)
 simulate(tree, generate(tree, start, end, np.random.default_rng(1)))

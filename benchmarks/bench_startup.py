@@ -154,7 +154,7 @@ def savings_in_process(repeat: int, work: Path) -> None:
     from asylum_pathways.params.loader import default_root
     from asylum_pathways.params.yamlio import load_yaml
     from asylum_pathways.report import bundle
-    from asylum_pathways.sim import targets
+    from asylum_pathways.sim.model import targets
 
     files = sorted(default_root().rglob("*.yaml"))
     texts = [(p, p.read_text("utf-8")) for p in files]

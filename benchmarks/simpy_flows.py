@@ -2,7 +2,7 @@
 one process per person. Used by bench_simulate.py to check agreement and speed, and run as a
 whole process (`python benchmarks/simpy_flows.py`, the year 2019) by bench_startup.py.
 
-Stages (inputs are the rules' pathways and the people's draws, as in sim/flows.py):
+Stages (inputs are the rules' pathways and the people's draws, as in sim/model/flows.py):
 daily intake per ACA receiving country and per MPP return port (whole families, first come
 first served, unused capacity lost); transfer flights and MPP first and final hearings as
 first-in-first-out queues served each day up to their capacity.

@@ -78,8 +78,8 @@ def add_partner(root: Path, start: str = "2025-07-01", sectors: str = "all") -> 
 
 def run_scenarios(scenarios, start, end, reps, seed, **options):  # type: ignore[no-untyped-def]
     """`run_study` on scenarios already loaded (named in the spec by their names)."""
-    from asylum_pathways.sim.montecarlo import run_study
-    from asylum_pathways.sim.study import StudySpec
+    from asylum_pathways.sim.runs.montecarlo import run_study
+    from asylum_pathways.sim.runs.study import StudySpec
 
     spec = StudySpec(tuple(s.name for s in scenarios), start, end, reps=reps, seed=seed)
     return run_study(spec, scenarios=list(scenarios), **options)

@@ -126,7 +126,7 @@ def assumptions(tree: ParameterTree) -> str:
 
 
 def simulation_metrics() -> str:
-    from asylum_pathways.sim.outputs import DOCUMENTED
+    from asylum_pathways.sim.runs.outputs import DOCUMENTED
 
     lines = [
         HEADER,

@@ -4,7 +4,7 @@ another horizon or other scenarios gets a title and question written from the ru
 from __future__ import annotations
 
 from asylum_pathways.report.build import heading
-from asylum_pathways.sim.study import builtin_study
+from asylum_pathways.sim.runs.study import builtin_study
 
 
 def _summary(start: str, end: str, names: list[str]) -> dict:

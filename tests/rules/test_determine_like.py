@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from asylum_pathways.params import ParameterTree, load_tree
 from asylum_pathways.rules.engine import Determinations, determine, determine_like
 from asylum_pathways.scenarios import builtin_names, load_overlay, load_scenario
-from asylum_pathways.sim.population import Population, generate
+from asylum_pathways.sim.model.population import Population, generate
 
 TREE = load_tree()
 START, END = dt.date(2020, 2, 15), dt.date(2020, 4, 15)

@@ -14,9 +14,9 @@ import pytest
 
 from asylum_pathways.errors import UserError
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.sim import executors, outputs
-from asylum_pathways.sim.montecarlo import run_study
-from asylum_pathways.sim.study import StudySpec
+from asylum_pathways.sim.runs import executors, outputs
+from asylum_pathways.sim.runs.montecarlo import run_study
+from asylum_pathways.sim.runs.study import StudySpec
 
 SPEC = StudySpec(
     ("history", "ninth-circuit-injunction"), dt.date(2019, 12, 1), dt.date(2020, 1, 31), 4, 5

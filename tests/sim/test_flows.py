@@ -9,8 +9,8 @@ import pytest
 
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.scenarios import load_scenario
-from asylum_pathways.sim.flows import OUTCOMES, simulate
-from asylum_pathways.sim.population import generate
+from asylum_pathways.sim.model.flows import OUTCOMES, simulate
+from asylum_pathways.sim.model.population import generate
 
 START, END = dt.date(2019, 11, 1), dt.date(2020, 4, 30)
 

@@ -11,9 +11,9 @@ import polars as pl
 
 from asylum_pathways.params import load_tree
 from asylum_pathways.params.loader import default_root
-from asylum_pathways.sim.montecarlo import run_study
-from asylum_pathways.sim.outputs import write_all
-from asylum_pathways.sim.study import StudySpec
+from asylum_pathways.sim.runs.montecarlo import run_study
+from asylum_pathways.sim.runs.outputs import write_all
+from asylum_pathways.sim.runs.study import StudySpec
 from helpers import add_partner
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from asylum_pathways import tri
 from asylum_pathways.dates import day_number
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.sim.population import CBP_ONE_SHARE, generate
+from asylum_pathways.sim.model.population import CBP_ONE_SHARE, generate
 
 
 def test_a_share_of_port_arrivals_had_an_appointment_until_scheduling_ended(

@@ -12,10 +12,10 @@ import pytest
 from asylum_pathways.errors import UserError
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.scenarios import load_scenario
-from asylum_pathways.sim import posterior
-from asylum_pathways.sim.flows import simulate
-from asylum_pathways.sim.population import generate
-from asylum_pathways.sim.posterior import Fitted, Posterior
+from asylum_pathways.sim.fitting import posterior
+from asylum_pathways.sim.fitting.posterior import Fitted, Posterior
+from asylum_pathways.sim.model.flows import simulate
+from asylum_pathways.sim.model.population import generate
 from helpers import run_scenarios
 
 START, END = dt.date(2019, 9, 1), dt.date(2019, 12, 31)

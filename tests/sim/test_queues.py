@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asylum_pathways.sim.queues import daily_intake, fifo
+from asylum_pathways.sim.model.queues import daily_intake, fifo
 
 
 def test_a_fifo_queue_with_fixed_daily_capacity_matches_its_closed_form() -> None:

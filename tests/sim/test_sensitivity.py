@@ -8,8 +8,8 @@ import numpy as np
 
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.scenarios import load_scenario
-from asylum_pathways.sim import sensitivity
-from asylum_pathways.sim.posterior import Fitted, Posterior
+from asylum_pathways.sim.fitting.posterior import Fitted, Posterior
+from asylum_pathways.sim.runs import sensitivity
 from helpers import run_scenarios
 
 START, END = dt.date(2019, 9, 1), dt.date(2019, 12, 31)

@@ -14,8 +14,8 @@ import yaml
 from asylum_pathways import codes
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.scenarios import load_scenario
-from asylum_pathways.sim.flows import Result, simulate
-from asylum_pathways.sim.population import Population, generate
+from asylum_pathways.sim.model.flows import Result, simulate
+from asylum_pathways.sim.model.population import Population, generate
 
 START, END = dt.date(2020, 1, 1), dt.date(2020, 12, 31)
 BASE = "outlook-2020-03-10"

@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.sim import outputs
-from asylum_pathways.sim.montecarlo import run_study
-from asylum_pathways.sim.study import StudySpec
+from asylum_pathways.sim.runs import outputs
+from asylum_pathways.sim.runs.montecarlo import run_study
+from asylum_pathways.sim.runs.study import StudySpec
 
 SPEC = StudySpec(
     ("history", "ninth-circuit-injunction"), dt.date(2019, 11, 1), dt.date(2020, 1, 31), 5, 3

@@ -11,10 +11,10 @@ import pytest
 
 from asylum_pathways.errors import envelope
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.sim import posterior
-from asylum_pathways.sim.montecarlo import run_study
-from asylum_pathways.sim.outputs import write_all
-from asylum_pathways.sim.study import LawDay, StudyError, StudySpec, builtin_study
+from asylum_pathways.sim.fitting import posterior
+from asylum_pathways.sim.runs.montecarlo import run_study
+from asylum_pathways.sim.runs.outputs import write_all
+from asylum_pathways.sim.runs.study import LawDay, StudyError, StudySpec, builtin_study
 from helpers import cli
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.report.sweep import write_html
-from asylum_pathways.sim import sweep
+from asylum_pathways.sim.runs import sweep
 from helpers import cli
 
 CAP = "assumptions.aca.agreements.sv.annual_cap"
@@ -126,7 +126,7 @@ def test_a_point_that_fails_twice_is_named_with_its_levers_and_replications(
     its levers are set to, and the replications missing."""
     import datetime as dt
 
-    from asylum_pathways.sim import montecarlo
+    from asylum_pathways.sim.runs import montecarlo
 
     real = montecarlo.simulate
 

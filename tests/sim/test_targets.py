@@ -8,7 +8,7 @@ import numpy as np
 
 from asylum_pathways import codes
 from asylum_pathways.data import load
-from asylum_pathways.sim.targets import CITIZENSHIP, build
+from asylum_pathways.sim.model.targets import CITIZENSHIP, build
 
 
 def test_fy2019_sector_by_demographic_cells_are_exact() -> None:

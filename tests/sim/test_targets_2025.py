@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from asylum_pathways.data import load
-from asylum_pathways.sim import targets
+from asylum_pathways.sim.model import targets
 from helpers import cli
 
 PUBLISHED = load("encounters-2025.yaml")["usbp_swb_monthly"]["months"]

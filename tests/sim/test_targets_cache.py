@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from asylum_pathways import data
-from asylum_pathways.sim import targets
+from asylum_pathways.sim.model import targets
 
 
 def test_cached_targets_and_fact_sheet_equal_a_fresh_computation(

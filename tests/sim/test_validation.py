@@ -10,9 +10,9 @@ import pytest
 
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.scenarios import load_scenario
-from asylum_pathways.sim import validation
-from asylum_pathways.sim.calibrate import spec
-from asylum_pathways.sim.montecarlo import Study
+from asylum_pathways.sim.fitting import spec
+from asylum_pathways.sim.runs import validation
+from asylum_pathways.sim.runs.montecarlo import Study
 from helpers import run_scenarios
 
 

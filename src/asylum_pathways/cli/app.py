@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     except BaseException as exc:  # a bug of ours (a Polars panic is a BaseException)
         if debug:
             raise
-        if getattr(exc, "exit_code", None) == 3:  # sim.montecarlo.StudyIncomplete
+        if getattr(exc, "exit_code", None) == 3:  # sim.runs.montecarlo.StudyIncomplete
             typer.echo(f"error: incomplete results: {exc}", err=True)
             raise SystemExit(3) from None
         typer.echo(

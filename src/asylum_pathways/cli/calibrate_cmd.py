@@ -49,9 +49,10 @@ def calibrate(
 
     from asylum_pathways.cli.progress import progress_bar
     from asylum_pathways.params import load_tree
-    from asylum_pathways.sim.calibrate import abc, spec
+    from asylum_pathways.sim.calibrate import abc
     from asylum_pathways.sim.calibrate.run import calibrate as run
     from asylum_pathways.sim.calibrate.run import write
+    from asylum_pathways.sim.fitting import spec
 
     if particles < 4:
         raise InputError(f"--particles {particles}: expected at least 4")

@@ -13,7 +13,7 @@ from asylum_pathways.io.encounters import parse_date
 from asylum_pathways.io.files import check_output_folder, staged_folder
 from asylum_pathways.params import load_tree
 from asylum_pathways.params.coverage import check_day
-from asylum_pathways.sim.study import StudySpec, builtin_study, check_horizon
+from asylum_pathways.sim.runs.study import StudySpec, builtin_study, check_horizon
 
 #: The flags that set a study spec's keys (for messages naming what the user typed).
 FLAGS = {
@@ -91,9 +91,9 @@ def simulate(
     from rich.console import Console
 
     from asylum_pathways.cli.progress import progress_bar
-    from asylum_pathways.sim import targets
-    from asylum_pathways.sim.montecarlo import run_study
-    from asylum_pathways.sim.outputs import write_all
+    from asylum_pathways.sim.model import targets
+    from asylum_pathways.sim.runs.montecarlo import run_study
+    from asylum_pathways.sim.runs.outputs import write_all
 
     if reps is not None:
         check_limit(
@@ -144,7 +144,7 @@ def simulate(
         raise InputError("two scenarios have the same name; rename one (its `name:` key)")
     if fixed_parameters and posterior_file is not None:
         raise UsageError("--posterior and --fixed-parameters exclude each other; give one")
-    from asylum_pathways.sim.posterior import for_simulate
+    from asylum_pathways.sim.fitting.posterior import for_simulate
 
     drawn = for_simulate(posterior_file, fixed_parameters, base)
     if report:

@@ -31,7 +31,7 @@ def sweep(
     from asylum_pathways.cli.progress import progress_bar
     from asylum_pathways.params import load_tree
     from asylum_pathways.report.sweep import write_html
-    from asylum_pathways.sim import sweep as sweeps
+    from asylum_pathways.sim.runs import sweep as sweeps
 
     if workers < 0:
         raise InputError(f"--workers {workers}: expected 0 (one per CPU) or more")

@@ -28,7 +28,7 @@ from asylum_pathways.report.findings import (
     signed,
     uncertainty,
 )
-from asylum_pathways.sim.study import StudySpec, builtin_study
+from asylum_pathways.sim.runs.study import StudySpec, builtin_study
 
 LICENCE = (
     "asylum-pathways is MIT-licensed software; this report and its data may be reused with "

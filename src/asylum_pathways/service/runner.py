@@ -18,7 +18,7 @@ from asylum_pathways.scenarios import Scenario
 from asylum_pathways.service.problems import ApiError
 from asylum_pathways.service.settings import Settings
 from asylum_pathways.service.storage import StudyStore
-from asylum_pathways.sim.study import StudySpec
+from asylum_pathways.sim.runs.study import StudySpec
 
 
 class Cancelled(Exception):
@@ -27,7 +27,7 @@ class Cancelled(Exception):
 
 def _warm() -> int:
     """A no-op task: starts the worker processes and their imports."""
-    import asylum_pathways.sim.flows  # noqa: F401
+    import asylum_pathways.sim.model.flows  # noqa: F401
 
     return os.getpid()
 
@@ -108,9 +108,9 @@ class StudyRunner:
             self._run(study_id, spec, scenarios)
 
     def _run(self, study_id: str, spec: StudySpec, scenarios: list[Scenario]) -> None:
-        from asylum_pathways.sim.montecarlo import run_study
-        from asylum_pathways.sim.outputs import write_all
-        from asylum_pathways.sim.posterior import for_simulate
+        from asylum_pathways.sim.fitting.posterior import for_simulate
+        from asylum_pathways.sim.runs.montecarlo import run_study
+        from asylum_pathways.sim.runs.outputs import write_all
 
         self.store.update(study_id, status="running")
         done = 0

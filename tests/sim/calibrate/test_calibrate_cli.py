@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.sim import posterior
+from asylum_pathways.sim.fitting import posterior
 from helpers import cli
 
 TINY = """\

@@ -8,7 +8,7 @@ import pytest
 
 from asylum_pathways.errors import ParameterError
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.sim.calibrate import spec
+from asylum_pathways.sim.fitting import spec
 from helpers import cli
 
 GOOD_PARAMETER = """\

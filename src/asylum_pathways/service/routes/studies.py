@@ -11,7 +11,7 @@ from asylum_pathways.errors import Problem, UserError
 from asylum_pathways.service.problems import ApiError, with_loc
 from asylum_pathways.service.routes.deps import Ctx, errors
 from asylum_pathways.service.schemas import StudyOut, StudyRequest
-from asylum_pathways.sim.study import StudySpec, builtin_study, check_horizon
+from asylum_pathways.sim.runs.study import StudySpec, builtin_study, check_horizon
 
 router = APIRouter(tags=["studies"])
 

@@ -8,7 +8,7 @@ the application of a draw to the tree are shared with it.
 Written to the output folder (nothing else is changed):
 - `posterior.parquet`: the particles (one column per fitted assumption), their distance and
   their own simulation's value of each target (`stat.<target>`), provenance in the file
-  metadata (see sim.posterior.METADATA_KEY); identical bytes for the same inputs and seed;
+  metadata (see sim.fitting.posterior.METADATA_KEY); identical bytes for the same inputs and seed;
 - `fit.csv`: target, published figure, the model's median and 5th-95th percentile over the
   posterior (each particle's own simulation: parameter and Monte Carlo uncertainty), inside;
 - `calibration.json`: the provenance again, with the run time, for people.
@@ -32,9 +32,9 @@ import polars as pl
 from asylum_pathways import __version__
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.scenarios import load_scenario
-from asylum_pathways.sim import posterior as post
 from asylum_pathways.sim.calibrate import abc
-from asylum_pathways.sim.calibrate.spec import Spec, Target
+from asylum_pathways.sim.fitting import posterior as post
+from asylum_pathways.sim.fitting.spec import Spec, Target
 
 METHOD = "ABC-SMC (replenishment, Drovandi and Pettitt 2011), one replication per particle"
 
@@ -93,9 +93,9 @@ def calibrate(
     moves: int = abc.MOVES,
     warn: Callable[[str], None] = lambda m: print(f"warning: {m}", file=sys.stderr),
 ) -> Calibration:
-    from asylum_pathways.sim import targets as encounter_targets
-    from asylum_pathways.sim.montecarlo import run_study
-    from asylum_pathways.sim.study import StudySpec
+    from asylum_pathways.sim.model import targets as encounter_targets
+    from asylum_pathways.sim.runs.montecarlo import run_study
+    from asylum_pathways.sim.runs.study import StudySpec
 
     t0 = time.perf_counter()
     scenario = load_scenario(spec.scenario, tree)

@@ -32,10 +32,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from asylum_pathways.sim.population import HEARING_DRAWS
-from asylum_pathways.sim.queues import fifo
-from asylum_pathways.sim.stages.mpp_enrolment import Enrolment
-from asylum_pathways.sim.stages.state import FlowState
+from asylum_pathways.sim.model.population import HEARING_DRAWS
+from asylum_pathways.sim.model.queues import fifo
+from asylum_pathways.sim.model.stages.mpp_enrolment import Enrolment
+from asylum_pathways.sim.model.stages.state import FlowState
 
 OUTCOMES = ("pending", "in_absentia", "terminated", "granted", "removal_ordered")
 PENDING, IN_ABSENTIA, TERMINATED, GRANTED, REMOVAL_ORDERED = range(len(OUTCOMES))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asylum_pathways.sim.stages.state import FlowState
+from asylum_pathways.sim.model.stages.state import FlowState
 
 EXCEPTION = "assumptions.title42.exception_rate"
 

@@ -19,10 +19,10 @@ from asylum_pathways import codes
 from asylum_pathways.errors import Problem
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.rules.engine import PATHWAY_CODE
-from asylum_pathways.sim.fate import Fate
-from asylum_pathways.sim.population import Population
-from asylum_pathways.sim.stages.mpp_court import OUTCOMES, TERMINATED
-from asylum_pathways.sim.study import StudyError, Window
+from asylum_pathways.sim.model.fate import Fate
+from asylum_pathways.sim.model.population import Population
+from asylum_pathways.sim.model.stages.mpp_court import OUTCOMES, TERMINATED
+from asylum_pathways.sim.model.windows import StudyError, Window
 
 P = PATHWAY_CODE
 #: Daily series by name.

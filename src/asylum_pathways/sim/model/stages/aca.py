@@ -30,8 +30,8 @@ import numpy as np
 
 from asylum_pathways import codes, tri
 from asylum_pathways.params.tree import AGREEMENT_ASSUMPTIONS
-from asylum_pathways.sim.queues import cumulative_capacity, daily_intake, fifo, unit_prefix
-from asylum_pathways.sim.stages.state import FlowState, P, unit_starts
+from asylum_pathways.sim.model.queues import cumulative_capacity, daily_intake, fifo, unit_prefix
+from asylum_pathways.sim.model.stages.state import FlowState, P, unit_starts
 
 
 def assumption(cc: str, leaf: str) -> str:

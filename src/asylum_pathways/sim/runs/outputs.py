@@ -11,10 +11,11 @@ from typing import Any
 import polars as pl
 
 from asylum_pathways import __version__
-from asylum_pathways.sim import posterior, sensitivity, validation
-from asylum_pathways.sim.montecarlo import Study, summarize
-from asylum_pathways.sim.persons import write_persons
-from asylum_pathways.sim.store import daily_block
+from asylum_pathways.sim.fitting import posterior
+from asylum_pathways.sim.runs import sensitivity, validation
+from asylum_pathways.sim.runs.montecarlo import Study, summarize
+from asylum_pathways.sim.runs.persons import write_persons
+from asylum_pathways.sim.runs.store import daily_block
 
 #: Metrics documented for users (docs/simulation.md); others are written too.
 DOCUMENTED = {

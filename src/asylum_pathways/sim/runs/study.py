@@ -22,11 +22,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from asylum_pathways.errors import InputError, Problem, UserError
+from asylum_pathways.errors import Problem, UserError
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.params.yamlio import load_yaml
 from asylum_pathways.scenarios import Scenario, load_overlay, load_scenario
 from asylum_pathways.scenarios.overlay import builtin_dir, builtin_names
+from asylum_pathways.sim.model.windows import LawDay, StudyError, Window
 
 #: The keys a study spec may have, as in a `POST /api/v1/studies` body; the first five are the
 #: flags of `simulate`.
@@ -49,46 +50,6 @@ MAX_SEED = 2**64 - 1
 
 #: An inline overlay: a scenario file's content as a mapping (or YAML text).
 ScenarioRef = str | Mapping[str, Any]
-
-
-class StudyError(InputError):
-    """A study spec is invalid."""
-
-    code = "invalid_study"
-
-
-@dataclass(frozen=True)
-class LawDay:
-    """The first day a law parameter's value (a list) contains `containing`."""
-
-    parameter: str
-    containing: str
-
-    def on(self, tree: ParameterTree) -> dt.date:
-        param = tree.get(self.parameter)
-        for value in param.values:
-            if isinstance(value.value, list) and self.containing in value.value:
-                return value.start
-        raise StudyError(
-            f"window start: {self.parameter} never contains {self.containing!r}",
-            [Problem(("windows", "start"), "no such day in the law tree", self.parameter)],
-        )
-
-
-@dataclass(frozen=True)
-class Window:
-    """A headline metric `name`: daily `metric` summed from `start` to `end` (inclusive),
-    optionally only where federal circuit `circuit` reaches."""
-
-    name: str
-    metric: str
-    start: dt.date | LawDay
-    end: dt.date
-    circuit: str | None = None
-    description: str = ""
-
-    def first_day(self, tree: ParameterTree) -> dt.date:
-        return self.start.on(tree) if isinstance(self.start, LawDay) else self.start
 
 
 @dataclass(frozen=True)
@@ -215,7 +176,7 @@ def builtin_study() -> StudySpec:
 def check_horizon(spec: StudySpec, labels: Mapping[str, str] | None = None) -> None:
     """Generated encounters exist only over the calibration data's months: a horizon that
     starts before them, ends after them or crosses the gap between their ranges is refused."""
-    from asylum_pathways.sim import targets
+    from asylum_pathways.sim.model import targets
 
     day = targets.uncovered(spec.start, spec.end)
     if day is not None:

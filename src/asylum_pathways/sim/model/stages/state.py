@@ -8,8 +8,8 @@ import numpy as np
 
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.rules.engine import PATHWAY_CODE, Determinations, reassign
-from asylum_pathways.sim.horizon import Horizon
-from asylum_pathways.sim.population import Population
+from asylum_pathways.sim.model.horizon import Horizon
+from asylum_pathways.sim.model.population import Population
 
 P = PATHWAY_CODE
 

@@ -21,8 +21,8 @@ import numpy as np
 from asylum_pathways.errors import ParameterError
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.params.yamlio import line_of, load_yaml
-from asylum_pathways.sim.calibrate import figures
-from asylum_pathways.sim.posterior import TRANSFORMS, Fitted, problems_applying
+from asylum_pathways.sim.fitting import figures
+from asylum_pathways.sim.fitting.posterior import TRANSFORMS, Fitted, problems_applying
 
 DISTRIBUTIONS = ("uniform", "loguniform", "normal")
 RELATIONS = ("about", "at_least", "at_most")

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from asylum_pathways import codes
-from asylum_pathways.sim.queues import cumulative_capacity, daily_intake
-from asylum_pathways.sim.stages.state import FlowState, P, unit_starts
+from asylum_pathways.sim.model.queues import cumulative_capacity, daily_intake
+from asylum_pathways.sim.model.stages.state import FlowState, P, unit_starts
 
 CAPACITY = "assumptions.mpp.enrolment_capacity"
 OVERFLOW = "assumptions.mpp.overflow_ports"

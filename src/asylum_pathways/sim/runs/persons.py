@@ -18,9 +18,9 @@ import polars as pl
 
 from asylum_pathways import codes
 from asylum_pathways.dates import day_number
-from asylum_pathways.sim.fate import Fate
-from asylum_pathways.sim.population import Population
-from asylum_pathways.sim.stages.mpp_court import OUTCOMES
+from asylum_pathways.sim.model.fate import Fate
+from asylum_pathways.sim.model.population import Population
+from asylum_pathways.sim.model.stages.mpp_court import OUTCOMES
 
 
 def persons_parquet(

@@ -25,12 +25,12 @@ from asylum_pathways.params import ParameterTree
 from asylum_pathways.records import Encounters
 from asylum_pathways.rules.engine import Determinations, determine, determine_like
 from asylum_pathways.scenarios import Scenario
-from asylum_pathways.sim import executors
-from asylum_pathways.sim.flows import Fate, simulate
-from asylum_pathways.sim.persons import persons_parquet
-from asylum_pathways.sim.population import Population, from_records, generate
-from asylum_pathways.sim.store import ReplicationStore
-from asylum_pathways.sim.study import StudyError, StudySpec, Window, check_horizon
+from asylum_pathways.sim.model.flows import Fate, simulate
+from asylum_pathways.sim.model.population import Population, from_records, generate
+from asylum_pathways.sim.runs import executors
+from asylum_pathways.sim.runs.persons import persons_parquet
+from asylum_pathways.sim.runs.store import ReplicationStore
+from asylum_pathways.sim.runs.study import StudyError, StudySpec, Window, check_horizon
 
 
 @dataclass
@@ -38,8 +38,10 @@ class Replicate:
     index: int
     daily: dict[str, dict[str, np.ndarray]]  # scenario -> metric -> per day
     headline: dict[str, dict[str, float]]  # scenario -> metric -> value
-    draw: dict[str, float] = field(default_factory=dict)  # fitted assumptions (sim.posterior)
-    #: persons.parquet of this replication (the first one, when kept): sim.persons
+    draw: dict[str, float] = field(
+        default_factory=dict
+    )  # fitted assumptions (sim.fitting.posterior)
+    #: persons.parquet of this replication (the first one, when kept): sim.runs.persons
     persons: bytes | None = None
 
 
@@ -62,7 +64,7 @@ class Study:
     seconds: float
     spec: StudySpec | None = None
     store: ReplicationStore | None = None
-    posterior: Any = None  # sim.posterior.Posterior the replications drew from, or None
+    posterior: Any = None  # sim.fitting.posterior.Posterior the replications drew from, or None
     #: Each replication's draw of the fitted assumptions, in replication order (sensitivity).
     draws: list[dict[str, float]] = field(default_factory=list)
     _headline_table: pl.DataFrame | None = field(default=None, repr=False, compare=False)
@@ -146,7 +148,7 @@ class Job:
     windows: tuple[Window, ...] = ()
     #: Daily metrics to keep (all when empty; "encounters" always): a sweep keeps its own.
     keep_metrics: tuple[str, ...] = ()
-    #: sim.posterior.Posterior each replication draws its assumptions from (None: fixed).
+    #: sim.fitting.posterior.Posterior each replication draws its assumptions from (None: fixed).
     posterior: Any = None
 
 
@@ -166,7 +168,7 @@ def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = F
     headline: dict[str, dict[str, float]] = {}
     fates: dict[str, Fate] = {}
     first_pop = None
-    posterior = job.posterior  # sim.posterior: one draw for every scenario
+    posterior = job.posterior  # sim.fitting.posterior: one draw for every scenario
     draw = posterior.draw(index, seed) if posterior is not None else {}
     for scenario in job.scenarios:
         key = _population_key(scenario.tree)
@@ -256,7 +258,7 @@ def run_study(
     the daily metrics kept. With `store` (a folder), replications stream to a Parquet
     dataset there as they finish and the study reads its results back from it, so memory
     does not grow with replications; otherwise every replication stays in memory.
-    `posterior` (sim.posterior.Posterior; None: parameters fixed) draws each replication's
+    `posterior` (sim.fitting.posterior.Posterior; None: parameters fixed) draws each replication's
     assumptions, the same draw for every scenario of the replication.
     A replication that fails twice, or an interrupted run, raises `StudyIncomplete` once the
     others are done, with the store marked incomplete."""

@@ -1,6 +1,6 @@
 """How much of each headline finding's spread each fitted assumption explains.
 
-When a study draws its assumptions from a calibration posterior (sim.posterior), every
+When a study draws its assumptions from a calibration posterior (sim.fitting.posterior), every
 replication has its own draw, so the study itself is a sample of (assumptions, results):
 no extra simulation is needed. For each headline finding (a headline metric of a scenario,
 or the paired difference of two scenarios) and each fitted assumption, the index is the
@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from asylum_pathways.sim.montecarlo import Study
+from asylum_pathways.sim.runs.montecarlo import Study
 
-#: Headline metrics the report's findings quote (sim.flows._headline); `aca_transfers_<CC>`
+#: Headline metrics the report's findings quote (sim.model.flows._headline); `aca_transfers_<CC>`
 #: is expanded to every receiving country of the tree.
 FINDINGS = (
     "mpp_enrolled_2020_03_12_to_2020_12_31",

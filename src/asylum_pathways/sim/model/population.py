@@ -21,7 +21,7 @@ from asylum_pathways.params import ParameterTree
 from asylum_pathways.records import FLAG_FIELDS, Encounters
 from asylum_pathways.rules.asylum_limits import CBP_ONE
 from asylum_pathways.rules.groups import Groups
-from asylum_pathways.sim import targets as tg
+from asylum_pathways.sim.model import targets as tg
 
 #: Chance decisions drawn per person (shared by a family: its first member's draw).
 #: One per MPP hearing a case can have: up to three master-calendar hearings, the merits

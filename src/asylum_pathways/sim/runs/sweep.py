@@ -32,7 +32,7 @@ from asylum_pathways.params import ParameterTree
 from asylum_pathways.params.loader import SECTIONS
 from asylum_pathways.params.yamlio import line_of, load_yaml
 from asylum_pathways.scenarios import Scenario, load_overlay, load_scenario
-from asylum_pathways.sim.study import StudySpec, check_horizon
+from asylum_pathways.sim.runs.study import StudySpec, check_horizon
 
 KEYS = ("base", "start", "end", "reps", "seed", "metrics", "grid", "points")
 LEVER_KEYS = ("from", "values")
@@ -276,7 +276,7 @@ def point_scenario(base: Scenario, spec: SweepSpec, k: int) -> Scenario:
 
 def metric_names(base: Scenario, start: dt.date) -> set[str]:
     """The daily and headline metric names of the model on `base` (one day simulated)."""
-    from asylum_pathways.sim.montecarlo import Job, replicate
+    from asylum_pathways.sim.runs.montecarlo import Job, replicate
 
     rep = replicate(Job((base,), start, start), 0, np.random.SeedSequence(0))
     return set(rep.daily[base.name]) | set(rep.headline[base.name])
@@ -335,7 +335,7 @@ def run(
     """Validate the sweep in `path`, run it, and write sweep.parquet to `out`; `render(spec,
     frame, path)` writes sweep.html (the report layer's `report.sweep.write_html`: the
     simulation does not import the report)."""
-    from asylum_pathways.sim.montecarlo import StudyIncomplete, run_study
+    from asylum_pathways.sim.runs.montecarlo import StudyIncomplete, run_study
 
     spec, scenarios = load_sweep(path, tree)
     if on_loaded is not None:

@@ -20,10 +20,10 @@ import numpy as np
 import polars as pl
 
 from asylum_pathways.data import load
-from asylum_pathways.sim.calibrate import spec as calibration_spec
-from asylum_pathways.sim.calibrate.figures import records as figure_records
-from asylum_pathways.sim.calibrate.spec import Spec, Target
-from asylum_pathways.sim.montecarlo import Study, summarize
+from asylum_pathways.sim.fitting import spec as calibration_spec
+from asylum_pathways.sim.fitting.figures import records as figure_records
+from asylum_pathways.sim.fitting.spec import Spec, Target
+from asylum_pathways.sim.runs.montecarlo import Study, summarize
 
 Daily = Callable[[str], np.ndarray]  # metric -> [rep, day]
 

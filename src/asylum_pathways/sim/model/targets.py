@@ -154,7 +154,7 @@ def rake(
 def build() -> Targets:
     """The targets, from the on-disk cache when they were built from the same fact sheet by
     the same code (keyed by a hash of both), else computed and cached; equal either way."""
-    package = Path(__file__).parent.parent
+    package = Path(__file__).parents[2]
     code = (Path(__file__), package / "data" / "__init__.py", package / "codes.py")
     shares = sorted((package / "parameters" / Path(*ASSUMPTIONS_2025.split("."))).glob("*.yaml"))
     digest = cache.key(["targets", *cache.sources(FACT_SHEET, DATA_2025, *shares, *code)])

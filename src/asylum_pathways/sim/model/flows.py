@@ -20,13 +20,13 @@ import numpy as np
 
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.rules.engine import Determinations, determine
-from asylum_pathways.sim import metrics
-from asylum_pathways.sim.fate import Fate
-from asylum_pathways.sim.population import Population
-from asylum_pathways.sim.stages import aca, mpp_court, mpp_enrolment, title42
-from asylum_pathways.sim.stages.mpp_court import OUTCOMES
-from asylum_pathways.sim.stages.state import FlowState
-from asylum_pathways.sim.study import Window
+from asylum_pathways.sim.model import metrics
+from asylum_pathways.sim.model.fate import Fate
+from asylum_pathways.sim.model.population import Population
+from asylum_pathways.sim.model.stages import aca, mpp_court, mpp_enrolment, title42
+from asylum_pathways.sim.model.stages.mpp_court import OUTCOMES
+from asylum_pathways.sim.model.stages.state import FlowState
+from asylum_pathways.sim.model.windows import Window
 
 __all__ = ["OUTCOMES", "Fate", "Result", "simulate"]
 
@@ -47,7 +47,7 @@ def simulate(
     det: Determinations | None = None,
 ) -> Result:
     """Run every stage for one scenario and replication; `windows` are the study's named
-    headline windows (sim.study.Window); `det`, the rules' answers for `pop` under `tree`
+    headline windows (sim.runs.study.Window); `det`, the rules' answers for `pop` under `tree`
     when already known (`determine_like`)."""
     det = determine(tree, pop.enc, groups=pop.groups) if det is None else det
     s = FlowState.start(tree, pop, det)
