@@ -2,7 +2,9 @@
 
 `calibration.yaml` is a copy of the project's cited fact sheet data (every series carries
 its `source` URL and notes), `court-and-transfers.yaml` the MPP court and ACA transfer
-figures, `encounters-2025.yaml` the 2025-2026 monthly border counts and ACA transfers;
+figures, `series-2019-2021.yaml` the dated MPP court, MPP return, ACA transfer and port
+figures of 2019-2021 found since, `encounters-2025.yaml` the 2025-2026 monthly border counts
+and ACA transfers, and `measures.yaml` how the model measures each published figure;
 `load(name)` reads one once per process, and once per change of the file into the on-disk
 cache (`asylum_pathways.cache`, keyed by a hash of the file).
 """
@@ -18,7 +20,13 @@ from asylum_pathways import cache
 
 FILE = Path(__file__).parent / "calibration.yaml"
 #: The data files: the fact sheet, the MPP court and ACA transfer figures, and 2025-2026.
-FILES = ("calibration.yaml", "court-and-transfers.yaml", "encounters-2025.yaml")
+FILES = (
+    "calibration.yaml",
+    "court-and-transfers.yaml",
+    "series-2019-2021.yaml",
+    "encounters-2025.yaml",
+    "measures.yaml",
+)
 
 
 @functools.cache
