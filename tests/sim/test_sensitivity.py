@@ -53,3 +53,49 @@ def test_no_sensitivity_when_parameters_are_held_fixed(tree: ParameterTree) -> N
         [load_scenario("history", tree)], START, END, reps=3, seed=2, workers=1, keep_first=False
     )
     assert sensitivity.of_study(study) is None
+
+
+def test_only_effects_above_the_dummies_noise_floor_are_shown(tree: ParameterTree) -> None:
+    # absence at the first hearing drives in-absentia orders; Guatemala's seats (its draws
+    # shuffled against the replications) drive nothing the MPP findings count
+    rng = np.random.default_rng(5)
+    fitted = (
+        Fitted("no_show", "assumptions.mpp.hearing_process", "absence_first"),
+        Fitted("gt_seats", "assumptions.aca.agreements.gt.seats_per_week", None, ("2019-12-12",)),
+    )
+    particles = np.column_stack(
+        [np.linspace(0.1, 0.6, 16), rng.permutation(np.linspace(40, 110, 16))]
+    )
+    post = Posterior(fitted, particles, "cal-test", "test", {})
+    study = run_scenarios(
+        [load_scenario("history", tree)], START, END, reps=16, seed=4, workers=1,
+        keep_first=False, posterior=post,
+    )  # fmt: skip
+    out = sensitivity.of_study(study)
+    assert out is not None
+    floor = out["noise_floor"]["index"]
+    assert 0 < floor < 1 and out["noise_floor"]["dummies"] == sensitivity.DUMMIES
+    shown = {(f["scenario"], f["metric"]): f["effects"] for f in out["findings"]}
+    absentia = shown[("history", "mpp_in_absentia")]
+    assert absentia[0]["parameter"] == "no_show" and absentia[0]["index"] > floor
+    assert absentia[0]["lo"] <= absentia[0]["index"] <= absentia[0]["hi"]
+    assert all(e["index"] > floor for effects in shown.values() for e in effects)
+    assert all(len(effects) <= sensitivity.TOP for effects in shown.values())
+    assert all(
+        not r["above_noise"]
+        for r in out["results"]
+        if r["assumption"] == "gt_seats" and r["metric"].startswith("mpp_")
+    )
+
+
+def test_the_deciding_assumption_is_the_one_a_finding_follows(tree: ParameterTree) -> None:
+    fitted = (Fitted("no_show", "assumptions.mpp.hearing_process", "absence_first"),)
+    post = Posterior(fitted, np.linspace(0.1, 0.6, 10)[:, None], "cal-test", "test", {})
+    study = run_scenarios(
+        [load_scenario("history", tree)], START, END, reps=10, seed=4, workers=1,
+        keep_first=False, posterior=post,
+    )  # fmt: skip
+    decided = sensitivity.deciding(study, study.headline("history", "mpp_in_absentia"))
+    assert decided is not None and decided["parameter"] == "no_show"
+    assert decided["index"] > decided["noise_floor"]
+    assert sensitivity.deciding(study, np.arange(10.0)[::-1] * 0 + 1) is None  # flat: nothing

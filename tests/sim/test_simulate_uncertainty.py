@@ -1,5 +1,6 @@
 """`simulate` says which uncertainty its intervals include: by default the shipped posterior's
-parameters as well as Monte Carlo noise; with --fixed-parameters, Monte Carlo noise only."""
+parameters and the unpublished capacities' priors as well as Monte Carlo noise; with
+--fixed-parameters, Monte Carlo noise only."""
 
 from __future__ import annotations
 
@@ -28,7 +29,11 @@ def summaries(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:  #
 def test_by_default_intervals_include_the_parameters(summaries: tuple[dict, dict]) -> None:  # type: ignore[type-arg]
     drawn, _ = summaries
     u = drawn["uncertainty"]
-    assert u["includes"] == ["monte_carlo", "parameters"]
+    assert u["includes"] == ["monte_carlo", "parameters", "capacity_priors"]
+    assert {p["id"] for p in u["priors"]} == {
+        "aca_sv_seats_per_week_2020",
+        "aca_hn_seats_per_week_2020",
+    }
     assert u["posterior"]["run_id"] in u["text"]
     assert drawn["sensitivity"]["results"]
     assert {"scenario", "metric", "assumption", "index"} <= set(drawn["sensitivity"]["results"][0])

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from asylum_pathways.sim.calibrate.run import Calibration
 
 DEFAULT_PARTICLES = 200
-DEFAULT_GENERATIONS = 6
+DEFAULT_GENERATIONS = 10
 DEFAULT_SEED = 20191130
 DEFAULT_MOVES = 3
 
@@ -36,6 +36,12 @@ def calibrate(
     ),
     workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per CPU)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    holdout_after: str = typer.Option(
+        None,
+        "--holdout-after",
+        help="Back-test: fit only the targets dated on or before this day (YYYY-MM-DD) and "
+        "report how the posterior predicts the later figures (backtest.csv).",
+    ),
 ) -> None:
     """Fit the unpublished operational assumptions to published figures, by ABC-SMC.
 
@@ -64,6 +70,9 @@ def calibrate(
         raise InputError(f"--workers {workers}: expected 0 (one per CPU) or more")
     if targets is not None and not targets.exists():
         raise InputError(f"--targets {targets}: no such file")
+    from asylum_pathways.io.encounters import parse_date
+
+    cut = parse_date(holdout_after, "--holdout-after") if holdout_after is not None else None
     tree = load_tree()
     the_spec = spec.load(targets, tree)
     err = Console(stderr=True)
@@ -80,6 +89,7 @@ def calibrate(
             progress=lambda k: bar.advance(task, k),
             moves=moves,
             warn=lambda m: err.print(f"warning: {m}", markup=False, highlight=False),
+            holdout_after=cut,
         )
         bar.update(task, completed=total)
     write(cal, out)
@@ -96,16 +106,31 @@ def _print(cal: Calibration, out: Path) -> None:
         f"percentile) over {cal.result.particles.shape[0]} posterior particles",
         title_justify="left",
     )
-    for col in ("target", "published", "model", "inside"):
-        table.add_column(col, justify="left" if col == "target" else "right")
+    for col in ("target", "role", "published", "model", "inside"):
+        table.add_column(col, justify="left" if col in ("target", "role") else "right")
     for row in cal.fit().iter_rows(named=True):
         table.add_row(
             row["target"],
+            row["role"],
             f"{row['published']:,.4g}" if row["published"] < 10 else f"{row['published']:,.0f}",
             f"{row['model_median']:,.3g} ({row['model_p5']:,.3g}-{row['model_p95']:,.3g})",
             "yes" if row["inside"] else "NO",
         )
     console.print(table)
+    uninformed = cal.provenance.get("uninformed") or []
+    if uninformed:
+        console.print(
+            f"Uninformed (posterior indistinguishable from prior): {', '.join(uninformed)}"
+        )
+    back = cal.provenance.get("backtest")
+    if back:
+        a = back["all"]
+        console.print(
+            f"Back-test after {cal.holdout_after}: {a['figures']} figures the fit did not see; "
+            f"{a['inside50']} inside the 50% interval ({a['coverage50']:.0%}), "
+            f"{a['inside90']} inside the 90% interval ({a['coverage90']:.0%}); median signed "
+            f"error {a['median_signed_error']:+.1%} (backtest.csv)."
+        )
     fit = cal.provenance["fit"]
     console.print(
         f"{fit['targets_inside_90']} of {fit['targets']} targets inside the 90% interval; "

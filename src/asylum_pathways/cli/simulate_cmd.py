@@ -144,7 +144,7 @@ def simulate(
         raise InputError("two scenarios have the same name; rename one (its `name:` key)")
     if fixed_parameters and posterior_file is not None:
         raise UsageError("--posterior and --fixed-parameters exclude each other; give one")
-    from asylum_pathways.sim.fitting.posterior import for_simulate
+    from asylum_pathways.sim.fitting.draws import for_simulate
 
     drawn = for_simulate(posterior_file, fixed_parameters, base)
     if report:

@@ -108,7 +108,7 @@ class StudyRunner:
             self._run(study_id, spec, scenarios)
 
     def _run(self, study_id: str, spec: StudySpec, scenarios: list[Scenario]) -> None:
-        from asylum_pathways.sim.fitting.posterior import for_simulate
+        from asylum_pathways.sim.fitting.draws import for_simulate
         from asylum_pathways.sim.runs.montecarlo import run_study
         from asylum_pathways.sim.runs.outputs import write_all
 

@@ -39,7 +39,9 @@ def test_the_packaged_spec_loads_against_the_tree(tree: ParameterTree) -> None:
     assert all(p.fitted.parameter.startswith("assumptions.") for p in s.parameters)
     assert {t.figure for t in s.targets} >= {
         "mpp.court.2019-11-30.breakdown",
-        "aca.stat.2020-01-mid",
+        "aca.gt.2020-01-28.378",
+        "aca.gt.2020-03-16.final",
+        "mpp.court.2021-01-31.breakdown",
     }
 
 

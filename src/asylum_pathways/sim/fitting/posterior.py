@@ -112,9 +112,14 @@ def _selected(fitted: Fitted, v: DatedValue) -> bool:
 
 
 def apply(
-    tree: ParameterTree, fitted: tuple[Fitted, ...], draw: dict[str, float], run_id: str
+    tree: ParameterTree,
+    fitted: tuple[Fitted, ...],
+    draw: dict[str, float],
+    run_id: str,
+    note: str = "calibrated: {id} from calibration run {run}",
 ) -> ParameterTree:
-    """The tree with one draw of the fitted assumptions (unchanged where the draw is empty)."""
+    """The tree with one draw of the fitted assumptions (unchanged where the draw is empty);
+    each value set says where it came from (`note`, with {id} and {run})."""
     if not draw:
         return tree
     changed: dict[str, Parameter] = {}
@@ -128,9 +133,9 @@ def apply(
             if not _selected(f, v) or v.value is None:
                 values.append(v)
                 continue
-            note = f"calibrated: {f.id} from calibration run {run_id}"
+            said = note.format(id=f.id, run=run_id)
             new = _set(v.value, f, x)
-            values.append(DatedValue(v.start, new, v.references, note, v.origin))
+            values.append(DatedValue(v.start, new, v.references, said, v.origin))
         changed[f.parameter] = param.with_values(tuple(values))
     return tree.replaced(changed)
 
@@ -255,34 +260,6 @@ def for_simulate(path: Path | None, fixed: bool, tree: ParameterTree) -> Posteri
             file=sys.stderr,
         )
     return post
-
-
-def uncertainty(post: Posterior | None) -> dict[str, Any]:
-    """summary.json's `uncertainty`: which sources of uncertainty an interval includes."""
-    if post is None:
-        return {
-            "includes": ["monte_carlo"],
-            "text": "Intervals are the 5th-95th percentiles over replications with every "
-            "assumption held at its tree value; they show Monte Carlo variation only, not "
-            "uncertainty about the assumptions.",
-        }
-    names = ", ".join(f.id for f in post.fitted)
-    return {
-        "includes": ["monte_carlo", "parameters"],
-        "text": "Intervals are the 5th-95th percentiles over replications, each drawing the "
-        f"fitted assumptions ({names}) from the posterior of calibration run {post.run_id} "
-        "(the same draw in every scenario); they include Monte Carlo variation and uncertainty "
-        "about those assumptions, not about the model's structure or the other assumptions.",
-        "posterior": {
-            "run_id": post.run_id,
-            "file": Path(post.source).name,
-            "particles": int(post.particles.shape[0]),
-            "method": post.provenance.get("method"),
-            "fitted": [
-                {**f.as_dict(), **summary(post.particles[:, j])} for j, f in enumerate(post.fitted)
-            ],
-        },
-    }
 
 
 def summary(values: np.ndarray) -> dict[str, float]:

@@ -21,7 +21,8 @@ import numpy as np
 from asylum_pathways.errors import ParameterError
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.params.yamlio import line_of, load_yaml
-from asylum_pathways.sim.fitting import figures
+from asylum_pathways.sim.fitting import figures, measures
+from asylum_pathways.sim.fitting.measures import Measure
 from asylum_pathways.sim.fitting.posterior import TRANSFORMS, Fitted, problems_applying
 
 DISTRIBUTIONS = ("uniform", "loguniform", "normal")
@@ -35,9 +36,21 @@ FILE_KEYS = {
     "targets",
     "by_construction",
 }
-PARAM_KEYS = {"id", "parameter", "key", "dates", "transform", "integer", "prior", "about"}
+PARAM_KEYS = {
+    "id",
+    "parameter",
+    "key",
+    "dates",
+    "transform",
+    "integer",
+    "prior",
+    "about",
+    "reference",
+    "label",
+}
 PRIOR_KEYS = {"distribution", "bounds", "mean", "sd"}
 TARGET_KEYS = {
+    "id",
     "figure",
     "field",
     "series",
@@ -91,6 +104,20 @@ class Prior:
         lo, hi = self._t(np.array([self.low, self.high]))
         return self._t_inverse(rng.uniform(lo, hi, n))
 
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        """The prior's cumulative distribution at `x` (truncated to its bounds)."""
+        x = np.clip(np.asarray(x, dtype=np.float64), self.low, self.high)
+        if self.distribution == "normal":
+            from math import erf, sqrt
+
+            def phi(v: float) -> float:
+                return 0.5 * (1.0 + erf((v - self.mean) / (self.sd * sqrt(2.0))))
+
+            lo, hi = phi(self.low), phi(self.high)
+            return (np.vectorize(phi)(x) - lo) / (hi - lo)
+        lo, hi = self._t(np.array([self.low, self.high]))
+        return (self._t(x) - lo) / (hi - lo)
+
     def log_density_walk(self, z: np.ndarray) -> np.ndarray:
         """Log prior density of walk-space values, up to a constant (with the Jacobian of
         the logit, so a Metropolis-Hastings ratio in walk space is the right one)."""
@@ -107,6 +134,8 @@ class Parameter:
     fitted: Fitted
     prior: Prior
     about: str
+    references: tuple[tuple[str, str], ...] = ()  # (title, href) the prior is built from
+    label: str = ""  # what it is, in a few words, for people (the id when absent)
 
 
 @dataclass(frozen=True)
@@ -127,13 +156,32 @@ class Target:
     source: str
     note: str
     also: tuple[tuple[str, str], ...] = ()  # (figure, field): the same number reported elsewhere
+    minus: str | None = None  # a metric subtracted (data/measures.yaml)
+    of: str | None = None  # the denominator of a share
+
+    @property
+    def measure(self) -> Measure:
+        """The published figure and the statistic that measures it."""
+        known = measures.by_key().get((str(self.figure), self.field))
+        return Measure(
+            id=self.figure or self.id,
+            date=self.end,
+            quantity=known.quantity if known else self.field.replace("_", " "),
+            published=self.published,
+            source=self.source,
+            note=self.note,
+            metrics=self.metrics,
+            minus=self.minus,
+            of=self.of,
+            start=self.start if self.summed else None,
+            figure=self.figure,
+            field=self.field,
+            bound=self.relation,
+        )
 
     def statistic(self, daily: Any, first_day: dt.date) -> np.ndarray:
         """The model's value per replication; `daily(metric)` is a [rep, day] array."""
-        a, b = (self.start - first_day).days, (self.end - first_day).days
-        if self.summed:
-            return sum(daily(m)[:, a : b + 1].sum(axis=1) for m in self.metrics)
-        return sum(daily(m)[:, a] for m in self.metrics)
+        return self.measure.statistic(daily, first_day)
 
     def residual(self, model: np.ndarray) -> np.ndarray:
         """Signed residual in tolerance units (0 where a bound is met)."""
@@ -216,7 +264,9 @@ def load(path: Path | None, tree: ParameterTree | None) -> Spec:
             f"{where} line {line_of(data, 'start')}: start {start!r}: expected a date (YYYY-MM-DD)"
         )
         start = dt.date(1970, 1, 1)
-    params = _parameters(data.get("parameters"), where, line_of(data, "parameters"), tree, problems)
+    params = parse_parameters(
+        data.get("parameters"), where, line_of(data, "parameters"), tree, problems
+    )
     targets = _targets(data.get("targets"), where, line_of(data, "targets"), start, problems)
     by = _by_construction(data.get("by_construction"), where, problems)
     if problems:
@@ -261,7 +311,7 @@ def _number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def _parameters(
+def parse_parameters(
     block: Any, where: str, line: int | None, tree: ParameterTree | None, problems: list[str]
 ) -> list[Parameter]:
     out: list[Parameter] = []
@@ -304,8 +354,14 @@ def _parameters(
                 for p in problems_applying(tree, fitted)
             )
         prior = _prior(item.get("prior"), f"{where} line {line_of(item, 'prior')}", what, problems)
+        refs = tuple(
+            (str(r.get("title", "")), str(r.get("href", "")))
+            for r in item.get("reference") or []
+            if isinstance(r, dict)
+        )
         if prior is not None and len(problems) == before:
-            out.append(Parameter(fitted, prior, str(item.get("about", "")).strip()))
+            label = str(item.get("label") or str(pid).replace("_", " ")).strip()
+            out.append(Parameter(fitted, prior, str(item.get("about", "")).strip(), refs, label))
     return out
 
 
@@ -362,7 +418,11 @@ def _targets(
         if (figure is None) == (series is None):
             problems.append(f"{at}: target: give either figure (with field) or series (with path)")
             continue
-        tid = f"{figure}.{field}" if figure is not None else f"{series}:{'/'.join(path)}"
+        tid = (
+            str(item["id"])
+            if item.get("id")
+            else (f"{figure}.{field}" if figure is not None else f"{series}:{'/'.join(path)}")
+        )
         if figure is not None and figure not in figures.records():
             problems.append(
                 f"{where} line {line_of(item, 'figure')}: target: figure {figure!r} is not a "
@@ -384,11 +444,16 @@ def _targets(
         if tid in seen:
             problems.append(f"{at}: target {tid} appears twice")
         seen.add(tid)
-        metric = item.get("metric")
+        known = measures.by_key().get((str(figure), field)) if figure is not None else None
+        metric = item.get("metric", list(known.metrics) if known else None)
         metrics = tuple(metric) if isinstance(metric, list) else (metric,)
         if not metrics or not all(isinstance(m, str) and m for m in metrics):
             problems.append(f"{at}: target {tid}: metric {metric!r}: expected a name or a list")
         day, period = item.get("date"), item.get("period")
+        if known is not None and "metric" not in item and day is None and period is None:
+            day = known.date  # measured as data/measures.yaml measures it
+            if known.start is not None:
+                period = {"from": known.start, "to": known.date}
         summed = period is not None
         if summed:
             ok = isinstance(period, dict) and all(
@@ -452,6 +517,8 @@ def _targets(
                 figures.source(figure, series),
                 str(item.get("note", "")),
                 tuple(also),
+                known.minus if known is not None and "metric" not in item else None,
+                known.of if known is not None and "metric" not in item else None,
             )
         )
     return out

@@ -3,7 +3,7 @@ none)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,3 +30,6 @@ class Fate:
     hearing_absent: np.ndarray  # [hearing, case] absent at it
     reopened_termination: np.ndarray  # day of a termination later reopened
     reopened: np.ndarray  # day a terminated case returned to pending
+    #: receiving country -> daily demand (people amenable) and capacity (seats), stages.aca
+    aca_demand: dict[str, np.ndarray] = field(default_factory=dict)
+    aca_capacity: dict[str, np.ndarray] = field(default_factory=dict)

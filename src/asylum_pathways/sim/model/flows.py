@@ -77,6 +77,8 @@ def simulate(
         hearing_absent=court.hearing_absent,
         reopened_termination=court.reopened_termination,
         reopened=court.reopened,
+        aca_demand=transfers.demand,
+        aca_capacity=transfers.capacity,
     )
     daily = metrics.daily(tree, pop, fate)
     headline = metrics.headline(tree, pop, fate, daily, windows)

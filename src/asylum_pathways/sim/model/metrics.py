@@ -85,6 +85,9 @@ def _aca(tree: ParameterTree, fate: Fate, dayidx: np.ndarray, n_days: int, out: 
     for c, cc in enumerate(ranked):
         out[f"aca_transfers_{cc}"] = transfers[c].copy()
         out[f"aca_transfers_{cc}_cumulative"] = np.cumsum(transfers[c])
+        zero = np.zeros(n_days)
+        out[f"aca_amenable_{cc}"] = fate.aca_demand.get(cc, zero)
+        out[f"aca_capacity_{cc}"] = fate.aca_capacity.get(cc, zero)
     admitted = np.flatnonzero(fate.aca_admitted)
     flown = admitted[fate.pathway[admitted] == P["ACA_TRANSFER"]]
     transferred = cumulative(fate.transfer[flown], n_days)

@@ -11,8 +11,8 @@ from typing import Any
 import polars as pl
 
 from asylum_pathways import __version__
-from asylum_pathways.sim.fitting import posterior
-from asylum_pathways.sim.runs import sensitivity, validation
+from asylum_pathways.sim.fitting import draws
+from asylum_pathways.sim.runs import questions, sensitivity, validation
 from asylum_pathways.sim.runs.montecarlo import Study, summarize
 from asylum_pathways.sim.runs.persons import write_persons
 from asylum_pathways.sim.runs.store import daily_block
@@ -144,10 +144,11 @@ def summary_dict(study: Study) -> dict[str, Any]:
             "headline": {m: summarize(study.headline(s.name, m)) for m in metrics},
             "replicates": {m: study.headline(s.name, m).tolist() for m in metrics},
         }
-    out["uncertainty"] = posterior.uncertainty(study.posterior)
+    out["uncertainty"] = draws.uncertainty(draws.of(study.posterior))
     sens = sensitivity.of_study(study)
     if sens is not None:
         out["sensitivity"] = sens
+    out["questions"] = questions.answers(study)
     out["parameters_differing"] = parameters_differing(study)
     out["assumptions"] = assumptions_table(study.scenarios[0].tree)
     base = names[0]

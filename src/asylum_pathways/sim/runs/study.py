@@ -43,13 +43,44 @@ KEYS = (
     "scenario_notes",
     "headline_rows",
     "console_rows",
+    "questions",
 )
 WINDOW_KEYS = ("name", "description", "metric", "start", "end", "circuit")
+QUESTION_KEYS = (
+    "id",
+    "question",
+    "scenario",
+    "metric",
+    "start",
+    "end",
+    "threshold",
+    "demand",
+    "capacity",
+    "subject",
+)
 #: A seed is what `numpy.random.SeedSequence` takes: a non-negative integer (here < 2**64).
 MAX_SEED = 2**64 - 1
 
 #: An inline overlay: a scenario file's content as a mapping (or YAML text).
 ScenarioRef = str | Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question the study answers with a number, a probability and what decides it: the
+    daily `metric` of `scenario` summed from `start` to `end`, against `threshold`; `demand`
+    and `capacity` are the daily metrics of what was asked of it and what it could take."""
+
+    id: str
+    question: str
+    scenario: str
+    metric: str
+    start: dt.date
+    end: dt.date
+    threshold: float
+    demand: str | None = None
+    capacity: str | None = None
+    subject: str = ""  # who takes, in words ("El Salvador")
 
 
 @dataclass(frozen=True)
@@ -68,6 +99,7 @@ class StudySpec:
     scenario_notes: Mapping[str, str] = field(default_factory=dict)
     headline_rows: tuple[tuple[str, str], ...] = ()
     console_rows: tuple[tuple[str, str], ...] = ()
+    questions: tuple[Question, ...] = ()
 
     def __post_init__(self) -> None:
         problems = _check_run(
@@ -305,7 +337,71 @@ def _parse_extras(values: Mapping[str, Any], problems: list[Problem]) -> dict[st
                 out[key] = tuple((str(m), str(lab)) for m, lab in rows)
     if "windows" in values:
         out["windows"] = _windows(values["windows"], problems)
+    if "questions" in values:
+        out["questions"] = _questions(values["questions"], problems)
     return out
+
+
+def _questions(data: Any, problems: list[Problem]) -> tuple[Question, ...]:
+    if isinstance(data, tuple) and all(isinstance(q, Question) for q in data):
+        return data
+    if not isinstance(data, list):
+        problems.append(Problem(("questions",), "expected a list of questions", data))
+        return ()
+    out = []
+    for i, q in enumerate(data):
+        loc = ("questions", i)
+        if not isinstance(q, Mapping):
+            problems.append(Problem(loc, "expected a mapping", q))
+            continue
+        for k in q:
+            if k not in QUESTION_KEYS:
+                problems.append(
+                    Problem((*loc, str(k)), f"unknown key (expected {', '.join(QUESTION_KEYS)})", k)
+                )
+        start, end = _date(q.get("start")), _date(q.get("end"))
+        bad = [
+            (k, why)
+            for k, ok, why in (
+                ("id", isinstance(q.get("id"), str) and q.get("id"), "a name"),
+                ("question", isinstance(q.get("question"), str) and q.get("question"), "text"),
+                ("scenario", isinstance(q.get("scenario"), str) and q.get("scenario"), "a name"),
+                ("metric", isinstance(q.get("metric"), str) and q.get("metric"), "a daily metric"),
+                ("start", start is not None, "a date (YYYY-MM-DD)"),
+                (
+                    "end",
+                    end is not None and (start is None or end >= start),
+                    "a date on or after start",
+                ),
+                (
+                    "threshold",
+                    isinstance(q.get("threshold"), int | float)
+                    and not isinstance(q.get("threshold"), bool),
+                    "a number",
+                ),
+            )
+            if not ok
+        ]
+        for k, why in bad:
+            problems.append(Problem((*loc, k), f"expected {why}", q.get(k)))
+        if bad:
+            continue
+        assert start is not None and end is not None
+        out.append(
+            Question(
+                str(q["id"]),
+                str(q["question"]).strip(),
+                str(q["scenario"]),
+                str(q["metric"]),
+                start,
+                end,
+                float(q["threshold"]),
+                None if q.get("demand") is None else str(q["demand"]),
+                None if q.get("capacity") is None else str(q["capacity"]),
+                str(q.get("subject", "")).strip(),
+            )
+        )
+    return tuple(out)
 
 
 def _windows(data: Any, problems: list[Problem]) -> tuple[Window, ...]:

@@ -69,12 +69,17 @@ class Seats:
 
 
 class Outcome:
-    """Per person: admitted to an ACA queue, transfer day, day they left the queue."""
+    """Per person: admitted to an ACA queue, transfer day, day they left the queue. Per
+    receiving country and day: the people whose whole family the rules assign to an ACA
+    transfer and who are amenable to that country's agreement (its demand, before any
+    capacity), and the transfer seats its flights offer (its capacity)."""
 
     def __init__(self, n: int) -> None:
         self.admitted = np.zeros(n, dtype=bool)
         self.transfer = np.full(n, -1, dtype=np.int64)
         self.left = np.full(n, -1, dtype=np.int64)
+        self.demand: dict[str, np.ndarray] = {}
+        self.capacity: dict[str, np.ndarray] = {}
 
 
 def run(s: FlowState) -> Outcome:
@@ -89,6 +94,7 @@ def run(s: FlowState) -> Outcome:
     offer = _Offer(s, ranked, country_code)
     seats: dict[str, Seats] = {}
     candidates = s.rows("ACA_TRANSFER")  # nobody becomes one in this stage
+    _demand_and_capacity(s, ranked, candidates, offer, out)
     for _round in ranked:
         moved = False
         for c, cc in enumerate(ranked):
@@ -118,6 +124,20 @@ def run(s: FlowState) -> Outcome:
     out.admitted &= ~screened  # the screened-out left on arrival; the rest waited
     s.receiving[s.pathway != P["ACA_TRANSFER"]] = -1
     return out
+
+
+def _demand_and_capacity(
+    s: FlowState, ranked: tuple[str, ...], candidates: np.ndarray, offer: _Offer, out: Outcome
+) -> None:
+    """Each country's daily demand and capacity (zeros where nobody is amenable to it)."""
+    n_days = s.horizon.n_days
+    for c, cc in enumerate(ranked):
+        if not (s.det.status[f"ACA_{cc}"] == tri.T).any():
+            out.demand[cc] = out.capacity[cc] = np.zeros(n_days)
+            continue
+        mine = candidates[offer.amenable()[c, candidates]]
+        out.demand[cc] = np.bincount(s.dayidx[mine], minlength=n_days).astype(np.float64)
+        out.capacity[cc] = flight_capacity(s, cc)
 
 
 def _admit(s: FlowState, rows: np.ndarray, weight: np.ndarray, seats: Seats) -> np.ndarray:
