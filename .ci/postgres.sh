@@ -27,6 +27,7 @@ PGPASSWORD=postgres "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d 
 CREATE ROLE registry_owner LOGIN PASSWORD 'owner-pw' CREATEDB;
 CREATE ROLE registry_app LOGIN PASSWORD 'app-pw' NOSUPERUSER NOBYPASSRLS;
 CREATE DATABASE registry_test OWNER registry_owner;
+GRANT pg_signal_backend TO registry_owner;
 SQL
 export ASYLUM_PATHWAYS_TEST_PG_URL="postgresql+psycopg://registry_owner:owner-pw@127.0.0.1:$PG_PORT/registry_test"
 export ASYLUM_PATHWAYS_TEST_PG_APP_URL="postgresql+psycopg://registry_app:app-pw@127.0.0.1:$PG_PORT/registry_test"

@@ -106,7 +106,7 @@ class NewUser:
     totp_uri: str
 
 
-def setup(reg: Registry, token: str, email: str, password: str) -> NewUser:
+def setup(reg: Registry, token: str, email: Any, password: str) -> NewUser:
     """Use a setup token: the organisation's first admin, with a new TOTP secret (shown once)."""
     with reg.db.transaction(ALL) as session:
         row = session.scalar(select(SetupToken).where(SetupToken.token_hash == digest(token or "")))
@@ -158,7 +158,7 @@ def _add_user(
     return NewUser(user.id, org.id, address, role, secret, totp.provisioning_uri(secret, address))
 
 
-def add_user(reg: Registry, admin: Principal, email: str, role: str, password: str) -> NewUser:
+def add_user(reg: Registry, admin: Principal, email: Any, role: str, password: str) -> NewUser:
     if not admin.may(Permission.USERS_MANAGE):
         raise Forbidden(f"forbidden: a {admin.role.value} may not manage users")
     chosen = parse_role(role)

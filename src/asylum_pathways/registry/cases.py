@@ -93,33 +93,38 @@ def _records(
     return [facts.record(p.id, group, f) for p, f in zip(people, stored, strict=True)]
 
 
-def _determine_case(
+def _determined(
+    reg: Registry,
+    case_id: str,
+    person_ids: Sequence[str],
+    stored: Sequence[Mapping[str, Any]],
+    prefix: tuple[str, ...] = ("body", "people"),
+) -> determining.Batch:
+    """Validate and determine every member of a case in one call (before anything is written)."""
+    group = case_id if len(person_ids) > 1 else None
+    records = [facts.record(pid, group, f) for pid, f in zip(person_ids, stored, strict=True)]
+    days = [dt.date.fromisoformat(str(f["encounter_date"])) for f in stored]
+    try:
+        return determining.determine(reg, records, days, reg.default_as_of(), explain=True)
+    except UserError as exc:
+        raise facts.relocate(exc, prefix, list(range(len(person_ids)))) from None
+
+
+def _keep(
     reg: Registry,
     session: Session,
     case: Case,
     people: Sequence[Person],
-    stored: Sequence[Mapping[str, Any]],
+    batch: determining.Batch,
     trigger: str,
 ) -> None:
-    """Validate and determine every member of `case` in one call; keep the answers."""
-    records = _records(case, people, stored)
-    try:
-        batch = determining.determine(
-            reg,
-            records,
-            [dt.date.fromisoformat(str(f["encounter_date"])) for f in stored],
-            reg.default_as_of(),
-            explain=True,
-        )
-    except UserError as exc:
-        raise facts.relocate(exc, "people", list(range(len(people)))) from None
     determining.store(
         reg, session, [(p.id, case.id, case.org_id) for p in people], batch.answers, trigger
     )
     now = reg.now()
-    for p in people:
+    for p, a in zip(people, batch.answers, strict=True):
         p.checked_fingerprint = reg.tree_fingerprint
-        p.checked_as_of = batch.answers[0].as_of
+        p.checked_as_of = a.as_of
         p.updated_at = now
 
 
@@ -158,48 +163,42 @@ def _insert_case(
     raw_people: Sequence[Any],
     *,
     trigger: str = "facts",
-    audit_entries: bool = True,
 ) -> str:
     case = Case(id=new_id(), org_id=principal.org_id, status="open")
-    people, stored = [], []
+    people, stored, idents = [], [], []
     for i, raw in enumerate(raw_people):
         where: tuple[str | int, ...] = ("body", "people", i)
         if not isinstance(raw, Mapping):
             raise invalid(
                 where, "expected an object: name, a_number, birth_date, address, role, facts"
             )
-        ident = facts.identity(raw, where, reg.today())
-        f = facts.check_facts_shape(raw.get("facts"), (*where, "facts"))
-        person = Person(
-            id=new_id(),
-            case_id=case.id,
-            org_id=case.org_id,
-            role=raw.get("role", "rider"),
-            position=i,
+        idents.append(facts.identity(raw, where, reg.today()))
+        stored.append(facts.check_facts_shape(raw.get("facts"), (*where, "facts")))
+        people.append(
+            Person(
+                id=new_id(),
+                case_id=case.id,
+                org_id=case.org_id,
+                role=raw.get("role", "rider"),
+                position=i,
+            )
         )
-        people.append((person, ident))
-        stored.append(f)
+    batch = _determined(reg, case.id, [p.id for p in people], stored, prefix=("body", "people"))
     session.add(case)
     session.flush()
-    for (person, ident), f in zip(people, stored, strict=True):
+    for person, ident, f in zip(people, idents, stored, strict=True):
         _seal_person(reg, person, ident, f)
         session.add(person)
     session.flush()
-    _determine_case(reg, session, case, [p for p, _ in people], stored, trigger)
-    if audit_entries:
-        audit.append(
-            session,
-            [
-                audit.Entry(
-                    principal.actor,
-                    principal.org_id,
-                    "create",
-                    "case",
-                    case.id,
-                    _field_names(stored),
-                )
-            ],
-        )
+    _keep(reg, session, case, people, batch, trigger)
+    audit.append(
+        session,
+        [
+            audit.Entry(
+                principal.actor, principal.org_id, "create", "case", case.id, _field_names(stored)
+            )
+        ],
+    )
     return case.id
 
 
@@ -405,9 +404,7 @@ def listing(
                 select(Person.case_id, func.count())
                 .where(Person.case_id.in_([c.id for c in found]))
                 .group_by(Person.case_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         current = {
             d.person_id: d
@@ -523,7 +520,8 @@ def _set_facts(reg: Registry, session: Session, case: Case, body: Mapping[str, A
                 else:
                     f[k] = v
         stored.append(f)
-    _determine_case(reg, session, case, people, stored, "facts")
+    batch = _determined(reg, case.id, [p.id for p in people], stored, prefix=("body", "people"))
+    _keep(reg, session, case, people, batch, "facts")
     for p, f in zip(people, stored, strict=True):
         if p.id in targets:
             _seal_person(reg, p, identity_of(reg, p), f)

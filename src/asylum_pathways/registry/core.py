@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from asylum_pathways.params import load_tree
+from asylum_pathways.params import ParameterTree, load_tree
 from asylum_pathways.params.coverage import answerable_range
 from asylum_pathways.registry.crypto import FieldCipher
 from asylum_pathways.registry.database import Database
@@ -57,10 +57,11 @@ class Registry:
         *,
         create: bool = False,
         clock: Callable[[], dt.datetime] | None = None,
+        tree: ParameterTree | None = None,
     ) -> Registry:
         db = Database(url or "", create_dirs=create)
         ring = Keyring.open(keys, create=create)
-        chosen = load_scenario(scenario or "history", load_tree())
+        chosen = load_scenario(scenario or "history", tree or load_tree())
         return cls(db, ring, chosen, clock or utcnow)
 
     @cached_property

@@ -47,7 +47,7 @@ def check_facts_shape(facts: Any, where: tuple[str | int, ...]) -> dict[str, Any
     return dict(facts)
 
 
-def relocate(exc: UserError, prefix: str, owners: Sequence[int]) -> UserError:
+def relocate(exc: UserError, prefix: tuple[str, ...], owners: Sequence[int]) -> UserError:
     """`exc` (from determine_records) with each problem located as people[i].facts.FIELD."""
     problems = []
     for p in exc.problems:
@@ -57,11 +57,12 @@ def relocate(exc: UserError, prefix: str, owners: Sequence[int]) -> UserError:
             i = int(found.group(1)) - 1
             field = loc[-1] if loc and loc[-1] != found.group(0) else None
             person = owners[i] if i < len(owners) else i
-            new_loc: tuple[str | int, ...] = (prefix, person, "facts") + ((field,) if field else ())
+            tail: tuple[str | int, ...] = (field,) if isinstance(field, str | int) else ()
+            new_loc: tuple[str | int, ...] = (*prefix, person, "facts", *tail)
         else:
-            new_loc = (prefix, *[x for x in loc if x != "case"])
+            new_loc = (*prefix, *[x for x in loc if x != "case"])
         problems.append(Problem(new_loc, p.msg, p.value))
-    first = problems[0] if problems else Problem((prefix,), str(exc))
+    first = problems[0] if problems else Problem(prefix, str(exc))
     where = ".".join(str(x) for x in first.loc)
     out = Invalid(f"{where}: {first.msg}", problems)
     out.code = exc.code

@@ -54,6 +54,7 @@ def purge(reg: Registry, *, dry_run: bool) -> list[Due]:
         if dry_run or not due:
             return sorted(due, key=lambda d: d.due_on)
         ids = [d.case_id for d in due]
+        org_of = dict(session.execute(select(Case.id, Case.org_id).where(Case.id.in_(ids))).all())
         for start in range(0, len(ids), 1000):
             part = ids[start : start + 1000]
             hearing_ids = select(Hearing.id).where(Hearing.case_id.in_(part))
@@ -67,9 +68,6 @@ def purge(reg: Registry, *, dry_run: bool) -> list[Due]:
                 delete(Case).where(Case.id.in_(part)),
             ):
                 session.execute(stmt.execution_options(synchronize_session=False))
-        org_of = dict(
-            session.execute(select(Case.id, Case.org_id).where(Case.id.in_(ids))).tuples().all()
-        )
         audit.append(
             session,
             [
