@@ -27,6 +27,8 @@ def facts(**over: Any) -> dict[str, Any]:
         "claims_fear": True,
         "criminal_history": False,
         "known_health_issue": False,
+        "returning_lpr": False,
+        "advance_parole": False,
     }
     base.update(over)
     return {k: v for k, v in base.items() if v is not None}

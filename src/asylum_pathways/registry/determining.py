@@ -130,6 +130,9 @@ def store(
     """Keep each person's new answer as their current determination."""
     if not people:
         return
+    from asylum_pathways.registry import law_versions
+
+    law_versions.remember(session, reg.tree_fingerprint, reg.scenario.name, reg.scenario.tree)
     now = utcnow()
     ids = [p[0] for p in people]
     for start in range(0, len(ids), 5000):
