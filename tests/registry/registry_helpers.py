@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from asylum_pathways.registry import accounts, totp
-from asylum_pathways.registry.core import Registry
+from asylum_pathways.registry.core import Policy, Registry
 from asylum_pathways.registry.roles import Principal, Role
 
 PASSWORD = "a tidy walk along the river"
+#: Tests hash with a cheap argon2id cost (the production cost is checked on its own).
+FAST = Policy(argon2=(1, 8192, 1))
 
 
 def facts(**over: Any) -> dict[str, Any]:
@@ -34,7 +36,9 @@ def facts(**over: Any) -> dict[str, Any]:
     return {k: v for k, v in base.items() if v is not None}
 
 
-def person(name: str, role: str = "lead", a_number: str | None = None, **over: Any) -> dict[str, Any]:
+def person(
+    name: str, role: str = "lead", a_number: str | None = None, **over: Any
+) -> dict[str, Any]:
     out: dict[str, Any] = {"role": role, "name": name, "facts": facts(**over)}
     if a_number:
         out["a_number"] = a_number
@@ -44,7 +48,9 @@ def person(name: str, role: str = "lead", a_number: str | None = None, **over: A
 def family(lead: str, riders: int = 2, **over: Any) -> dict[str, Any]:
     people = [person(lead, "lead", demographic="FMUA", age=34, **over)]
     for i in range(riders):
-        people.append(person(f"{lead} child {i + 1}", "rider", demographic="FMUA", age=6 + i, **over))
+        people.append(
+            person(f"{lead} child {i + 1}", "rider", demographic="FMUA", age=6 + i, **over)
+        )
     return {"people": people}
 
 
@@ -59,7 +65,12 @@ class Org:
     emails: dict[str, str] = field(default_factory=dict)
 
     def of(self, role: str) -> Principal:
-        return {"admin": self.admin, "caseworker": self.caseworker, "analyst": self.analyst, "auditor": self.auditor}[role]
+        return {
+            "admin": self.admin,
+            "caseworker": self.caseworker,
+            "analyst": self.analyst,
+            "auditor": self.auditor,
+        }[role]
 
 
 @dataclass
@@ -74,6 +85,7 @@ class Bench:
 
     def registry(self, scenario: str | None = None, tree: Any = None) -> Registry:
         reg = Registry.open(self.url, self.keys, scenario, clock=lambda: self.now[0], tree=tree)
+        reg.policy = FAST
         self._regs.append(reg)
         return reg
 

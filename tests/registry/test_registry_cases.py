@@ -14,7 +14,9 @@ from asylum_pathways.registry import cases
 from asylum_pathways.registry.errors import Invalid, NotFound
 
 
-def test_a_single_adult_case_is_determined_as_determine_answers_the_same_record(bench: Bench) -> None:
+def test_a_single_adult_case_is_determined_as_determine_answers_the_same_record(
+    bench: Bench,
+) -> None:
     reg = bench.registry()
     org = bench.org(reg, "Org A")
     case_id = cases.create(reg, org.caseworker, {"people": [person("Ana Generated")]})
@@ -100,7 +102,9 @@ def test_a_number_search_finds_the_case_through_the_blind_index_only(bench: Benc
 
     reg = bench.registry()
     org = bench.org(reg, "Org A")
-    case_id = cases.create(reg, org.caseworker, {"people": [person("Searched", a_number="A012345678")]})
+    case_id = cases.create(
+        reg, org.caseworker, {"people": [person("Searched", a_number="A012345678")]}
+    )
     cases.create(reg, org.caseworker, {"people": [person("Other", a_number="A087654321")]})
     found = cases.listing(reg, org.caseworker, a_number="A-012-345-678")
     assert [c["id"] for c in found["items"]] == [case_id]
@@ -123,6 +127,8 @@ def test_a_person_encountered_after_the_as_of_day_is_determined_as_of_their_own_
     bench.now[0] = dt.datetime(2020, 1, 10, 9, 0)
     reg = bench.registry()
     org = bench.org(reg, "Org A")
-    case_id = cases.create(reg, org.caseworker, {"people": [person("Late", encounter_date="2020-01-15")]})
+    case_id = cases.create(
+        reg, org.caseworker, {"people": [person("Late", encounter_date="2020-01-15")]}
+    )
     got = cases.read(reg, org.caseworker, case_id)["people"][0]["determination"]
     assert got["as_of"] == "2020-01-15"

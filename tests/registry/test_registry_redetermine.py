@@ -19,7 +19,10 @@ GT_EVERYWHERE = {
     "name": "guatemala-everywhere",
     "law": {
         "aca.agreements.gt.implementing_sectors": [
-            {"from": "2020-02-03", "value": ["SDC", "ELC", "YUM", "TCA", "EPT", "BBT", "DRT", "LRT", "RGV"]}
+            {
+                "from": "2020-02-03",
+                "value": ["SDC", "ELC", "YUM", "TCA", "EPT", "BBT", "DRT", "LRT", "RGV"],
+            }
         ]
     },
 }
@@ -27,13 +30,17 @@ GT_EVERYWHERE = {
 
 def _salvadorans(bench: Bench, reg, org, n: int) -> list[str]:  # type: ignore[no-untyped-def]
     return [
-        cases.create(reg, org.caseworker, {"people": [person(f"Gen {i}", citizenship="SV", sector="SDC")]})
+        cases.create(
+            reg, org.caseworker, {"people": [person(f"Gen {i}", citizenship="SV", sector="SDC")]}
+        )
         for i in range(n)
     ]
 
 
 def _gt_world(bench: Bench, reg):  # type: ignore[no-untyped-def]
-    return bench.with_scenario(reg, load_overlay(GT_EVERYWHERE, reg.scenario.tree, "guatemala-everywhere"))
+    return bench.with_scenario(
+        reg, load_overlay(GT_EVERYWHERE, reg.scenario.tree, "guatemala-everywhere")
+    )
 
 
 def test_a_law_change_is_said_as_cases_that_became_amenable_from_its_day(bench: Bench) -> None:
@@ -80,7 +87,9 @@ def test_a_rule_that_takes_effect_later_is_announced_in_advance(bench: Bench) ->
     org = bench.org(reg, "Org A")
     _salvadorans(bench, reg, org, 2)
     out = redetermine.run(_gt_world(bench, reg), as_of=dt.date(2020, 1, 20), horizon_days=60)
-    assert "from 2020-02-03, 2 cases will become amenable to a transfer to Guatemala" in out.announced
+    assert (
+        "from 2020-02-03, 2 cases will become amenable to a transfer to Guatemala" in out.announced
+    )
 
 
 def test_closed_cases_are_not_redetermined(bench: Bench) -> None:

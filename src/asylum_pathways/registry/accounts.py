@@ -142,7 +142,7 @@ def _add_user(
         org_id=org.id,
         email=address,
         role=role.value,
-        password_hash=passwords.hash_password(password),
+        password_hash=passwords.hash_password(password, reg.policy.argon2),
     )
     user.totp_secret_enc = reg.cipher.encrypt(secret, "users", "totp_secret_enc", user.id)
     session.add(user)
@@ -283,16 +283,19 @@ def login(reg: Registry, email: Any, password: Any, code: Any) -> SignedIn:
         raise Unauthenticated(GENERIC)
     address = email.strip().lower()
     now = reg.now()
+    refusal: Unauthenticated | None = None
     with reg.db.transaction(ALL) as session:
         user = session.scalar(select(User).where(User.email == address))
         if user is None:
-            passwords.verify(_dummy_hash(), password)  # same work as for a real account
+            passwords.verify(
+                _dummy_hash(reg.policy.argon2), password, reg.policy.argon2
+            )  # same work as for a real account
             raise Unauthenticated(GENERIC)
         if user.throttled_until is not None and user.throttled_until > now:
             wait = int((user.throttled_until - now).total_seconds()) + 1
             raise Throttled(f"too many failed sign-ins: try again in {wait} s", wait)
         locked = user.failed_logins >= reg.policy.max_failures and not _last_admin(session, user)
-        good = passwords.verify(user.password_hash, password)
+        good = passwords.verify(user.password_hash, password, reg.policy.argon2)
         step = None
         if good and user.totp_secret_enc:
             secret = reg.cipher.decrypt(user.totp_secret_enc, "users", "totp_secret_enc", user.id)
@@ -308,38 +311,43 @@ def login(reg: Registry, email: Any, password: Any, code: Any) -> SignedIn:
                 session,
                 [audit.Entry(f"user:{user.id}", user.org_id, "login_failed", "user", user.id)],
             )
-            if locked:
-                raise Unauthenticated(
-                    "sign-in refused: this account is locked after too many failures; an admin can reset it"
-                )
-            raise Unauthenticated(GENERIC)
-        user.failed_logins, user.throttled_until, user.totp_last_step = 0, None, step
-        if passwords.needs_rehash(user.password_hash):
-            user.password_hash = passwords.hash_password(password)
-        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        row = LoginSession(
-            id=new_id(),
-            user_id=user.id,
-            token_hash=digest(token),
-            csrf_hash=digest(csrf),
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + reg.policy.session_absolute,
-        )
-        session.add(row)
-        audit.append(
-            session, [audit.Entry(f"user:{user.id}", user.org_id, "login", "session", row.id)]
-        )
-        principal = Principal(
-            user.id, user.org_id, Role(user.role), "session", None, session_id=row.id
-        )
-        return SignedIn(token, csrf, principal, row.expires_at)
+            refusal = Unauthenticated(
+                "sign-in refused: this account is locked after too many failures; an admin can "
+                "reset it"
+                if locked
+                else GENERIC
+            )
+        else:
+            user.failed_logins, user.throttled_until, user.totp_last_step = 0, None, step
+            if passwords.needs_rehash(user.password_hash, reg.policy.argon2):
+                user.password_hash = passwords.hash_password(password, reg.policy.argon2)
+            token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+            row = LoginSession(
+                id=new_id(),
+                user_id=user.id,
+                token_hash=digest(token),
+                csrf_hash=digest(csrf),
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + reg.policy.session_absolute,
+            )
+            session.add(row)
+            audit.append(
+                session, [audit.Entry(f"user:{user.id}", user.org_id, "login", "session", row.id)]
+            )
+            principal = Principal(
+                user.id, user.org_id, Role(user.role), "session", None, session_id=row.id
+            )
+            signed = SignedIn(token, csrf, principal, row.expires_at)
+    if refusal is not None:
+        raise refusal
+    return signed
 
 
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(cost: tuple[int, int, int]) -> str:
     """A real argon2id hash, so that an unknown e-mail costs what a known one does."""
-    return passwords.hash_password(secrets.token_urlsafe(16))
+    return passwords.hash_password(secrets.token_urlsafe(16), cost)
 
 
 def _last_admin(session: Session, user: User) -> bool:

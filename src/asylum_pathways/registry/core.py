@@ -38,6 +38,8 @@ class Policy:
     max_delay_seconds: int = 300
     #: Cells of aggregates smaller than this are suppressed.
     min_cell: int = 5
+    #: argon2id cost (passes, KiB, lanes): `passwords.COST` unless a test lowers it.
+    argon2: tuple[int, int, int] = (3, 65536, 4)
 
 
 @dataclass
