@@ -115,7 +115,12 @@ def test_asvs_8_3_1_a_numbers_are_searched_in_the_body_never_the_url(api: Api) -
     assert r.status_code == 200 and r.json()["data"]["total"] == 1
     spec = api.app.openapi()["paths"]
     assert not any("a_number" in p for p in spec)
-    params = [q["name"] for item in spec.values() for op in item.values() for q in op.get("parameters", [])]
+    params = [
+        q["name"]
+        for item in spec.values()
+        for op in item.values()
+        for q in op.get("parameters", [])
+    ]
     assert "a_number" not in params
 
 
@@ -305,8 +310,7 @@ def test_every_route_times_every_role_times_another_organisations_object_finds_n
             leaked = (
                 api.a_name in text
                 or "246813579" in text
-                or (api.a_case in text
-                and r.status_code < 300)
+                or (api.a_case in text and r.status_code < 300)
             )
             if leaked or (r.status_code < 300 and "{" in path):
                 unauthorized.append((method, path, role, r.status_code))

@@ -61,12 +61,22 @@ def relocate(exc: UserError, prefix: tuple[str, ...], owners: Sequence[int]) -> 
             new_loc: tuple[str | int, ...] = (*prefix, person, "facts", *tail)
         else:
             new_loc = (*prefix, *[x for x in loc if x != "case"])
-        problems.append(Problem(new_loc, p.msg, p.value))
+        problems.append(scrub(Problem(new_loc, p.msg, p.value)))
     first = problems[0] if problems else Problem(prefix, str(exc))
     where = ".".join(str(x) for x in first.loc)
     out = Invalid(f"{where}: {first.msg}", problems)
     out.code = exc.code
     return out
+
+
+def scrub(p: Problem) -> Problem:
+    """`p` without the value it found: a name typed into a facts field is not echoed back."""
+    msg = p.msg
+    if p.value is not None:
+        for shown_value in (repr(p.value), str(p.value)):
+            if shown_value and shown_value in msg:
+                msg = msg.replace(shown_value, "the value given")
+    return Problem(p.loc, msg, None)
 
 
 def identity(
