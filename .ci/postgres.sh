@@ -3,8 +3,7 @@
 # folder, as the `postgres` user (initdb refuses root). Source it: it exports
 #   ASYLUM_PATHWAYS_TEST_PG_URL      the owner role (runs the migrations)
 #   ASYLUM_PATHWAYS_TEST_PG_APP_URL  the application role (no ownership: row-level security binds it)
-# and stops the server when the sourcing shell exits.
-set -euo pipefail
+# and stops the server when the sourcing shell exits. It runs under the caller's `set -euo pipefail`.
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
@@ -31,4 +30,3 @@ GRANT pg_signal_backend TO registry_owner;
 SQL
 export ASYLUM_PATHWAYS_TEST_PG_URL="postgresql+psycopg://registry_owner:owner-pw@127.0.0.1:$PG_PORT/registry_test"
 export ASYLUM_PATHWAYS_TEST_PG_APP_URL="postgresql+psycopg://registry_app:app-pw@127.0.0.1:$PG_PORT/registry_test"
-set +euo pipefail

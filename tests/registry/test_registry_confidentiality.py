@@ -29,7 +29,12 @@ def raw_bytes(bench: Bench) -> bytes:
     from sqlalchemy.engine import make_url
 
     url = make_url(bench.owner_url)
-    dump = shutil.which("pg_dump") or "/usr/lib/postgresql/15/bin/pg_dump"
+    from pathlib import Path
+
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_dump"), key=lambda p: int(p.parts[-3])
+    )
+    dump = str(found[-1]) if found else (shutil.which("pg_dump") or "pg_dump")
     done = subprocess.run(
         [
             dump,

@@ -56,6 +56,9 @@ def test_a_law_change_is_said_as_cases_that_became_amenable_from_its_day(bench: 
     gt = _gt_world(bench, reg)
     after = cases.read(gt, org.caseworker, ids[0])
     assert after["people"][0]["determination"]["receiving_country"] == "GT"
+    explained = after["people"][0]["determination"]["answer"]  # built on this first read
+    assert explained["pathway"] == "ACA_TRANSFER" and explained["receiving_country"] == "GT"
+    assert explained["date"] == "2020-02-20"
     assert after["changes"][0]["effective_on"] == "2020-02-03"
     listed = changes.listing(gt, org.caseworker)
     assert "3 cases became amenable to a transfer to Guatemala from 2020-02-03" in listed["summary"]

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from asylum_pathways.errors import UserError
-from asylum_pathways.registry import audit, determining, facts, hearings
+from asylum_pathways.registry import audit, determining, facts, hearings, law_versions
 from asylum_pathways.registry.access import own, require, scope
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.errors import Conflict, invalid
@@ -118,13 +118,10 @@ def _keep(
     batch: determining.Batch,
     trigger: str,
 ) -> None:
-    determining.store(
-        reg, session, [(p.id, case.id, case.org_id) for p in people], batch.answers, trigger
-    )
+    refs = [(p.id, case.id, case.org_id) for p in people]
+    determining.store(reg, session, refs, batch, list(range(batch.n)), trigger)
     now = reg.now()
-    for p, a in zip(people, batch.answers, strict=True):
-        p.checked_fingerprint = reg.tree_fingerprint
-        p.checked_as_of = a.as_of
+    for p in people:
         p.updated_at = now
 
 
@@ -244,6 +241,10 @@ def _case_view(reg: Registry, session: Session, case: Case) -> dict[str, Any]:
             select(Determination).where(Determination.case_id == case.id, Determination.current)
         )
     }
+    _explain_missing(reg, case, people, current)
+    programs = (
+        law_versions.programs(session, next(iter(current.values())).fingerprint) if current else []
+    )
     tree = reg.scenario.tree
     hs = list(
         session.scalars(
@@ -269,7 +270,9 @@ def _case_view(reg: Registry, session: Session, case: Case) -> dict[str, Any]:
                 "role": p.role,
                 **identity_of(reg, p),
                 "facts": facts_of(reg, p),
-                "determination": determination_view(current[p.id]) if p.id in current else None,
+                "determination": determination_view(current[p.id], programs)
+                if p.id in current
+                else None,
             }
             for p in people
         ],
@@ -292,7 +295,32 @@ def _case_view(reg: Registry, session: Session, case: Case) -> dict[str, Any]:
     }
 
 
-def determination_view(d: Determination, *, with_answer: bool = True) -> dict[str, Any]:
+def _explain_missing(
+    reg: Registry, case: Case, people: Sequence[Person], current: Mapping[str, Determination]
+) -> None:
+    """Answers stored by a re-determination carry no explanation yet: build it now from the same
+    law and day (kept on the row), when the law is still the registry's."""
+    todo = [p for p in people if p.id in current and current[p.id].answer is None]
+    if not todo or any(current[p.id].fingerprint != reg.tree_fingerprint for p in todo):
+        return
+    stored = [facts_of(reg, p) for p in people]
+    group = case.id if len(people) > 1 else None
+    records = [facts.record(p.id, group, f) for p, f in zip(people, stored, strict=True)]
+    days = [dt.date.fromisoformat(str(f["encounter_date"])) for f in stored]
+    batch = determining.determine(reg, records, days, current[todo[0].id].as_of, explain=True)
+    for i, p in enumerate(people):
+        d = current.get(p.id)
+        if (
+            d is not None
+            and d.answer is None
+            and batch.key(i)[:2] == (d.pathway, d.receiving_country)
+        ):
+            d.answer = batch.explained[i]
+
+
+def determination_view(
+    d: Determination, programs: Sequence[str], *, with_answer: bool = True
+) -> dict[str, Any]:
     return {
         "id": d.id,
         "person_id": d.person_id,
@@ -301,7 +329,9 @@ def determination_view(d: Determination, *, with_answer: bool = True) -> dict[st
         "as_of": d.as_of.isoformat(),
         "tree_fingerprint": d.fingerprint,
         "scenario": d.scenario,
-        "statuses": d.statuses,
+        "statuses": determining.statuses(programs, d.status_codes)
+        if len(programs) == len(d.status_codes)
+        else {},
         "trigger": d.trigger,
         "current": d.current,
         "created_at": d.created_at.isoformat(timespec="seconds") + "Z",

@@ -176,8 +176,6 @@ def _write(
             records.append(facts.record(pid, case_id if len(members) > 1 else None, f))
             days.append(row["encounter_date"])
     batch = determining.determine(reg, records, days, reg.default_as_of(), explain=False)
-    for row, a in zip(person_rows, batch.answers, strict=True):
-        row["checked_fingerprint"], row["checked_as_of"] = reg.tree_fingerprint, a.as_of
     with reg.db.transaction(scope(principal)) as session:
         done = 0
         by_case: dict[str, list[int]] = {}
@@ -202,7 +200,7 @@ def _write(
             ks = [k for cid in chunk for k in by_case[cid]]
             session.execute(insert(Person), [person_rows[k] for k in ks])
             determining.store(
-                reg, session, [people_refs[k] for k in ks], [batch.answers[k] for k in ks], "import"
+                reg, session, [people_refs[k] for k in ks], batch, ks, "import", demote=False
             )
             audit.append(
                 session,

@@ -44,10 +44,32 @@ def from_canonical(values: dict[str, list[list[Any]]]) -> ParameterTree:
     return ParameterTree(params, (), Path())
 
 
-def remember(session: Session, fingerprint: str, scenario: str, tree: ParameterTree) -> None:
-    if session.get(LawVersion, fingerprint) is None:
-        session.add(LawVersion(fingerprint=fingerprint, scenario=scenario, values=canonical(tree)))
+def remember(
+    session: Session,
+    fingerprint: str,
+    scenario: str,
+    tree: ParameterTree,
+    programs: tuple[str, ...] | None = None,
+) -> None:
+    """Keep this law (and the order of its programs) the first time it is used."""
+    row = session.get(LawVersion, fingerprint)
+    if row is None:
+        session.add(
+            LawVersion(
+                fingerprint=fingerprint,
+                scenario=scenario,
+                values=canonical(tree),
+                programs=list(programs or ()),
+            )
+        )
         session.flush()
+    elif programs and not row.programs:
+        row.programs = list(programs)
+
+
+def programs(session: Session, fingerprint: str) -> list[str]:
+    row = session.get(LawVersion, fingerprint)
+    return list(row.programs) if row is not None else []
 
 
 def first_difference(session: Session, old: str, current: ParameterTree) -> dt.date | None:

@@ -132,9 +132,6 @@ class Person(Base):
     sector: Mapped[str] = mapped_column(String(3))
     citizenship: Mapped[str] = mapped_column(String(2))
     demographic: Mapped[str] = mapped_column(String(4))
-    #: The tree fingerprint and day under which the current determination was last confirmed.
-    checked_fingerprint: Mapped[str | None] = mapped_column(HASH, nullable=True)
-    checked_as_of: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -196,8 +193,10 @@ class HearingRevision(Base):
 
 
 class Determination(Base):
-    """One answer for one person: the pathway, each program's status, the explained answer
-    (built when the answer changes, or on request), the tree fingerprint and the as-of day."""
+    """One answer for one person: the pathway, each program's status, the explained answer, the
+    tree fingerprint and the as-of day. A re-determination stores the answer without its
+    explanation (about a millisecond each); the explanation is built from the same law the
+    first time the case is read, and kept."""
 
     __tablename__ = "determinations"
     __table_args__ = (Index("ix_determinations_person_current", "person_id", "current"),)
@@ -210,7 +209,9 @@ class Determination(Base):
     scenario: Mapped[str] = mapped_column(String(100))
     pathway: Mapped[str] = mapped_column(String(40))
     receiving_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
-    statuses: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: Each program's status, one letter each (F, U, T: false, unknown, true) in the order of
+    #: the law version's `programs`.
+    status_codes: Mapped[str] = mapped_column(String(64))
     answer: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     trigger: Mapped[str] = mapped_column(String(20))
     run_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -257,6 +258,8 @@ class LawVersion(Base):
     fingerprint: Mapped[str] = mapped_column(HASH, primary_key=True)
     scenario: Mapped[str] = mapped_column(String(100))
     values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The programs the engine answers for under this law, in the order of `status_codes`.
+    programs: Mapped[list[Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

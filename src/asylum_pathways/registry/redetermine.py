@@ -1,24 +1,28 @@
 """Re-determine open cases when the law (or the as-of day) changes, in one vectorized pass.
 
-A person's current answer was confirmed under a tree fingerprint and an as-of day. Their answer
-may differ now only if (a) the tree changed and the old and new law first differ on a day on or
-before the as-of day (the engine reads the law of the encounter day and of the as-of day, never a
-later one), or (b) the as-of day moved across a day on which some law parameter changes. Those
-people's cases (whole families) are read, decrypted and determined by ONE call of
-`determination.determine_records`; every other open case is only marked as checked. Changed
-answers are stored with their explanation and listed as `Change`s; then the law's future change
-days within the horizon are tried too, and the cases whose answer will change are announced.
+A person's current answer holds under a law (tree fingerprint) and an as-of day: those of their
+current determination, or of the latest run if that is newer (a run considers every open case,
+so a person it left alone was confirmed by it). Their answer may differ now only if (a) the law
+changed and the old and new law first differ on or before the as-of day (the engine reads the
+law of the encounter day and of the as-of day, never a later one), or (b) the as-of day moved
+across a day on which some law parameter changes. Those people's cases (whole families) are
+decrypted and determined by ONE call of `determination.determine_records`, compared with their
+current answers as columns, and the changed answers stored; changes of pathway are listed as
+`Change`s and said in words. Explanations of the new answers are built when a case is next read
+(`cases`), not here. Then the law's future change days within the horizon are tried, and the cases
+whose answer will change are announced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from asylum_pathways.errors import UserError
@@ -38,6 +42,7 @@ from asylum_pathways.registry.models import (
 
 #: Future change days tried for announcements, at most, within the horizon.
 MAX_ANNOUNCE_DAYS = 12
+Row = tuple[str, str, str | None, dt.date, str]  # case, pathway, country, day, kind
 
 
 @dataclass
@@ -63,19 +68,23 @@ class Outcome:
 
 
 @dataclass
-class _Pending:
-    people: list[tuple[str, str, str]]  # person, case, org
-    records: list[dict[str, Any]]
-    days: list[dt.date]
-    since: dict[str, dt.date]  # person -> the day from which their answer may differ
+class _Open:
+    """Every person of an open case, with their current answer and what it holds under."""
+
+    person: list[str] = field(default_factory=list)
+    case: list[str] = field(default_factory=list)
+    org: list[str] = field(default_factory=list)
+    facts_enc: list[str] = field(default_factory=list)
+    encounter: list[dt.date] = field(default_factory=list)
+    current: list[tuple[str, str | None, str] | None] = field(default_factory=list)
+    held: list[tuple[str | None, dt.date | None]] = field(default_factory=list)
+    size: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
 def run(
     reg: Registry, *, as_of: dt.date | None = None, trigger: str = "cli", horizon_days: int = 365
 ) -> Outcome:
-    import time
-
-    clock = {"start": time.perf_counter()}
+    marks = [("start", time.perf_counter())]
     tree = reg.scenario.tree
     note = ""
     if as_of is None:
@@ -91,6 +100,15 @@ def run(
     run_id = new_id()
     with reg.db.transaction(ALL) as session:
         law_versions.remember(session, fp, reg.scenario.name, tree)
+        last = session.execute(
+            select(
+                RedeterminationRun.fingerprint,
+                RedeterminationRun.as_of,
+                RedeterminationRun.started_at,
+            )
+            .order_by(RedeterminationRun.started_at.desc())
+            .limit(1)
+        ).first()
         record_run = RedeterminationRun(
             id=run_id,
             started_at=reg.now(),
@@ -103,31 +121,38 @@ def run(
         )
         session.add(record_run)
         session.flush()
-        open_people, pending = _candidates(reg, session, as_of)
-        clock["read"] = time.perf_counter()
-        changed_rows: list[tuple[str, str, str | None, dt.date, str]] = []
-        considered = len(pending.people)
-        if pending.people:
+        people = _open_people(session, last)
+        since = _candidates(reg, session, people, as_of)
+        idx = [i for i, c in enumerate(people.case) if c in since]
+        records, decrypted = _records(reg, people, idx)
+        marks.append(("read", time.perf_counter()))
+        changed_rows: list[Row] = []
+        if idx:
             try:
                 batch = determining.determine(
-                    reg, pending.records, pending.days, as_of, explain=False, source="registry"
+                    reg,
+                    records,
+                    [people.encounter[i] for i in idx],
+                    as_of,
+                    explain=False,
+                    source="registry",
                 )
             except UserError as exc:
                 raise UserError(
                     f"a stored case no longer validates under this law: {exc}", exc.problems
                 ) from None
-            clock["determine"] = time.perf_counter()
-            changed_rows = _store(reg, session, pending, batch, run_id)
-        clock["store"] = time.perf_counter()
-        _mark_checked(reg, session, as_of)
+            marks.append(("determine", time.perf_counter()))
+            changed_rows = _store(reg, session, people, idx, batch, since, run_id)
+        marks.append(("store", time.perf_counter()))
         announced_rows = (
-            _announce(reg, session, as_of, horizon_days, run_id) if horizon_days > 0 else []
+            _announce(reg, session, people, decrypted, as_of, horizon_days, run_id)
+            if horizon_days > 0
+            else []
         )
-        clock["announce"] = time.perf_counter()
-        summary = changes.sentences(changed_rows)
-        announced = changes.sentences(announced_rows)
+        marks.append(("announce", time.perf_counter()))
+        summary, announced = changes.sentences(changed_rows), changes.sentences(announced_rows)
         changed_cases = len({r[0] for r in changed_rows})
-        record_run.considered, record_run.changed = considered, changed_cases
+        record_run.considered, record_run.changed = len(idx), changed_cases
         record_run.summary = summary + announced
         audit.append(
             session,
@@ -137,207 +162,25 @@ def run(
                 )
             ],
         )
-    end = time.perf_counter()
-    marks = list(clock.items())
     seconds = {name: round(t - marks[i - 1][1], 3) for i, (name, t) in enumerate(marks) if i > 0}
-    seconds["total"] = round(end - clock["start"], 3)
+    seconds["total"] = round(time.perf_counter() - marks[0][1], 3)
     return Outcome(
-        run_id, as_of, fp, open_people, considered, changed_cases, summary, announced, note, seconds
-    )
-
-
-def _candidates(reg: Registry, session: Session, as_of: dt.date) -> tuple[int, _Pending]:
-    """Open cases whose answer may differ, each with all its members."""
-    fp = reg.tree_fingerprint
-    tree = reg.scenario.tree
-    total = (
-        session.scalar(
-            select(_count())
-            .select_from(Person)
-            .join(Case, Case.id == Person.case_id)
-            .where(Case.status == "open")
-        )
-        or 0
-    )
-    stale = session.execute(
-        select(Person.case_id, Person.checked_fingerprint, Person.checked_as_of)
-        .join(Case, Case.id == Person.case_id)
-        .where(Case.status == "open")
-        .where(
-            or_(
-                Person.checked_fingerprint.is_(None),
-                Person.checked_fingerprint != fp,
-                Person.checked_as_of.is_(None),
-                Person.checked_as_of != as_of,
-            )
-        )
-    ).all()
-    differ: dict[str | None, dt.date | None] = {}
-    since_case: dict[str, dt.date] = {}
-    law_days = law_versions.change_days(tree, dt.date.min, dt.date.max)
-    for case_id, old_fp, old_as_of in stale:
-        if old_fp not in differ:
-            differ[old_fp] = (
-                dt.date.min
-                if old_fp is None
-                else (
-                    None if old_fp == fp else law_versions.first_difference(session, old_fp, tree)
-                )
-            )
-        first = differ[old_fp]
-        day: dt.date | None = None
-        if first is not None and (old_as_of is None or max(old_as_of, as_of) >= first):
-            day = first
-        if old_as_of is not None and old_as_of != as_of:
-            low, high = sorted((old_as_of, as_of))
-            moved = [d for d in law_days if low < d <= high]
-            if moved:
-                day = min(day, moved[0]) if day else moved[0]
-        elif old_as_of is None:
-            day = day or dt.date.min
-        if day is not None:
-            since_case[case_id] = min(since_case.get(case_id, day), day)
-    pending = _Pending([], [], [], {})
-    if not since_case:
-        return total, pending
-    ids = sorted(since_case)
-    rows: list[Any] = []
-    for start in range(0, len(ids), 5000):
-        rows += session.execute(
-            select(
-                Person.id,
-                Person.case_id,
-                Person.org_id,
-                Person.facts_enc,
-                Person.encounter_date,
-                Person.position,
-            ).where(Person.case_id.in_(ids[start : start + 5000]))
-        ).all()
-    rows.sort(key=lambda r: (r.case_id, r.position))
-    sizes: dict[str, int] = defaultdict(int)
-    for r in rows:
-        sizes[r.case_id] += 1
-    decrypt = reg.cipher.decrypt
-    for r in rows:
-        facts = json.loads(decrypt(r.facts_enc, "people", "facts_enc", r.id))
-        pending.people.append((r.id, r.case_id, r.org_id))
-        pending.records.append(record(r.id, r.case_id if sizes[r.case_id] > 1 else None, facts))
-        pending.days.append(r.encounter_date)
-        pending.since[r.id] = since_case[r.case_id]
-    return total, pending
-
-
-def _count() -> Any:
-    from sqlalchemy import func
-
-    return func.count()
-
-
-def _current(
-    session: Session, person_ids: list[str]
-) -> dict[str, tuple[str, str | None, dict[str, Any]]]:
-    out = {}
-    for start in range(0, len(person_ids), 5000):
-        for pid, pathway, country, statuses in session.execute(
-            select(
-                Determination.person_id,
-                Determination.pathway,
-                Determination.receiving_country,
-                Determination.statuses,
-            ).where(
-                Determination.person_id.in_(person_ids[start : start + 5000]), Determination.current
-            )
-        ):
-            out[pid] = (pathway, country, statuses)
-    return out
-
-
-def _store(
-    reg: Registry, session: Session, pending: _Pending, batch: determining.Batch, run_id: str
-) -> list[tuple[str, str, str | None, dt.date, str]]:
-    current = _current(session, [p[0] for p in pending.people])
-    changed_idx = []
-    for i, ((pid, _case, _org), ans) in enumerate(zip(pending.people, batch.answers, strict=True)):
-        old = current.get(pid)
-        if old is None or (old[0], old[1], old[2]) != (
-            ans.pathway,
-            ans.receiving_country,
-            ans.statuses,
-        ):
-            changed_idx.append(i)
-    if not changed_idx:
-        return []
-    explained = {k: batch.explain(i) for k, i in enumerate(changed_idx)}
-    determining.store(
-        reg,
-        session,
-        [pending.people[i] for i in changed_idx],
-        [batch.answers[i] for i in changed_idx],
-        "law",
         run_id,
-        explained,
-    )
-    rows = []
-    change_rows = []
-    cases_changed: set[str] = set()
-    for i in changed_idx:
-        pid, case_id, org = pending.people[i]
-        ans = batch.answers[i]
-        old = current.get(pid)
-        if old is not None and (old[0], old[1]) == (ans.pathway, ans.receiving_country):
-            continue  # a program's status changed, the pathway did not: kept, not announced
-        since = pending.since[pid]
-        day = since if since != dt.date.min else ans.as_of
-        change_rows.append(
-            {
-                "id": new_id(),
-                "run_id": run_id,
-                "org_id": org,
-                "case_id": case_id,
-                "person_id": pid,
-                "kind": "changed",
-                "effective_on": day,
-                "from_pathway": old[0] if old else None,
-                "from_country": old[1] if old else None,
-                "to_pathway": ans.pathway,
-                "to_country": ans.receiving_country,
-                "created_at": reg.now(),
-            }
-        )
-        rows.append((case_id, ans.pathway, ans.receiving_country, day, "changed"))
-        cases_changed.add(case_id)
-    if change_rows:
-        session.execute(insert(Change), change_rows)
-    org_of = {p[1]: p[2] for p in pending.people}
-    audit.append(
-        session,
-        [
-            audit.Entry(f"system:{run_id}", org_of[c], "redetermine", "case", c, ("determination",))
-            for c in sorted({pending.people[i][1] for i in changed_idx})
-        ],
-    )
-    return rows
-
-
-def _mark_checked(reg: Registry, session: Session, as_of: dt.date) -> None:
-    session.execute(
-        update(Person)
-        .where(Person.case_id.in_(select(Case.id).where(Case.status == "open")))
-        .values(checked_fingerprint=reg.tree_fingerprint, checked_as_of=as_of)
-        .execution_options(synchronize_session=False)
+        as_of,
+        fp,
+        len(people.person),
+        len(idx),
+        changed_cases,
+        summary,
+        announced,
+        note,
+        seconds,
     )
 
 
-def _announce(
-    reg: Registry, session: Session, as_of: dt.date, horizon_days: int, run_id: str
-) -> list[tuple[str, str, str | None, dt.date, str]]:
-    """Try the law's next change days: cases whose answer will change are announced (each on
-    the first such day)."""
-    tree = reg.scenario.tree
-    last = min(reg.answerable()[1], as_of + dt.timedelta(days=horizon_days))
-    days = law_versions.change_days(tree, as_of, last)[:MAX_ANNOUNCE_DAYS]
-    if not days:
-        return []
+def _open_people(session: Session, last: Any) -> _Open:
+    """One query: every person of an open case, their encrypted facts and current answer."""
+    out = _Open()
     rows = session.execute(
         select(
             Person.id,
@@ -345,56 +188,200 @@ def _announce(
             Person.org_id,
             Person.facts_enc,
             Person.encounter_date,
-            Person.position,
+            Determination.pathway,
+            Determination.receiving_country,
+            Determination.status_codes,
+            Determination.fingerprint,
+            Determination.as_of,
+            Determination.created_at,
         )
         .join(Case, Case.id == Person.case_id)
+        .outerjoin(Determination, (Determination.person_id == Person.id) & Determination.current)
         .where(Case.status == "open")
         .order_by(Person.case_id, Person.position)
-    ).all()
-    if not rows:
-        return []
-    sizes: dict[str, int] = defaultdict(int)
-    for r in rows:
-        sizes[r.case_id] += 1
+    )
+    for pid, case, org, enc, day, pathway, country, codes_, d_fp, d_as_of, d_at in rows:
+        out.person.append(pid)
+        out.case.append(case)
+        out.org.append(org)
+        out.facts_enc.append(enc)
+        out.encounter.append(day)
+        out.size[case] += 1
+        out.current.append((pathway, country, codes_) if pathway is not None else None)
+        if last is not None and (d_at is None or d_at < last.started_at):
+            out.held.append((last.fingerprint, last.as_of))  # confirmed by the latest run
+        else:
+            out.held.append((d_fp, d_as_of))
+    return out
+
+
+def _candidates(
+    reg: Registry, session: Session, people: _Open, as_of: dt.date
+) -> dict[str, dt.date]:
+    """Cases whose answer may differ, each with the first day it may differ from."""
+    fp = reg.tree_fingerprint
+    law_days = law_versions.change_days(reg.scenario.tree, dt.date.min, dt.date.max)
+    differ: dict[str | None, dt.date | None] = {}
+    seen: dict[tuple[str | None, dt.date | None], dt.date | None] = {}
+    since: dict[str, dt.date] = {}
+    for case, held in zip(people.case, people.held, strict=True):
+        if held not in seen:
+            old_fp, old_as_of = held
+            if old_fp not in differ:
+                differ[old_fp] = (
+                    dt.date.min
+                    if old_fp is None
+                    else (
+                        None
+                        if old_fp == fp
+                        else law_versions.first_difference(session, old_fp, reg.scenario.tree)
+                    )
+                )
+            first = differ[old_fp]
+            day: dt.date | None = None
+            if old_as_of is None:
+                day = dt.date.min
+            else:
+                if first is not None and max(old_as_of, as_of) >= first:
+                    day = first
+                if old_as_of != as_of:
+                    low, high = sorted((old_as_of, as_of))
+                    moved = [d for d in law_days if low < d <= high]
+                    if moved:
+                        day = min(day, moved[0]) if day else moved[0]
+            seen[held] = day
+        day = seen[held]
+        if day is not None:
+            since[case] = min(since.get(case, day), day)
+    return since
+
+
+def _records(
+    reg: Registry, people: _Open, idx: list[int]
+) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
     decrypt = reg.cipher.decrypt
+    facts: dict[int, dict[str, Any]] = {}
+    out = []
+    for i in idx:
+        f = json.loads(decrypt(people.facts_enc[i], "people", "facts_enc", people.person[i]))
+        facts[i] = f
+        case = people.case[i]
+        out.append(record(people.person[i], case if people.size[case] > 1 else None, f))
+    return out, facts
+
+
+def _store(
+    reg: Registry,
+    session: Session,
+    people: _Open,
+    idx: list[int],
+    batch: determining.Batch,
+    since: dict[str, dt.date],
+    run_id: str,
+) -> list[Row]:
+    changed = [j for j, i in enumerate(idx) if people.current[i] != batch.key(j)]
+    if not changed:
+        return []
+    refs = [(people.person[idx[j]], people.case[idx[j]], people.org[idx[j]]) for j in changed]
+    determining.store(reg, session, refs, batch, changed, "law", run_id)
+    rows: list[Row] = []
+    change_rows = []
+    now = reg.now()
+    for j in changed:
+        i = idx[j]
+        old = people.current[i]
+        new = (batch.pathway[j], batch.receiving_country[j])
+        if old is not None and (old[0], old[1]) == new:
+            continue  # a program's status changed, the pathway did not: stored, not listed
+        first = since[people.case[i]]
+        day = first if first != dt.date.min else batch.as_of[j]
+        change_rows.append(
+            {
+                "id": new_id(),
+                "run_id": run_id,
+                "org_id": people.org[i],
+                "case_id": people.case[i],
+                "person_id": people.person[i],
+                "kind": "changed",
+                "effective_on": day,
+                "from_pathway": old[0] if old else None,
+                "from_country": old[1] if old else None,
+                "to_pathway": new[0],
+                "to_country": new[1],
+                "created_at": now,
+            }
+        )
+        rows.append((people.case[i], new[0], new[1], day, "changed"))
+    if change_rows:
+        session.execute(insert(Change), change_rows)
+    touched = sorted({(people.case[idx[j]], people.org[idx[j]]) for j in changed})
+    audit.append(
+        session,
+        [
+            audit.Entry(f"system:{run_id}", org, "redetermine", "case", case, ("determination",))
+            for case, org in touched
+        ],
+    )
+    return rows
+
+
+def _announce(
+    reg: Registry,
+    session: Session,
+    people: _Open,
+    decrypted: dict[int, dict[str, Any]],
+    as_of: dt.date,
+    horizon_days: int,
+    run_id: str,
+) -> list[Row]:
+    """Try the law's next change days: cases whose answer will change are announced (each on
+    the first such day), against the answers just stored."""
+    tree = reg.scenario.tree
+    last = min(reg.answerable()[1], as_of + dt.timedelta(days=horizon_days))
+    days = law_versions.change_days(tree, as_of, last)[:MAX_ANNOUNCE_DAYS]
+    if not days or not people.person:
+        return []
+    every = list(range(len(people.person)))
+    missing = [i for i in every if i not in decrypted]
+    if missing:
+        decrypted.update(_records(reg, people, missing)[1])
     records = [
         record(
-            r.id,
-            r.case_id if sizes[r.case_id] > 1 else None,
-            json.loads(decrypt(r.facts_enc, "people", "facts_enc", r.id)),
+            people.person[i],
+            people.case[i] if people.size[people.case[i]] > 1 else None,
+            decrypted[i],
         )
-        for r in rows
+        for i in every
     ]
-    encounter = [r.encounter_date for r in rows]
-    current = _current(session, [r.id for r in rows])
+    now_batch = determining.determine(
+        reg, records, people.encounter, as_of, explain=False, source="registry"
+    )
     announced: dict[str, tuple[dt.date, str, str | None]] = {}
     out_rows = []
     for day in days:
         batch = determining.determine(
-            reg, records, encounter, day, explain=False, source="registry"
+            reg, records, people.encounter, day, explain=False, source="registry"
         )
-        for r, ans in zip(rows, batch.answers, strict=True):
-            old = current.get(r.id)
-            if (
-                r.case_id in announced
-                or old is None
-                or (old[0], old[1]) == (ans.pathway, ans.receiving_country)
-            ):
+        for i in every:
+            case = people.case[i]
+            new = (batch.pathway[i], batch.receiving_country[i])
+            old = (now_batch.pathway[i], now_batch.receiving_country[i])
+            if case in announced or new == old:
                 continue
-            announced[r.case_id] = (day, ans.pathway, ans.receiving_country)
+            announced[case] = (day, new[0], new[1])
             out_rows.append(
                 {
                     "id": new_id(),
                     "run_id": run_id,
-                    "org_id": r.org_id,
-                    "case_id": r.case_id,
-                    "person_id": r.id,
+                    "org_id": people.org[i],
+                    "case_id": case,
+                    "person_id": people.person[i],
                     "kind": "announced",
                     "effective_on": day,
                     "from_pathway": old[0],
                     "from_country": old[1],
-                    "to_pathway": ans.pathway,
-                    "to_country": ans.receiving_country,
+                    "to_pathway": new[0],
+                    "to_country": new[1],
                     "created_at": reg.now(),
                 }
             )

@@ -3,7 +3,6 @@ application role.
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-06 05:10:36.628557
 """
 
 from __future__ import annotations
@@ -43,6 +42,7 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("scenario", sa.String(length=100), nullable=False),
         sa.Column("values", sa.JSON(), nullable=False),
+        sa.Column("programs", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("fingerprint"),
     )
@@ -186,8 +186,6 @@ def upgrade() -> None:
         sa.Column("sector", sa.String(length=3), nullable=False),
         sa.Column("citizenship", sa.String(length=2), nullable=False),
         sa.Column("demographic", sa.String(length=4), nullable=False),
-        sa.Column("checked_fingerprint", sa.String(length=64), nullable=True),
-        sa.Column("checked_as_of", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], ondelete="CASCADE"),
@@ -263,7 +261,7 @@ def upgrade() -> None:
         sa.Column("scenario", sa.String(length=100), nullable=False),
         sa.Column("pathway", sa.String(length=40), nullable=False),
         sa.Column("receiving_country", sa.String(length=2), nullable=True),
-        sa.Column("statuses", sa.JSON(), nullable=False),
+        sa.Column("status_codes", sa.String(length=64), nullable=False),
         sa.Column("answer", sa.JSON(), nullable=True),
         sa.Column("trigger", sa.String(length=20), nullable=False),
         sa.Column("run_id", sa.String(length=32), nullable=True),
