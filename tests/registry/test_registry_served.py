@@ -206,3 +206,25 @@ def _exercise(operation: Any, url: str, token: str) -> list[int]:
 
     run()
     return seen
+
+
+def test_the_service_redetermines_the_open_cases_when_it_starts(bench: Bench, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    reg = bench.registry()
+    org = bench.org(reg, "Org A")
+    cases.create(reg, org.caseworker, family("Started Lead", riders=1))
+    server = RegistryServer(bench.url, bench.keys, tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        runs: list[Any] = []
+        while time.monotonic() < deadline and not runs:
+            with reg.db.transaction(ALL) as session:
+                from asylum_pathways.registry.models import RedeterminationRun
+
+                runs = list(
+                    session.query(RedeterminationRun).filter(RedeterminationRun.trigger == "start")
+                )
+            time.sleep(0.3)
+        assert runs and runs[0].considered == 2  # today moved the as-of day past changes of law
+    finally:
+        server.stop()
+    assert "registry: re-determined 2 of 2 people" in server.log.read_text()

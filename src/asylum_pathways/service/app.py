@@ -50,13 +50,13 @@ def create_app(settings: Settings, tree: ParameterTree | None = None) -> FastAPI
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         assert ctx.runner is not None
         if registry is not None and settings.redetermine_on_start:
-            import asyncio
+            import threading
 
-            from asylum_pathways.registry import redetermine
-
-            outcome = await asyncio.to_thread(redetermine.run, registry, trigger="start")
-            for line in outcome.lines():
-                log.info("registry: %s", line)
+            # In the background, so the service answers at once; the run is one transaction,
+            # so a request sees the answers before it or after it, never half of it.
+            threading.Thread(
+                target=_redetermine_on_start, args=(registry,), name="registry-start", daemon=True
+            ).start()
         ctx.runner.start()
         try:
             yield
@@ -105,6 +105,21 @@ def create_app(settings: Settings, tree: ParameterTree | None = None) -> FastAPI
         )
     app.add_middleware(SecurityMiddleware, max_body=settings.max_body_bytes)
     return app
+
+
+def _redetermine_on_start(registry: Registry) -> None:
+    from asylum_pathways.errors import UserError
+    from asylum_pathways.registry import redetermine
+
+    # The server's own log (uvicorn's), which an operator reads; the lines name no person.
+    out = logging.getLogger("uvicorn.error")
+    try:
+        outcome = redetermine.run(registry, trigger="start")
+    except UserError as exc:
+        out.error("registry: re-determination on start refused: %s", exc)
+        return
+    for line in outcome.lines():
+        out.info("registry: %s", line)
 
 
 def _open_registry(settings: Settings, tree: ParameterTree) -> Registry | None:
