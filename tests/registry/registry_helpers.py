@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,3 +125,37 @@ class Bench:
 
 def canary(n: int = 1) -> str:
     return f"Canary Quetzal-{secrets.randbelow(10**6):06d}-{n}"
+
+
+def raw_bytes(bench: Bench) -> bytes:
+    """Everything the database holds, as bytes: the SQLite files, or a dump of PostgreSQL."""
+    if bench.backend == "sqlite":
+        folder = bench.tmp
+        return b"".join(p.read_bytes() for p in sorted(folder.glob("registry.sqlite3*")))
+    from sqlalchemy.engine import make_url
+
+    url = make_url(bench.owner_url)
+    from pathlib import Path
+
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_dump"), key=lambda p: int(p.parts[-3])
+    )
+    dump = str(found[-1]) if found else (shutil.which("pg_dump") or "pg_dump")
+    done = subprocess.run(
+        [
+            dump,
+            "--data-only",
+            "-h",
+            str(url.host),
+            "-p",
+            str(url.port),
+            "-U",
+            str(url.username),
+            str(url.database),
+        ],
+        capture_output=True,
+        env={"PGPASSWORD": str(url.password), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout

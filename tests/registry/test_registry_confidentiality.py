@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import pytest
-from registry_helpers import Bench, canary, family, person
+from registry_helpers import Bench, canary, family, person, raw_bytes
 from sqlalchemy import create_engine, select, text, update
 
 from asylum_pathways.registry import cases, rotation
@@ -19,40 +18,6 @@ from asylum_pathways.registry.crypto import DecryptionError
 from asylum_pathways.registry.database import ALL
 from asylum_pathways.registry.keys import Keyring
 from asylum_pathways.registry.models import Person
-
-
-def raw_bytes(bench: Bench) -> bytes:
-    """Everything the database holds, as bytes: the SQLite files, or a dump of PostgreSQL."""
-    if bench.backend == "sqlite":
-        folder = bench.tmp
-        return b"".join(p.read_bytes() for p in sorted(folder.glob("registry.sqlite3*")))
-    from sqlalchemy.engine import make_url
-
-    url = make_url(bench.owner_url)
-    from pathlib import Path
-
-    found = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin/pg_dump"), key=lambda p: int(p.parts[-3])
-    )
-    dump = str(found[-1]) if found else (shutil.which("pg_dump") or "pg_dump")
-    done = subprocess.run(
-        [
-            dump,
-            "--data-only",
-            "-h",
-            str(url.host),
-            "-p",
-            str(url.port),
-            "-U",
-            str(url.username),
-            str(url.database),
-        ],
-        capture_output=True,
-        env={"PGPASSWORD": str(url.password), "PATH": "/usr/bin:/bin"},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def test_asvs_6_1_1_identity_and_facts_are_not_in_the_raw_database(bench: Bench) -> None:

@@ -14,10 +14,9 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from registry_helpers import PASSWORD, Bench, canary, family
+from registry_helpers import PASSWORD, Bench, canary, family, raw_bytes
 from registry_server import RegistryServer
 from schemathesis.checks import positive_data_acceptance
-from test_registry_confidentiality import raw_bytes
 
 from asylum_pathways.registry import accounts, cases, totp
 from asylum_pathways.registry.database import ALL
