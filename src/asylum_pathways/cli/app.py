@@ -45,6 +45,7 @@ def _register() -> None:
         calibrate_cmd,
         determine_cmd,
         params_cmd,
+        registry_cmd,
         report_cmd,
         serve_cmd,
         simulate_cmd,
@@ -52,6 +53,7 @@ def _register() -> None:
     )
 
     app.add_typer(params_cmd.app, name="params")
+    app.add_typer(registry_cmd.app, name="registry")
     app.command("determine")(determine_cmd.determine)
     app.command("simulate")(simulate_cmd.simulate)
     app.command("report")(report_cmd.report)

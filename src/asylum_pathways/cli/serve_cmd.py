@@ -29,6 +29,18 @@ def serve(
     lab_end: str = typer.Option(
         None, "--lab-end", help="Last day of a lab study (default 2020-12-31), for a quicker lab."
     ),
+    db: str = typer.Option(
+        None,
+        "--db",
+        help="Serve the case registry from this database URL (default: $ASYLUM_PATHWAYS_DB; "
+        "none: no registry).",
+    ),
+    keys: Path = typer.Option(
+        None, "--keys", help="The registry's key file (default: $ASYLUM_PATHWAYS_KEYS)."
+    ),
+    registry_scenario: str = typer.Option(
+        None, "--registry-scenario", help="Determine the registry's cases under this scenario."
+    ),
 ) -> None:
     """Serve the API (/api/v1, docs at /api/docs) and the pages: screener, lab, parameters."""
     import uvicorn
@@ -52,6 +64,13 @@ def serve(
         parse_date(lab_end, "--lab-end")
     if lab_reps is not None and lab_reps < 1:
         raise InputError(f"--lab-reps {lab_reps}: expected at least 1")
+    import os
+
+    registry_db = db or os.environ.get("ASYLUM_PATHWAYS_DB")
+    if registry_db is not None:
+        from asylum_pathways.registry.database import resolve_url
+
+        registry_db = resolve_url(registry_db)
     settings = Settings(
         data_dir=data_dir or default_data_dir(),
         study_workers=study_workers,
@@ -59,10 +78,15 @@ def serve(
         cors_origins=tuple(cors_origin or ()),
         lab_reps=lab_reps,
         lab_end=lab_end,
+        registry_db=registry_db,
+        registry_keys=keys,
+        registry_scenario=registry_scenario,
     )
     app = create_app(settings)
+    where = "" if registry_db is None else "; the case registry at /api/v1/cases"
     typer.echo(
-        f"asylum-pathways on http://{host}:{port}/ (studies in {settings.data_dir})", err=True
+        f"asylum-pathways on http://{host}:{port}/ (studies in {settings.data_dir}{where})",
+        err=True,
     )
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
 

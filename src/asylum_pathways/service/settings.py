@@ -33,3 +33,11 @@ class Settings:
     lab_end: str | None = None
     #: Origins allowed by CORS; empty: no CORS headers at all.
     cors_origins: tuple[str, ...] = ()
+    #: The case registry's database URL (`serve --db`); None: no registry routes.
+    registry_db: str | None = None
+    #: Its key file (default: $ASYLUM_PATHWAYS_KEYS or the user config directory) and the
+    #: scenario its cases are determined under (default: history).
+    registry_keys: Path | None = None
+    registry_scenario: str | None = None
+    #: Re-determine the open cases whose answer may differ when the service starts.
+    redetermine_on_start: bool = True

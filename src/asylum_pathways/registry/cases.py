@@ -1,0 +1,558 @@
+"""Cases: open one (a person or a family), read it, list and search it, edit its facts across a
+family, close it. Every read and write appends audit rows in the same transaction; facts are
+validated and determined by the library's entry point (`determining`); identity and facts are
+encrypted before they reach the database (`crypto`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from asylum_pathways.errors import UserError
+from asylum_pathways.registry import audit, determining, facts, hearings, law_versions
+from asylum_pathways.registry.access import own, require, scope
+from asylum_pathways.registry.core import Registry
+from asylum_pathways.registry.errors import Conflict, invalid
+from asylum_pathways.registry.models import (
+    Case,
+    Change,
+    Determination,
+    Event,
+    Hearing,
+    HearingRevision,
+    Person,
+    new_id,
+)
+from asylum_pathways.registry.roles import Permission, Principal
+
+MAX_PEOPLE = 30
+ENCRYPTED = {
+    "name": "name_enc",
+    "a_number": "a_number_enc",
+    "birth_date": "birth_date_enc",
+    "address": "address_enc",
+}
+WHAT_WOULD_CHANGE = {
+    "status": "not_available",
+    "note": "what would change the answer is computed by determination.branches (not yet built); "
+    "this is its place on the case",
+}
+
+
+# -- writing people ------------------------------------------------------------------------------
+def _seal_person(
+    reg: Registry, person: Person, ident: Mapping[str, str | None], record: Mapping[str, Any]
+) -> None:
+    c = reg.cipher
+    for field, column in ENCRYPTED.items():
+        value = ident.get(field)
+        setattr(
+            person,
+            column,
+            c.encrypt(value, "people", column, person.id) if value is not None else None,
+        )
+    a_number = ident.get("a_number")
+    person.a_number_index = c.blind_index(a_number) if a_number else None
+    person.facts_enc = c.encrypt(
+        json.dumps(record, sort_keys=True), "people", "facts_enc", person.id
+    )
+    person.encounter_date = dt.date.fromisoformat(str(record["encounter_date"]))
+    person.sector = str(record["sector"])
+    person.citizenship = str(record["citizenship"])
+    person.demographic = str(record["demographic"])
+
+
+def facts_of(reg: Registry, person: Person) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        reg.cipher.decrypt(person.facts_enc, "people", "facts_enc", person.id)
+    )
+    return data
+
+
+def identity_of(reg: Registry, person: Person) -> dict[str, str | None]:
+    c = reg.cipher
+    return {
+        field: (
+            c.decrypt(getattr(person, col), "people", col, person.id)
+            if getattr(person, col)
+            else None
+        )
+        for field, col in ENCRYPTED.items()
+    }
+
+
+def _records(
+    case: Case, people: Sequence[Person], stored: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    group = case.id if len(people) > 1 else None
+    return [facts.record(p.id, group, f) for p, f in zip(people, stored, strict=True)]
+
+
+def _determined(
+    reg: Registry,
+    case_id: str,
+    person_ids: Sequence[str],
+    stored: Sequence[Mapping[str, Any]],
+    prefix: tuple[str, ...] = ("body", "people"),
+) -> determining.Batch:
+    """Validate and determine every member of a case in one call (before anything is written)."""
+    group = case_id if len(person_ids) > 1 else None
+    records = [facts.record(pid, group, f) for pid, f in zip(person_ids, stored, strict=True)]
+    days = [dt.date.fromisoformat(str(f["encounter_date"])) for f in stored]
+    try:
+        return determining.determine(reg, records, days, reg.default_as_of(), explain=True)
+    except UserError as exc:
+        raise facts.relocate(exc, prefix, list(range(len(person_ids)))) from None
+
+
+def _keep(
+    reg: Registry,
+    session: Session,
+    case: Case,
+    people: Sequence[Person],
+    batch: determining.Batch,
+    trigger: str,
+) -> None:
+    refs = [(p.id, case.id, case.org_id) for p in people]
+    determining.store(reg, session, refs, batch, list(range(batch.n)), trigger)
+    now = reg.now()
+    for p in people:
+        p.updated_at = now
+
+
+FACT_FIELDS_AUDITED = ("name", "a_number", "birth_date", "address", "facts")
+
+
+def create(reg: Registry, principal: Principal, body: Any) -> str:
+    """Open a case from `{"people": [{"role": "lead", "name": ..., "facts": {...}}, ...]}`."""
+    require(principal, Permission.CASES_WRITE)
+    if (
+        not isinstance(body, Mapping)
+        or not isinstance(body.get("people"), list)
+        or not body["people"]
+    ):
+        raise invalid(("body", "people"), "expected a list of people: one lead and any riders")
+    raw_people = body["people"]
+    extra = sorted(set(body) - {"people"})
+    if extra:
+        raise invalid(("body", extra[0]), "unknown field (expected people)")
+    if len(raw_people) > MAX_PEOPLE:
+        raise invalid(("body", "people"), f"at most {MAX_PEOPLE} people in a case")
+    roles = [p.get("role", "rider") if isinstance(p, Mapping) else None for p in raw_people]
+    if roles.count("lead") != 1 or any(r not in ("lead", "rider") for r in roles):
+        raise invalid(
+            ("body", "people"), "expected exactly one person with role lead; the others riders"
+        )
+    with reg.db.transaction(scope(principal)) as session:
+        case_id = _insert_case(reg, session, principal, raw_people)
+    return case_id
+
+
+def _insert_case(
+    reg: Registry,
+    session: Session,
+    principal: Principal,
+    raw_people: Sequence[Any],
+    *,
+    trigger: str = "facts",
+) -> str:
+    case = Case(id=new_id(), org_id=principal.org_id, status="open")
+    people, stored, idents = [], [], []
+    for i, raw in enumerate(raw_people):
+        where: tuple[str | int, ...] = ("body", "people", i)
+        if not isinstance(raw, Mapping):
+            raise invalid(
+                where, "expected an object: name, a_number, birth_date, address, role, facts"
+            )
+        idents.append(facts.identity(raw, where, reg.today()))
+        stored.append(facts.check_facts_shape(raw.get("facts"), (*where, "facts")))
+        people.append(
+            Person(
+                id=new_id(),
+                case_id=case.id,
+                org_id=case.org_id,
+                role=raw.get("role", "rider"),
+                position=i,
+            )
+        )
+    batch = _determined(reg, case.id, [p.id for p in people], stored, prefix=("body", "people"))
+    session.add(case)
+    session.flush()
+    for person, ident, f in zip(people, idents, stored, strict=True):
+        _seal_person(reg, person, ident, f)
+        session.add(person)
+    session.flush()
+    _keep(reg, session, case, people, batch, trigger)
+    audit.append(
+        session,
+        [
+            audit.Entry(
+                principal.actor, principal.org_id, "create", "case", case.id, _field_names(stored)
+            )
+        ],
+    )
+    return case.id
+
+
+def _field_names(stored: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    names = {"people.name", "people.role"}
+    for f in stored:
+        names.update(f"people.facts.{k}" for k in f)
+    return tuple(sorted(names))
+
+
+def read(reg: Registry, principal: Principal, case_id: str) -> dict[str, Any]:
+    require(principal, Permission.CASES_READ)
+    with reg.db.transaction(scope(principal)) as session:
+        case = own(session, Case, case_id, principal, "case")
+        out = _case_view(reg, session, case)
+        audit.append(
+            session,
+            [
+                audit.Entry(
+                    principal.actor,
+                    principal.org_id,
+                    "read",
+                    "case",
+                    case.id,
+                    ("people", "facts", "hearings", "events", "determinations"),
+                )
+            ],
+        )
+    return out
+
+
+def _people(session: Session, case_id: str) -> list[Person]:
+    return list(
+        session.scalars(select(Person).where(Person.case_id == case_id).order_by(Person.position))
+    )
+
+
+def _case_view(reg: Registry, session: Session, case: Case) -> dict[str, Any]:
+    people = _people(session, case.id)
+    current = {
+        d.person_id: d
+        for d in session.scalars(
+            select(Determination).where(Determination.case_id == case.id, Determination.current)
+        )
+    }
+    _explain_missing(reg, case, people, current)
+    programs = (
+        law_versions.programs(session, next(iter(current.values())).fingerprint) if current else []
+    )
+    tree = reg.scenario.tree
+    hs = list(
+        session.scalars(
+            select(Hearing).where(Hearing.case_id == case.id).order_by(Hearing.starts_at)
+        )
+    )
+    revisions: dict[str, list[HearingRevision]] = {}
+    for r in session.scalars(
+        select(HearingRevision)
+        .where(HearingRevision.hearing_id.in_([h.id for h in hs]))
+        .order_by(HearingRevision.version)
+    ):
+        revisions.setdefault(r.hearing_id, []).append(r)
+    return {
+        "id": case.id,
+        "status": case.status,
+        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+        "version": case.version,
+        "created_at": case.created_at.isoformat(timespec="seconds") + "Z",
+        "people": [
+            {
+                "id": p.id,
+                "role": p.role,
+                **identity_of(reg, p),
+                "facts": facts_of(reg, p),
+                "determination": determination_view(current[p.id], programs)
+                if p.id in current
+                else None,
+            }
+            for p in people
+        ],
+        "hearings": [hearing_view(tree, h, revisions.get(h.id, [])) for h in hs],
+        "events": [
+            event_view(e)
+            for e in session.scalars(
+                select(Event)
+                .where(Event.case_id == case.id)
+                .order_by(Event.occurred_on, Event.created_at)
+            )
+        ],
+        "changes": [
+            change_view(c)
+            for c in session.scalars(
+                select(Change).where(Change.case_id == case.id).order_by(Change.created_at)
+            )
+        ],
+        "what_would_change": WHAT_WOULD_CHANGE,
+    }
+
+
+def _explain_missing(
+    reg: Registry, case: Case, people: Sequence[Person], current: Mapping[str, Determination]
+) -> None:
+    """Answers stored by a re-determination carry no explanation yet: build it now from the same
+    law and day (kept on the row), when the law is still the registry's."""
+    todo = [p for p in people if p.id in current and current[p.id].answer is None]
+    if not todo or any(current[p.id].fingerprint != reg.tree_fingerprint for p in todo):
+        return
+    stored = [facts_of(reg, p) for p in people]
+    group = case.id if len(people) > 1 else None
+    records = [facts.record(p.id, group, f) for p, f in zip(people, stored, strict=True)]
+    days = [dt.date.fromisoformat(str(f["encounter_date"])) for f in stored]
+    batch = determining.determine(reg, records, days, current[todo[0].id].as_of, explain=True)
+    for i, p in enumerate(people):
+        d = current.get(p.id)
+        if (
+            d is not None
+            and d.answer is None
+            and batch.key(i)[:2] == (d.pathway, d.receiving_country)
+        ):
+            d.answer = batch.explained[i]
+
+
+def determination_view(
+    d: Determination, programs: Sequence[str], *, with_answer: bool = True
+) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "person_id": d.person_id,
+        "pathway": d.pathway,
+        "receiving_country": d.receiving_country,
+        "as_of": d.as_of.isoformat(),
+        "tree_fingerprint": d.fingerprint,
+        "scenario": d.scenario,
+        "statuses": determining.statuses(programs, d.status_codes)
+        if len(programs) == len(d.status_codes)
+        else {},
+        "trigger": d.trigger,
+        "current": d.current,
+        "created_at": d.created_at.isoformat(timespec="seconds") + "Z",
+        **({"answer": d.answer} if with_answer else {}),
+    }
+
+
+def hearing_view(tree: Any, h: Hearing, revisions: Sequence[HearingRevision]) -> dict[str, Any]:
+    values = {f: getattr(h, f) for f in hearings.FIELDS}
+    found = hearings.flags(tree, values)
+    return {
+        "id": h.id,
+        **{
+            k: (v.isoformat(timespec="minutes") if isinstance(v, dt.datetime) else v)
+            for k, v in values.items()
+        },
+        "version": h.version,
+        "confirmed": h.confirmed_by is not None,
+        "confirmed_by": h.confirmed_by,
+        "confirmed_at": h.confirmed_at.isoformat(timespec="seconds") + "Z"
+        if h.confirmed_at
+        else None,
+        "flags": found,
+        "unconfirmed": h.confirmed_by is None or bool(found),
+        "deadlines": hearings.deadlines(tree, values),
+        "history": [
+            {
+                "version": r.version,
+                "changed": r.changed,
+                "changed_by": r.changed_by,
+                "changed_at": r.changed_at.isoformat(timespec="seconds") + "Z",
+                "was": r.snapshot,
+            }
+            for r in revisions
+        ],
+    }
+
+
+def event_view(e: Event) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "kind": e.kind,
+        "occurred_on": e.occurred_on.isoformat(),
+        "person_id": e.person_id,
+        "detail": e.detail,
+    }
+
+
+def change_view(c: Change) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "case_id": c.case_id,
+        "person_id": c.person_id,
+        "kind": c.kind,
+        "effective_on": c.effective_on.isoformat(),
+        "from": {"pathway": c.from_pathway, "receiving_country": c.from_country},
+        "to": {"pathway": c.to_pathway, "receiving_country": c.to_country},
+        "run_id": c.run_id,
+    }
+
+
+def listing(
+    reg: Registry,
+    principal: Principal,
+    *,
+    a_number: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Cases of the caller's organisation (lead's name and current pathway), newest first; with
+    `a_number`, the cases whose members have it (looked up by its blind index)."""
+    require(principal, Permission.CASES_READ)
+    if status not in (None, "open", "closed"):
+        raise invalid(("query", "status"), "expected open or closed", status)
+    with reg.db.transaction(scope(principal)) as session:
+        q = select(Case).where(Case.org_id == principal.org_id)
+        if status:
+            q = q.where(Case.status == status)
+        if a_number is not None:
+            try:
+                index = reg.cipher.blind_index(a_number)
+            except ValueError as exc:
+                raise invalid(("query", "a_number"), str(exc)) from None
+            q = q.where(Case.id.in_(select(Person.case_id).where(Person.a_number_index == index)))
+        total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
+        found = list(
+            session.scalars(q.order_by(Case.created_at.desc(), Case.id).limit(limit).offset(offset))
+        )
+        leads = {
+            p.case_id: p
+            for p in session.scalars(
+                select(Person).where(
+                    Person.case_id.in_([c.id for c in found]), Person.role == "lead"
+                )
+            )
+        }
+        sizes = dict(
+            session.execute(
+                select(Person.case_id, func.count())
+                .where(Person.case_id.in_([c.id for c in found]))
+                .group_by(Person.case_id)
+            ).all()
+        )
+        current = {
+            d.person_id: d
+            for d in session.scalars(
+                select(Determination).where(
+                    Determination.case_id.in_([c.id for c in found]), Determination.current
+                )
+            )
+        }
+        items = []
+        for c in found:
+            lead = leads.get(c.id)
+            d = current.get(lead.id) if lead else None
+            items.append(
+                {
+                    "id": c.id,
+                    "status": c.status,
+                    "lead_name": identity_of(reg, lead)["name"] if lead else None,
+                    "people": sizes.get(c.id, 0),
+                    "pathway": d.pathway if d else None,
+                    "receiving_country": d.receiving_country if d else None,
+                    "created_at": c.created_at.isoformat(timespec="seconds") + "Z",
+                }
+            )
+        audit.append(
+            session,
+            [
+                audit.Entry(
+                    principal.actor,
+                    principal.org_id,
+                    "list",
+                    "case",
+                    c.id,
+                    ("people.name", "determination"),
+                )
+                for c in found
+            ],
+        )
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+def update(reg: Registry, principal: Principal, case_id: str, body: Any) -> dict[str, Any]:
+    """Close or reopen a case, and edit facts across a family in one go:
+    `{"status": "closed", "set_facts": {"claims_fear": true}, "people": [ids]}` (`people`
+    defaults to every member). The family is re-validated and re-determined together."""
+    require(principal, Permission.CASES_WRITE)
+    if not isinstance(body, Mapping) or not body:
+        raise invalid(
+            ("body",), "expected an object with status, set_facts (and people), or version"
+        )
+    extra = sorted(set(body) - {"status", "set_facts", "people", "version"})
+    if extra:
+        raise invalid(
+            ("body", extra[0]), "unknown field (expected status, set_facts, people, version)"
+        )
+    with reg.db.transaction(scope(principal)) as session:
+        case = own(session, Case, case_id, principal, "case")
+        if "version" in body and body["version"] != case.version:
+            raise Conflict(
+                f"version: the case changed since version {body['version']} (now {case.version}); read it again"
+            )
+        changed: set[str] = set()
+        if "status" in body:
+            if body["status"] not in ("open", "closed"):
+                raise invalid(("body", "status"), "expected open or closed", body["status"])
+            if body["status"] != case.status:
+                case.status = body["status"]
+                case.closed_on = reg.today() if case.status == "closed" else None
+                changed.add("status")
+        if "set_facts" in body:
+            changed |= _set_facts(reg, session, case, body)
+        if not changed and "status" not in body:
+            raise invalid(("body",), "nothing to change")
+        case.version += 1
+        case.updated_at = reg.now()
+        audit.append(
+            session,
+            [
+                audit.Entry(
+                    principal.actor,
+                    principal.org_id,
+                    "update",
+                    "case",
+                    case.id,
+                    tuple(sorted(changed)),
+                )
+            ],
+        )
+        view = _case_view(reg, session, case)
+    return view
+
+
+def _set_facts(reg: Registry, session: Session, case: Case, body: Mapping[str, Any]) -> set[str]:
+    updates = facts.check_facts_shape(body["set_facts"], ("body", "set_facts"))
+    people = _people(session, case.id)
+    chosen = body.get("people")
+    if chosen is None:
+        targets = {p.id for p in people}
+    else:
+        if not isinstance(chosen, list) or not all(isinstance(x, str) for x in chosen):
+            raise invalid(("body", "people"), "expected a list of person ids of this case")
+        unknown = [x for x in chosen if x not in {p.id for p in people}]
+        if unknown:
+            raise invalid(("body", "people"), "not a person of this case", unknown[0])
+        targets = set(chosen)
+    stored = []
+    for p in people:
+        f = facts_of(reg, p)
+        if p.id in targets:
+            for k, v in updates.items():
+                if v is None:
+                    f.pop(k, None)
+                else:
+                    f[k] = v
+        stored.append(f)
+    batch = _determined(reg, case.id, [p.id for p in people], stored, prefix=("body", "people"))
+    _keep(reg, session, case, people, batch, "facts")
+    for p, f in zip(people, stored, strict=True):
+        if p.id in targets:
+            _seal_person(reg, p, identity_of(reg, p), f)
+    return {f"people.facts.{k}" for k in updates}

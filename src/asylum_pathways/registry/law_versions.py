@@ -1,0 +1,96 @@
+"""The parameter trees the registry has determined under, kept by fingerprint, so that after the
+law changes the first day on which the old and the new law differ can still be computed
+(`ParameterTree.first_difference`), and which later days bring a change (`change_days`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from asylum_pathways.params import DatedValue, Parameter, ParameterTree
+from asylum_pathways.registry.models import LawVersion
+
+
+def canonical(tree: ParameterTree) -> dict[str, list[list[Any]]]:
+    """Every parameter's dated values as JSON (what `ParameterTree.fingerprint` hashes)."""
+    return {p.name: [[v.start.isoformat(), _jsonable(v.value)] for v in p.values] for p in tree}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def from_canonical(values: dict[str, list[list[Any]]]) -> ParameterTree:
+    params = {
+        name: Parameter(
+            name=name,
+            section=name.split(".")[0],
+            description="",
+            label=name,
+            unit="",
+            values=tuple(DatedValue(dt.date.fromisoformat(s), v, ()) for s, v in rows),
+        )
+        for name, rows in values.items()
+    }
+    return ParameterTree(params, (), Path())
+
+
+def remember(
+    session: Session,
+    fingerprint: str,
+    scenario: str,
+    tree: ParameterTree,
+    programs: tuple[str, ...] | None = None,
+) -> None:
+    """Keep this law (and the order of its programs) the first time it is used."""
+    row = session.get(LawVersion, fingerprint)
+    if row is None:
+        session.add(
+            LawVersion(
+                fingerprint=fingerprint,
+                scenario=scenario,
+                values=canonical(tree),
+                programs=list(programs or ()),
+            )
+        )
+        session.flush()
+    elif programs and not row.programs:
+        row.programs = list(programs)
+
+
+def programs(session: Session, fingerprint: str) -> list[str]:
+    row = session.get(LawVersion, fingerprint)
+    return list(row.programs) if row is not None else []
+
+
+def first_difference(session: Session, old: str, current: ParameterTree) -> dt.date | None:
+    """The first day the law of fingerprint `old` differs from `current` (the tree's earliest
+    day when `old` was never kept: everything may differ)."""
+    row = session.get(LawVersion, old)
+    if row is None:
+        return dt.date.min
+    return from_canonical(row.values).first_difference(from_canonical(canonical(current)))
+
+
+def change_days(
+    tree: ParameterTree, after: dt.date, until: dt.date, prefix: str = "law."
+) -> list[dt.date]:
+    """Days in (after, until] on which some law parameter takes a new value."""
+    return sorted(
+        {
+            v.start
+            for p in tree
+            if p.name.startswith(prefix)
+            for v in p.values
+            if after < v.start <= until
+        }
+    )
