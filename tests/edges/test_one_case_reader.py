@@ -141,3 +141,18 @@ def test_one_case_through_determine_loads_no_table_library(as_json: bool) -> Non
         ).stdout
     assert "ACA_TRANSFER" in out
     assert out.strip().splitlines()[-1] == "LOADED []"
+
+
+@pytest.mark.parametrize("person_id", ["\x1f", "\x1c", " ", "\u3000", "\x1f p"])
+def test_separator_characters_are_read_alike_both_ways(person_id: str) -> None:
+    """Python's str.strip takes U+001C-U+001F for white space, Polars does not: a blank
+    identifier is one of Unicode's White_Space characters only, both ways (a generated
+    person_id of '\\x1f' once made the two readers disagree)."""
+    record = {
+        "person_id": person_id,
+        "encounter_date": "2020-01-15",
+        "sector": "EPT",
+        "citizenship": "HN",
+        "demographic": "SA",
+    }
+    _same(_read(record, one=True), _read(record, one=False))

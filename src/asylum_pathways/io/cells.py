@@ -36,9 +36,17 @@ def control(text: str) -> str | None:
     return f"{shown(text)} contains a control character" if _CONTROL.search(text) else None
 
 
+#: Unicode's White_Space characters: what Polars's strip_chars strips (Python's str.strip also
+#: strips the separators U+001C-U+001F, which would make a table and one case disagree).
+WHITE_SPACE = frozenset(
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+)
+
+
 def identifier(text: str) -> str | None:
     """A person_id or group_id: not blank, at most MAX_ID_LENGTH characters."""
-    if text.strip() == "":
+    if all(c in WHITE_SPACE for c in text):
         return f"{shown(text)} is blank (expected an identifier)"
     if len(text) > MAX_ID_LENGTH:
         return f"{len(text):,} characters (expected at most {MAX_ID_LENGTH})"
