@@ -36,6 +36,11 @@ class DatedValue:
     note: str | None = None
     origin: str = ""  # "file line N" or "scenario NAME"
 
+    @property
+    def set_by_scenario(self) -> bool:
+        """Set by a scenario overlay (not read from the tree's own files)."""
+        return self.origin.startswith("scenario ")
+
 
 @dataclass(frozen=True)
 class Parameter:
