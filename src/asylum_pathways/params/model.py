@@ -199,6 +199,11 @@ class Parameter:
         return table[self.version_index(days), keys]
 
     def effective_references(self, entry: DatedValue | None) -> tuple[Reference, ...]:
+        """The sources of `entry`: its own, else its file's (or folder's). A value a scenario
+        set cites only its own: none when the overlay gave none for it (readers are then told
+        which scenario set it), never another value's."""
         if entry is not None and entry.references:
             return entry.references
+        if entry is not None and entry.set_by_scenario:
+            return ()
         return self.references
