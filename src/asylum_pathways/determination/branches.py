@@ -302,12 +302,20 @@ def grouped(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Branches as a reader takes them: each one-fact branch with the two-fact branches that
     go on from it (`then`: "and then, if also A, B or C → ..."), their second conditions
     gathered by answer; two-fact branches that go on from no one-fact branch are gathered
-    the same way under their first condition alone (`sentence` None, `condition` set)."""
+    the same way under their first condition alone (`sentence` None, `condition` set).
+    One-fact branches that lead to the same answer, with nothing going on from them, are
+    gathered into one (`any`: "if any one of A, B or C → ...")."""
     out: list[dict[str, Any]] = []
     parents: dict[tuple[str, str, str], dict[str, Any]] = {}
     for b in found:
         if len(b["if"]) == 1:
-            entry = {**b, "title": _title(b), "condition": b["conditions"][0], "then": []}
+            entry = {
+                **b,
+                "title": _title(b),
+                "condition": b["conditions"][0],
+                "then": [],
+                "any": [],
+            }
             parents[_first(b)] = entry
             out.append(entry)
     for b in found:
@@ -315,7 +323,7 @@ def grouped(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         parent = parents.get(_first(b))
         if parent is None:
-            parent = {"sentence": None, "condition": b["conditions"][0], "then": []}
+            parent = {"sentence": None, "condition": b["conditions"][0], "then": [], "any": []}
             parents[_first(b)] = parent
             out.append(parent)
         title = _title(b)
@@ -324,7 +332,22 @@ def grouped(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
             same = {"title": title, "pathway": b["pathway"], "conditions": []}
             parent["then"].append(same)
         same["conditions"].append(b["conditions"][1])
-    return out
+    merged: list[dict[str, Any]] = []
+    by_title: dict[str, dict[str, Any]] = {}
+    for entry in out:
+        if entry["sentence"] is None or entry["then"]:
+            merged.append(entry)
+            continue
+        same = by_title.get(entry["title"])
+        if same is None:
+            by_title[entry["title"]] = {**entry, "any": [entry["condition"]]}
+            merged.append(by_title[entry["title"]])
+        else:
+            same["any"].append(entry["condition"])
+    for entry in merged:
+        if len(entry.get("any", ())) > 1:
+            entry["sentence"] = f"If {words.either(entry['any'])} → {entry['title']}"
+    return merged
 
 
 def _first(branch: dict[str, Any]) -> tuple[str, str, str]:

@@ -56,6 +56,27 @@ PATHWAY_MEANINGS: dict[str, str] = {
 }
 
 
+#: Each pathway in a few words, for lists ("the law tries, in this order: ...").
+PATHWAY_SHORT: dict[str, str] = {
+    "UAC_REFERRAL": "referral as an unaccompanied child",
+    "TITLE42_EXPULSION": "Title 42 expulsion",
+    "ACA_TRANSFER": "transfer to {country}",
+    "MPP_RETURN": "Remain in Mexico",
+    "EXPEDITED_REMOVAL": "expedited removal",
+    "CREDIBLE_FEAR": "credible-fear interview",
+    "NTA_RELEASE": "notice to appear and release",
+    "UNDETERMINED": "not yet decided",
+    "CREDIBLE_FEAR_LAWFUL_PATHWAYS": "credible-fear interview under the lawful-pathways rule",
+    "CREDIBLE_FEAR_ASYLUM_BAR": "asylum bar with a withholding and torture screening",
+    "PROCLAMATION_REMOVAL": "removal under Proclamation 10888",
+}
+
+
+def pathway_short(pathway: str, receiving_country: str | None = None) -> str:
+    country = codes.country_name(receiving_country) if receiving_country else "a partner country"
+    return PATHWAY_SHORT.get(pathway, pathway).format(country=country)
+
+
 def pathway_title(pathway: str, receiving_country: str | None = None) -> str:
     """The headline of a pathway, e.g. "Transfer to Guatemala under the Asylum Cooperative
     Agreement"."""

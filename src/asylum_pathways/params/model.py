@@ -56,6 +56,7 @@ class Parameter:
     note: str | None = None
     last_reviewed: dt.date | None = None
     source: str = ""
+    names: dict[str, str] = field(default_factory=dict, compare=False)  # code -> name
     _starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32), repr=False)
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -33,6 +33,7 @@ AT_ARRIVAL = {
     "law.proclamation_10888.in_force",
     "law.cbp_one.appointments_available",
 }
+PORTS = "law.geo.port_sector"
 PLURAL = {"UAC": "unaccompanied children", "FMUA": "family units", "SA": "single adults"}
 
 
@@ -112,7 +113,14 @@ def _words(
     demographic = codes.DEMOGRAPHICS[int(enc.demographic[row])]
     sector = codes.SECTORS[int(enc.sector[row])]
     port = tree.ports[int(enc.port[row])] if enc.port[row] >= 0 else None
-    location = f"port {port}" if port else f"{codes.SECTOR_NAMES[sector]} sector ({sector})"
+    named = tree.get(PORTS).names.get(port or "") if port else None
+    location = (
+        f"the {named} port of entry ({port})"
+        if named
+        else f"port {port}"
+        if port
+        else f"{codes.SECTOR_NAMES[sector]} sector ({sector})"
+    )
     lang = int(enc.language[row])
     from asylum_pathways.rules.context import Context
 
