@@ -186,9 +186,9 @@ def test_an_undetermined_case_names_the_fact_that_decides_it(page: Any) -> None:
     record = {k: EXAMPLE[k] for k in ("encounter_date", "sector", "citizenship", "demographic")}
     fill_screener(page, record)
     assert answer(page).get_attribute("data-pathway") == "UNDETERMINED"
-    assert (
-        "Says they fear return or want asylum" in page.get_by_test_id("missing-facts").inner_text()
-    )
+    needs = page.get_by_test_id("missing-facts").locator("li").all_inner_texts()
+    assert needs[0] == "Says they fear return or want asylum (decides the answer alone)"
+    assert len(needs) == 6 and sum("alone" in n for n in needs) == 1
     first = page.get_by_test_id("branches").locator("li.branch").first.inner_text()
     assert first.startswith("If the person claims fear or asks for asylum → Transfer to Guatemala")
 

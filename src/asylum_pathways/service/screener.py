@@ -374,8 +374,12 @@ def present(
     blocking = [s for s in first["explanation"] if s["program"] == "ASSIGNMENT"]
     needs = []
     if first["pathway"] == "UNDETERMINED" and blocking:
-        facts = [f for a in answers for f in a["missing_facts"]]
-        needs = [words.fact_name(f) for f in dict.fromkeys(facts)]
+        facts = list(dict.fromkeys(f for a in answers for f in a["missing_facts"]))
+        alone = {f for b in first["branches"] if len(b["if"]) == 1 for f in b["if"]}
+        needs = [
+            {"label": words.fact_name(f), "decides": f in alone}
+            for f in sorted(facts, key=lambda f: f not in alone)
+        ]
     return {
         "title": words.pathway_title(first["pathway"], first["receiving_country"]),
         "meaning": words.pathway_meaning(first["pathway"], first["receiving_country"]),
