@@ -160,3 +160,45 @@ def test_params_list_and_show() -> None:
     assert all(item["references"] for item in shown["history"])
     missing = cli("params", "show", "law.no.such")
     assert missing.returncode == 2 and "no parameter named" in missing.stderr
+
+
+def test_params_list_prints_whole_names_in_a_pipe_at_any_width() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from asylum_pathways.params import load_tree
+
+    names = [p.name for p in load_tree()]
+    for columns in ("40", "80", "200"):
+        out = subprocess.run(
+            [sys.executable, "-m", "asylum_pathways", "params", "list"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": columns},
+            check=True,
+        ).stdout
+        words = set(out.split())
+        assert all(name in words for name in names), columns
+        assert all(
+            len(line) <= max(int(columns), 40) or line.split()[0] in names
+            for line in out.splitlines()
+        )
+
+
+def test_params_list_searches_every_word() -> None:
+    found = json.loads(cli("params", "list", "--search", "Guatemala TRANSFERS", "--json").stdout)
+    names = [p["name"] for p in found]
+    assert "law.aca.agreements.gt.transfers_operating" in names
+    assert all(".gt." in n for n in names)
+    assert json.loads(cli("params", "list", "--search", "zzz-nothing", "--json").stdout) == []
+
+
+def test_params_show_takes_a_unique_prefix_and_refuses_an_ambiguous_one() -> None:
+    shown = json.loads(cli("params", "show", "law.title42.cov", "--json").stdout)
+    assert shown["name"] == "law.title42.covers_uac"
+    ambiguous = cli("params", "show", "law.title42", "--json")
+    assert ambiguous.returncode == 2
+    assert "law.title42.in_force" in ambiguous.stderr and "Traceback" not in ambiguous.stderr
+    error = json.loads(ambiguous.stdout)["error"]
+    assert "law.title42.covers_uac" in error["errors"][0]["value"]

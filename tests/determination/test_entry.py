@@ -93,3 +93,14 @@ def test_an_age_is_whole_ascii_years_in_csv_as_in_json(history, tmp_path: Path, 
         determine_records(csv, history)
     with pytest.raises(InputError, match="not a whole number"):
         determine_records({**record(), "age": 18.0}, history)
+
+
+def test_a_value_a_scenario_set_says_so_in_the_explanation() -> None:
+    outlook = load_scenario("outlook-2020-03-10", load_tree())
+    answer = determine_records({**record(), "encounter_date": "2020-04-01"}, outlook).answer(0)
+    step = next(s for s in answer["explanation"] if s["program"] == "TITLE42")
+    title42 = next(p for p in step["parameters"] if p["name"] == "law.title42.in_force")
+    assert title42["set_by"] == "outlook-2020-03-10"
+    assert not any("buzzfeed" in r["href"] for r in step["references"])
+    history = determine_records(record(), load_scenario("history", load_tree())).answer(0)
+    assert all(p["set_by"] is None for s in history["explanation"] for p in s["parameters"])

@@ -81,3 +81,43 @@ def test_every_problem_in_a_scenario_is_listed_before_anything_runs(
 def test_an_unknown_scenario_name_lists_the_built_in_ones(tree: ParameterTree) -> None:
     with pytest.raises(ParameterError, match="history"):
         load_scenario("no-such-scenario", tree)
+
+
+def test_a_scenario_value_cites_only_its_own_reference(tree: ParameterTree, tmp_path: Path) -> None:
+    """The overlay's reference is the scenario's, not every value's; a value without one of
+    its own borrows no other value's sources and says which scenario set it."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "name: pause\ndescription: MPP paused.\n"
+        "reference: [{title: A news story, href: 'https://example.org/story'}]\n"
+        "law:\n  mpp.enrolment_in_force:\n    - {from: 2019-06-01, to: 2019-06-30, value: false}\n"
+        "  title42.in_force:\n    - {from: 2020-03-21, value: null,\n"
+        "       reference: [{title: The order withdrawn, href: 'https://example.org/order'}]}\n"
+    )
+    scenario = load_scenario(str(path), tree)
+    assert [r.title for r in scenario.references] == ["A news story"]
+    mpp = scenario.tree.get("law.mpp.enrolment_in_force")
+    paused = mpp.entry_at(dt.date(2019, 6, 15))
+    assert paused is not None and paused.set_by_scenario
+    assert mpp.effective_references(paused) == ()
+    after = mpp.entry_at(dt.date(2019, 7, 1))
+    assert after is not None and not after.set_by_scenario
+    assert mpp.effective_references(after) == tree.get(mpp.name).effective_references(after)
+    t42 = scenario.tree.get("law.title42.in_force")
+    assert [r.title for r in t42.effective_references(t42.entry_at(dt.date(2020, 6, 1)))] == [
+        "The order withdrawn"
+    ]
+
+
+def test_the_outlook_cites_its_story_only_for_the_values_it_supports(tree: ParameterTree) -> None:
+    outlook = load_scenario("outlook-2020-03-10", tree).tree
+    day = dt.date(2020, 6, 1)
+
+    def titles(name: str) -> list[str]:
+        param = outlook.get(name)
+        return [r.title for r in param.effective_references(param.entry_at(day))]
+
+    assert titles("law.aca.agreements.sv.transfers_operating")[0].startswith("BuzzFeed")
+    assert titles("law.title42.in_force") == []
+    assert titles("law.aca.agreements.hn.amenable_nationalities") == []
+    assert titles("assumptions.mpp.enrolment_capacity") == []

@@ -71,7 +71,8 @@ def determine(
 
 
 def _print(answer: dict[str, Any]) -> None:
-    """The answer as plain text: headline, amenability table, reasons, numbered sources.
+    """The answer as plain text: headline in codes and in words, what would change it, the
+    amenability table, reasons, numbered sources and the law's review date.
 
     Written directly, not through rich (a tenth of a second of every one-case run); nothing
     is cut short, and bold is used only on a terminal that allows it (NO_COLOR unset)."""
@@ -80,17 +81,35 @@ def _print(answer: dict[str, Any]) -> None:
     import sys
     import textwrap
 
+    from asylum_pathways.determination import words
+    from asylum_pathways.determination.branches import grouped
+
     styled = sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
     def bold(text: str) -> str:
         return f"\033[1m{text}\033[0m" if styled else text
 
     width = max(40, shutil.get_terminal_size((100, 24)).columns)
+
+    def wrap(text: str, indent: str = "  ") -> list[str]:
+        return textwrap.wrap(text, width, subsequent_indent=indent, break_long_words=False)
+
     target = f" to {answer['receiving_country']}" if answer["receiving_country"] else ""
+    family = f" for the family unit of {answer['family_size']}" if answer["family_size"] > 1 else ""
     lines = [
         f"{bold(answer['person_id'])} on {answer['date']} (scenario {answer['scenario']}): "
-        f"{bold(answer['pathway'] + target)}"
+        f"{bold(answer['pathway'] + target)}",
+        *wrap(
+            words.pathway_title(answer["pathway"], answer["receiving_country"]) + family + ".",
+            "",
+        ),
     ]
+    if answer["scenario"] != DEFAULT:
+        lines += wrap(
+            f"Counterfactual: this answer applies the scenario {answer['scenario']}, "
+            "not the law as it was.",
+            "",
+        )
     if answer["missing_facts"]:
         lines.append(f"Missing facts: {', '.join(answer['missing_facts'])}")
     steps = {s["program"]: s for s in answer["explanation"]}
@@ -100,6 +119,28 @@ def _print(answer: dict[str, Any]) -> None:
     ]
     widths = [max(len(row[k]) for row in rows) for k in range(2)]
     lines += [f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c}".rstrip() for a, b, c in rows]
+    if answer.get("branches"):
+        lines += ["", bold("What would change the answer")]
+        for b in grouped(answer["branches"]):
+            if b["sentence"]:
+                lines += wrap(f"- {b['sentence']}")
+                lines += [
+                    line
+                    for then in b["then"]
+                    for line in wrap(
+                        f"  and then, if also {words.either(then['conditions'])} → {then['title']}",
+                        "    ",
+                    )
+                ]
+            else:
+                lines += [
+                    line
+                    for then in b["then"]
+                    for line in wrap(
+                        f"- If {b['condition']} and also {words.either(then['conditions'])} "
+                        f"→ {then['title']}"
+                    )
+                ]
     refs: dict[tuple[str, str], int] = {}
     lines += ["", bold("Why")]
     for step in answer["explanation"]:
@@ -108,8 +149,18 @@ def _print(answer: dict[str, Any]) -> None:
             k = (ref["title"], ref["href"])
             refs.setdefault(k, len(refs) + 1)
             marks.append(f"[{refs[k]}]")
+        marks += [
+            f"(value of {p['name']} set by scenario {p['set_by']})"
+            for p in step["parameters"]
+            if p.get("set_by")
+        ]
         text = f"- {step['program']} ({step['rule']}): {step['because']} {' '.join(marks)}"
-        lines += textwrap.wrap(text, width, subsequent_indent="  ", break_long_words=False)
+        lines += wrap(text)
     lines += ["", bold("Sources")]
     lines += [f"[{number}] {title} — {href}" for (title, href), number in refs.items()]
+    if answer.get("last_reviewed"):
+        lines += [
+            "",
+            f"The law applied was last reviewed against its sources on {answer['last_reviewed']}.",
+        ]
     sys.stdout.write("\n".join(lines) + "\n")

@@ -3,7 +3,8 @@
 It owns every check a face would otherwise repeat: reading and validating the records (any
 format, `io.encounters`), the family units (`io.families`), the days the parameter tree
 answers for (each record's encounter and the `as_of` day), that a person is determined on or
-after their encounter, then the engine and, when asked, the explanation. A problem is raised
+after their encounter, then the engine and, when asked, the explanation with what would
+change the answer (`determination.branches`). A problem is raised
 as a `UserError` whose problems name the record and field; a face renames only its own
 option (`labels`, e.g. `{"as_of": "--date"}` on the command line).
 """
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from asylum_pathways.dates import day_number, from_day_number
+from asylum_pathways.determination.branches import branches
 from asylum_pathways.errors import InputError, Problem, UsageError
 from asylum_pathways.io.encounters import EncounterTable, from_json, read_encounters
 from asylum_pathways.io.findings import MAX_SHOWN
@@ -52,16 +54,19 @@ class Determined:
         return self.table.encounters.n
 
     def answer(self, row: int = 0) -> dict[str, Any]:
-        """Record `row`'s explained answer (schema `asylum-pathways/determination/v1`)."""
+        """Record `row`'s explained answer (schema `asylum-pathways/determination/v2`)."""
         if self.explained is not None:
             return self.explained[row]
+        tree, enc = self.scenario.tree, self.table.encounters
+        found = branches(tree, enc, self.det, self.table.person_id, [row])
         return explain_row(
-            self.scenario.tree,
-            self.table.encounters,
+            tree,
+            enc,
             self.det,
             row,
             str(self.table.person_id[row]),
             self.scenario.name,
+            found[row],
         )
 
     def answers(self) -> list[dict[str, Any]]:
@@ -110,8 +115,9 @@ def determine_records(
     det = determine(tree, enc, day)
     explained = None
     if explain:
+        found = branches(tree, enc, det, table.person_id)
         explained = tuple(
-            explain_row(tree, enc, det, i, str(table.person_id[i]), scenario.name)
+            explain_row(tree, enc, det, i, str(table.person_id[i]), scenario.name, found[i])
             for i in range(enc.n)
         )
     return Determined(scenario, table, det, as_of, listed, explained)

@@ -22,7 +22,16 @@ from asylum_pathways.params.yamlio import line_of, load_yaml
 
 SECTIONS = ("law", "assumptions")
 FILE_KEYS = {"description", "metadata", "values"}
-METADATA_KEYS = {"label", "unit", "items", "keys", "reference", "last_reviewed", "note"}
+METADATA_KEYS = {
+    "label",
+    "unit",
+    "items",
+    "keys",
+    "reference",
+    "last_reviewed",
+    "note",
+    "names",
+}
 VALUE_KEYS = {"value", "metadata"}
 VALUE_METADATA_KEYS = {"reference", "note"}
 INDEX_KEYS = {"description", "metadata"}
@@ -202,6 +211,8 @@ def _build(
         problems.append(f"{path}: metadata.last_reviewed {last_reviewed!r} is not a date")
         last_reviewed = None
 
+    names = _names(meta.get("names"), meta.get("keys") or meta.get("items"), kinds, path, problems)
+
     values_raw = data.get("values") or {}
     if not isinstance(values_raw, dict) or not values_raw:
         problems.append(f"{path}: values must be a non-empty mapping of dates to entries")
@@ -256,4 +267,30 @@ def _build(
         note=meta.get("note"),
         last_reviewed=last_reviewed,
         source=str(path),
+        names=names,
     )
+
+
+def _names(
+    raw: Any, kind: Any, kinds: dict[str, tuple[str, ...]], path: Path, problems: list[str]
+) -> dict[str, str]:
+    """`metadata.names`: the name readers see for each code of the parameter's keys (or
+    items), e.g. port ELP -> El Paso; cited by the file's references."""
+    if raw is None:
+        return {}
+    vocabulary = kinds.get(str(kind))
+    if not isinstance(raw, dict) or vocabulary is None:
+        problems.append(
+            f"{path}: metadata.names must map the codes of the parameter's keys or items to names"
+        )
+        return {}
+    out = {}
+    for code, name in raw.items():
+        if str(code) not in vocabulary or not isinstance(name, str) or not name.strip():
+            problems.append(
+                f"{path} line {line_of(raw, code)}: metadata.names: {code!r} -> {name!r} "
+                f"(expected a {kind} code and a name)"
+            )
+            continue
+        out[str(code)] = name.strip()
+    return out

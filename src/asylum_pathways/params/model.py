@@ -36,6 +36,11 @@ class DatedValue:
     note: str | None = None
     origin: str = ""  # "file line N" or "scenario NAME"
 
+    @property
+    def set_by_scenario(self) -> bool:
+        """Set by a scenario overlay (not read from the tree's own files)."""
+        return self.origin.startswith("scenario ")
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -51,6 +56,7 @@ class Parameter:
     note: str | None = None
     last_reviewed: dt.date | None = None
     source: str = ""
+    names: dict[str, str] = field(default_factory=dict, compare=False)  # code -> name
     _starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32), repr=False)
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -194,6 +200,11 @@ class Parameter:
         return table[self.version_index(days), keys]
 
     def effective_references(self, entry: DatedValue | None) -> tuple[Reference, ...]:
+        """The sources of `entry`: its own, else its file's (or folder's). A value a scenario
+        set cites only its own: none when the overlay gave none for it (readers are then told
+        which scenario set it), never another value's."""
         if entry is not None and entry.references:
             return entry.references
+        if entry is not None and entry.set_by_scenario:
+            return ()
         return self.references

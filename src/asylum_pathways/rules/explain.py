@@ -1,7 +1,11 @@
 """One case, explained: every program's deciding rule and the assignment, with citations.
 
 The explanation is built from the same columnar answer the population path produces
-(a one-row table), so the two can never disagree. Its JSON shape is versioned (`schema`).
+(a one-row table), so the two can never disagree. Its JSON shape is versioned (`schema`):
+v2 keeps every key of v1 and adds `branches` (what would change the answer, filled by the
+determination entry point, `determination.branches`), `last_reviewed` (the earliest review
+date of the law the answer read) and, on each parameter used, `set_by` (the scenario that
+set the value, or null).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from asylum_pathways.records import Encounters
 from asylum_pathways.rules.checks import ALL_PASSED, Program
 from asylum_pathways.rules.engine import Determinations
 
-SCHEMA = "asylum-pathways/determination/v1"
+SCHEMA = "asylum-pathways/determination/v2"
 #: Parameters the rules read on the day of the encounter rather than the day of decision.
 AT_ARRIVAL = {
     "law.aca.ifr_in_force",
@@ -29,6 +33,7 @@ AT_ARRIVAL = {
     "law.proclamation_10888.in_force",
     "law.cbp_one.appointments_available",
 }
+PORTS = "law.geo.port_sector"
 PLURAL = {"UAC": "unaccompanied children", "FMUA": "family units", "SA": "single adults"}
 
 
@@ -39,8 +44,10 @@ def explain(
     row: int,
     person_id: str,
     scenario: str,
+    branches: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The JSON answer for person `row` of a determination."""
+    """The JSON answer for person `row` of a determination; `branches`, what would change
+    it (`determination.branches`; empty when not worked out)."""
     day = from_day_number(int(det.day[row]))
     arrival = from_day_number(int(enc.arrival[row]))
     words = _words(tree, enc, row, day, arrival)
@@ -82,7 +89,22 @@ def explain(
         "missing_facts": sorted(set(missing)),
         "family_size": int(det.group_size[row]),
         "explanation": explanation,
+        "branches": list(branches or []),
+        "last_reviewed": _last_reviewed(tree, explanation),
     }
+
+
+def _last_reviewed(tree: ParameterTree, explanation: list[dict[str, Any]]) -> str | None:
+    """The earliest `last_reviewed` date of the law parameters the answer read: every rule it
+    applied was checked against its sources on or after that day."""
+    days = [
+        tree.get(p["name"]).last_reviewed
+        for step in explanation
+        for p in step["parameters"]
+        if p["name"] in tree and p["name"].startswith("law.")
+    ]
+    known = [d for d in days if d is not None]
+    return min(known).isoformat() if known else None
 
 
 def _words(
@@ -91,7 +113,14 @@ def _words(
     demographic = codes.DEMOGRAPHICS[int(enc.demographic[row])]
     sector = codes.SECTORS[int(enc.sector[row])]
     port = tree.ports[int(enc.port[row])] if enc.port[row] >= 0 else None
-    location = f"port {port}" if port else f"{codes.SECTOR_NAMES[sector]} sector ({sector})"
+    named = tree.get(PORTS).names.get(port or "") if port else None
+    location = (
+        f"the {named} port of entry ({port})"
+        if named
+        else f"port {port}"
+        if port
+        else f"{codes.SECTOR_NAMES[sector]} sector ({sector})"
+    )
     lang = int(enc.language[row])
     from asylum_pathways.rules.context import Context
 
@@ -171,6 +200,7 @@ def _parameter_used(param: Parameter, day: dt.date) -> tuple[dict[str, Any], tup
                 "value": None,
                 "in_force_from": None,
                 "note": f"no value before {first.start.isoformat()}",
+                "set_by": None,
             },
             refs,
         )
@@ -181,6 +211,7 @@ def _parameter_used(param: Parameter, day: dt.date) -> tuple[dict[str, Any], tup
             "value": entry.value,
             "in_force_from": entry.start.isoformat(),
             "note": entry.note,
+            "set_by": entry.origin.removeprefix("scenario ") if entry.set_by_scenario else None,
         },
         refs,
     )

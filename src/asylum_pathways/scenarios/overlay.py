@@ -6,18 +6,21 @@ A scenario file:
     label: My scenario                   # optional: the name readers see (default: name)
     description: What this world assumes.
     extends: outlook-2020-03-10          # optional: another scenario applied first
-    reference: [{title: ..., href: ...}] # optional default reference for its values
+    reference: [{title: ..., href: ...}] # optional: the scenario's own sources
     law:
       mpp.enrolment_in_force:            # a parameter name under law/
-        - {from: 2020-03-12, to: 2020-06-30, value: false, note: ...}
+        - {from: 2020-03-12, to: 2020-06-30, value: false, note: ...,
+           reference: [{title: ..., href: ...}]}   # optional: this value's sources
     assumptions:
       aca.sv.annual_cap:
         - {from: 2020-03-31, value: 2000}
 
 Each change sets the value from `from` (inclusive) to `to` (inclusive; absent = for
-good); after `to` the tree's own value resumes. Every problem in the file (unknown
-parameter, wrong section, bad value, overlapping ranges) is reported together, before
-anything runs.
+good); after `to` the tree's own value resumes. A value cites the `reference` given on
+it, and nothing else: the scenario's own `reference` is the scenario's (shown with its
+description), not each value's, and a value without one is shown as "set by scenario NAME"
+rather than under another value's sources. Every problem in the file (unknown parameter,
+wrong section, bad value, overlapping ranges) is reported together, before anything runs.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class Scenario:
     changed: tuple[str, ...]  # names of the parameters the overlay changes
     label: str = ""  # the name readers see; the name when the file gives none
     extends: str | None = None  # the scenario this one is applied on top of
+    references: tuple[Reference, ...] = ()  # the scenario's own sources (its `reference`)
 
 
 def builtin_dir() -> Path:
@@ -178,7 +182,7 @@ def _load(
             parent = _load(parent_path, tree, chain)
             base = parent.tree
             changed.extend(parent.changed)
-    default_refs = _references(data.get("reference"), f"{where} reference", problems)
+    own_refs = _references(data.get("reference"), f"{where} reference", problems)
     kinds = item_kinds(tree.ports)
     updated: dict[str, Parameter] = {}
     for section in SECTIONS:
@@ -201,7 +205,7 @@ def _load(
                 )
                 continue
             param = base.get(full)
-            new_values = _apply(param, changes, where, line, name, default_refs, kinds, problems)
+            new_values = _apply(param, changes, where, line, name, kinds, problems)
             if new_values is not None:
                 updated[full] = param.with_values(new_values)
                 changed.append(full)
@@ -220,6 +224,7 @@ def _load(
         changed=tuple(dict.fromkeys(changed)),
         label=str(data.get("label") or name).strip(),
         extends=str(data["extends"]) if data.get("extends") else None,
+        references=own_refs,
     )
 
 
@@ -229,7 +234,6 @@ def _apply(
     where: str,
     line: int | None,
     scenario: str,
-    default_refs: tuple[Reference, ...],
     kinds: dict[str, tuple[str, ...]],
     problems: list[str],
 ) -> tuple[DatedValue, ...] | None:
@@ -292,9 +296,7 @@ def _apply(
         if problem:
             problems.append(f"{where} line {cline}: {param.name}: {problem}")
             continue
-        refs = (
-            _references(change.get("reference"), f"{where} line {cline}", problems) or default_refs
-        )
+        refs = _references(change.get("reference"), f"{where} line {cline}", problems)
         ranges.append((start, end, change["value"], change.get("note"), refs, cline))
     ranges.sort(key=lambda r: r[0])
     for a, b in itertools.pairwise(ranges):

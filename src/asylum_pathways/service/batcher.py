@@ -84,7 +84,7 @@ def _answer_all(
             try:
                 out: list[Any] = answers(tagged, scenario, date, len(tagged), True, date_in)
                 for answer, record in zip(out, records, strict=True):
-                    answer["person_id"] = record["person_id"]  # as the request gave it
+                    _untag(answer, answer["person_id"], record["person_id"])
                 return out
             except UserError:
                 pass  # some record is invalid: answer each alone, each with its own error
@@ -95,6 +95,15 @@ def _answer_all(
         except UserError as exc:
             results.append(exc)
     return results
+
+
+def _untag(answer: dict[str, Any], tagged: str, person_id: str) -> None:
+    """The answer with the person_id the request gave, in its branches too."""
+    answer["person_id"] = person_id
+    for branch in answer["branches"]:
+        branch["person_id"] = person_id
+        branch["conditions"] = [c.replace(tagged, person_id) for c in branch["conditions"]]
+        branch["sentence"] = branch["sentence"].replace(tagged, person_id)
 
 
 def _own_family(k: int, record: Any) -> dict[str, Any] | None:

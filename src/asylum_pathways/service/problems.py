@@ -1,4 +1,6 @@
-"""Every 4xx body is the one error envelope of `asylum_pathways.errors`, naming the field."""
+"""Errors: under /api, every 4xx and 5xx body is the one error envelope of
+`asylum_pathways.errors`, naming the field; a page (any other address) answers an HTML page
+in the site's layout that says what happened and where to go."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from asylum_pathways.errors import Problem, UserError, envelope
@@ -47,17 +49,55 @@ def _response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+#: What a page says for each status (the API's envelope says it for scripts).
+PAGE_WORDS = {
+    404: ("Page not found", "There is no page at this address."),
+    405: ("Not allowed", "This page does not take that kind of request."),
+    413: ("Too large", "What was sent is larger than this server accepts."),
+    422: ("Not understood", "What was sent could not be read."),
+    500: (
+        "Something went wrong",
+        "Something went wrong on our side. The server logged the kind of error, and nothing "
+        "you entered.",
+    ),
+}
+
+
+def is_api(request: Request) -> bool:
+    path = request.url.path
+    return path == "/api" or path.startswith("/api/")
+
+
+def page(request: Request, status: int, detail: str = "") -> HTMLResponse:
+    """An error page in the site's layout."""
+    title, message = PAGE_WORDS.get(status, ("Error", "The request could not be answered."))
+    html = request.app.state.templates.get_template("error.html.j2").render(
+        path=request.url.path,
+        title=title,
+        message=message,
+        detail=detail,
+        status=status,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse | HTMLResponse:
+        if not is_api(request):
+            return page(request, exc.status, str(exc))
         return _response(exc.status, envelope(exc), exc.headers)
 
     @app.exception_handler(UserError)
-    async def user_error(_: Request, exc: UserError) -> JSONResponse:
+    async def user_error(request: Request, exc: UserError) -> JSONResponse | HTMLResponse:
+        if not is_api(request):
+            return page(request, 422, str(exc))
         return _response(422, envelope(exc))
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(
+        request: Request, exc: RequestValidationError
+    ) -> JSONResponse | HTMLResponse:
         problems = [
             Problem(
                 tuple(e.get("loc", ())),
@@ -70,18 +110,28 @@ def install(app: FastAPI) -> None:
         where = ".".join(str(x) for x in first.loc) or "request"
         err = UserError(f"{where}: {first.msg}", problems)
         err.code = "invalid_request"
+        if not is_api(request):
+            return page(request, 422, f"{where}: {first.msg}")
         return _response(422, envelope(err))
 
     @app.exception_handler(Exception)
-    async def internal(_: Request, exc: Exception) -> JSONResponse:
+    async def internal(request: Request, exc: Exception) -> JSONResponse | HTMLResponse:
         # A bug, never the user's input: log its kind only (a body may hold personal facts).
         logging.getLogger("asylum_pathways.service").error("internal error: %s", type(exc).__name__)
+        if not is_api(request):
+            return page(request, 500)
         err = UserError("internal error; the server logged its kind", [Problem((), "internal")])
         err.code = "internal_error"
         return _response(500, envelope(err))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(
+        request: Request, exc: StarletteHTTPException
+    ) -> JSONResponse | HTMLResponse:
+        if not is_api(request):
+            response = page(request, exc.status_code)
+            response.headers.update(dict(exc.headers or {}))
+            return response
         codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
         err = UserError(str(exc.detail), [Problem(("request",), str(exc.detail))])
         err.code = codes.get(exc.status_code, "http_error")

@@ -1,5 +1,6 @@
 """The API's typed shapes. `Determination` is the versioned answer of `determine --json`
-(schema `asylum-pathways/determination/v1`), the same content for the CLI and the API."""
+(schema `asylum-pathways/determination/v2`: v1's keys, plus `branches`, `last_reviewed` and
+each parameter's `set_by`), the same content for the CLI and the API."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ class ParameterUsed(BaseModel):
     value: Any
     in_force_from: str | None
     note: str | None
+    set_by: str | None = Field(
+        None, description="The scenario that set this value (null: the parameter tree's own)."
+    )
 
 
 class Step(BaseModel):
@@ -38,12 +42,27 @@ class Step(BaseModel):
     references: list[Reference]
 
 
+class Branch(BaseModel):
+    """What would change the answer: with the facts in `if` (one or two facts of the person
+    `person_id`, a member of the family unit), the pathway would be `pathway`."""
+
+    if_: dict[str, bool | str] = Field(
+        alias="if",
+        description="Facts set: a record field, `aca_fear_established.<CC>` or `language`.",
+    )
+    person_id: str
+    pathway: str
+    receiving_country: str | None
+    conditions: list[str] = Field(description="Each fact set, in words.")
+    sentence: str
+
+
 class Determination(BaseModel):
     """The answer for one person: `schema` names its version."""
 
     model_config = ConfigDict(json_schema_extra={"title": SCHEMA})
 
-    schema_: Literal["asylum-pathways/determination/v1"] = Field(alias="schema")
+    schema_: Literal["asylum-pathways/determination/v2"] = Field(alias="schema")
     person_id: str
     date: str
     encounter_date: str
@@ -54,6 +73,13 @@ class Determination(BaseModel):
     missing_facts: list[str]
     family_size: int
     explanation: list[Step]
+    branches: list[Branch] = Field(
+        description="What would change the answer: one or two facts at a time "
+        "(determination.branches)."
+    )
+    last_reviewed: str | None = Field(
+        description="The earliest review date of the law parameters the answer read."
+    )
 
 
 class DeterminationRequest(BaseModel):

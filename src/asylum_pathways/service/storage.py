@@ -78,6 +78,12 @@ class StudyStore:
             _write(self.root / study_id / "status.json", snapshot)
         return snapshot
 
+    def all(self) -> list[dict[str, Any]]:
+        """Every study's status, newest first."""
+        with self._lock:
+            studies = json.loads(json.dumps(list(self._status.values())))
+        return sorted(studies, key=lambda s: s.get("created") or "", reverse=True)
+
     def results(self, study_id: str) -> Path:
         return self.root / study_id / "results"
 

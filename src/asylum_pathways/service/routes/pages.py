@@ -16,8 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from asylum_pathways import codes
 from asylum_pathways.errors import Problem, UserError
-from asylum_pathways.records import FIELDS
-from asylum_pathways.service import determinations, levers
+from asylum_pathways.service import determinations, levers, screener
 from asylum_pathways.service.context import Context
 from asylum_pathways.service.routes.deps import Ctx
 from asylum_pathways.service.routes.parameters import detail, matches, summary
@@ -47,74 +46,6 @@ def home(request: Request) -> HTMLResponse:
 # --- the case screener -------------------------------------------------------------------
 
 
-def form_fields(ctx: Context) -> list[dict[str, Any]]:
-    """Every encounter field with its choices and help, in the schema's order."""
-    countries = [(c, codes.country_name(c)) for c in codes.countries()]
-    choices: dict[str, list[tuple[str, str]]] = {
-        "sector": [(s, f"{codes.SECTOR_NAMES[s]} ({s})") for s in codes.SECTORS],
-        "port": [(p, p) for p in ctx.tree.ports],
-        "country": sorted(countries, key=lambda c: c[1]),
-        "demographic": [(d, f"{codes.DEMOGRAPHIC_NAMES[d]} ({d})") for d in codes.DEMOGRAPHICS],
-        "language": sorted(
-            [(x, codes.language_name(x)) for x in codes.languages()], key=lambda c: c[1]
-        ),
-        "bool": [("yes", "yes"), ("no", "no")],
-    }
-    out = []
-    for f in FIELDS:
-        if f.kind == "fear_map":
-            for cc in ctx.tree.receiving_countries():
-                out.append(
-                    {
-                        "name": f"aca_fear_established_{cc}",
-                        "label": f"Fear of {codes.country_name(cc)} established (ACA screening)",
-                        "kind": "bool",
-                        "required": False,
-                        "doc": f.doc,
-                        "choices": choices["bool"],
-                    }
-                )
-            continue
-        out.append(
-            {
-                "name": f.name,
-                "label": f.name.replace("_", " ").capitalize(),
-                "kind": f.kind,
-                "required": f.required and f.name != "person_id",
-                "doc": f.doc,
-                "choices": choices.get(f.kind),
-            }
-        )
-    return out
-
-
-def record_from_form(form: dict[str, str], ctx: Context) -> dict[str, Any]:
-    """The encounter record the form describes; an empty field is an unknown fact."""
-    record: dict[str, Any] = {"person_id": form.get("person_id") or "CASE-1"}
-    fear: dict[str, bool] = {}
-    for f in FIELDS:
-        if f.name == "person_id":
-            continue
-        if f.kind == "fear_map":
-            for cc in ctx.tree.receiving_countries():
-                v = form.get(f"aca_fear_established_{cc}", "")
-                if v in ("yes", "no"):
-                    fear[cc] = v == "yes"
-            continue
-        v = (form.get(f.name) or "").strip()
-        if not v:
-            continue
-        if f.kind == "bool":
-            record[f.name] = v == "yes" if v in ("yes", "no") else v
-        elif f.kind == "int":
-            record[f.name] = int(v) if v.lstrip("-").isdigit() else v
-        else:
-            record[f.name] = v
-    if fear:
-        record["aca_fear_established"] = fear
-    return record
-
-
 @router.get("/screen", response_class=HTMLResponse)
 def screen_form(request: Request, ctx: Ctx) -> HTMLResponse:
     return _screen(request, ctx, {}, None, [])
@@ -123,17 +54,32 @@ def screen_form(request: Request, ctx: Ctx) -> HTMLResponse:
 @router.post("/screen", response_class=HTMLResponse)
 async def screen(request: Request, ctx: Ctx) -> HTMLResponse:
     form = {k: str(v) for k, v in (await request.form()).items()}
+    action = form.get("action", "screen")
+    count = screener.members(form)
+    if action == "add":
+        form["members"] = str(min(count + 1, screener.MAX_MEMBERS))
+        if form.get("demographic") in ("", "SA", None):
+            form["demographic"] = "FMUA"
+        return _screen(request, ctx, form, None, [], focus=f"member-{form['members']}")
+    if action.startswith("remove-") and action[7:].isdigit():
+        form = screener.without_member(form, int(action[7:]))
+        return _screen(request, ctx, form, None, [])
     answer = None
     problems: list[Problem] = []
-    try:
-        date = dt.date.fromisoformat(form["date"]) if form.get("date") else None
-    except ValueError:
-        problems.append(Problem(("date",), "expected a date (YYYY-MM-DD)", form.get("date")))
-        date = None
+    date = None
+    if form.get("date"):
+        try:
+            date = dt.date.fromisoformat(form["date"])
+        except ValueError:
+            problems.append(Problem(("date",), "expected a date (YYYY-MM-DD)", form.get("date")))
     if not problems:
         try:
             scenario = ctx.scenario(form.get("scenario") or None)
-            answer = determinations.answers(record_from_form(form, ctx), scenario, date, 1)
+            records = screener.records_from_form(form, ctx.tree)
+            found = determinations.determined(
+                records if len(records) > 1 else records[0], scenario, date, screener.MAX_MEMBERS
+            )
+            answer = screener.present(found.answers(), scenario.tree, scenario)
         except UserError as exc:
             problems = exc.problems or [Problem((), str(exc))]
     return _screen(request, ctx, form, answer, problems)
@@ -146,28 +92,33 @@ def _screen(
     answer: Any,
     problems: list[Problem],
     status: int = 200,
+    focus: str = "",
 ) -> HTMLResponse:
-    sources: dict[tuple[str, str], int] = {}
-    if answer:
-        for step in answer["explanation"]:
-            for ref in step["references"]:
-                sources.setdefault((ref["title"], ref["href"]), len(sources) + 1)
+    tree = ctx.tree
+    count = screener.members(form)
     return render(
         request,
         "screen.html.j2",
         status=status,
         title="Case screener",
-        fields=form_fields(ctx),
         form=form,
-        scenarios=list(ctx.builtins),
-        answer=answer,
-        sources=sources,
-        problems=[
-            {"where": " · ".join(str(x) for x in p.loc[1:] or p.loc), "msg": p.msg}
-            for p in problems
+        count=count,
+        max_members=screener.MAX_MEMBERS,
+        encounter=screener.encounter_controls(tree, form),
+        person=screener.person_controls(tree, form, 1),
+        outcomes=screener.outcome_controls(tree, form, 1),
+        family=[
+            {
+                "member": k,
+                "person": screener.person_controls(tree, form, k),
+                "outcomes": screener.outcome_controls(tree, form, k),
+            }
+            for k in range(2, count + 1)
         ],
-        pathway_docs=codes.PATHWAY_DOCS,
-        country_name=codes.country_name,
+        scenarios=screener.scenario_choices(ctx.builtins, form.get("scenario", "")),
+        answer=answer,
+        focus=focus,
+        problems=[{"where": screener.problem_where(p.loc, tree), "msg": p.msg} for p in problems],
     )
 
 
@@ -258,6 +209,26 @@ def parameter_page(request: Request, ctx: Ctx, name: str) -> HTMLResponse:
         p=detail(ctx.tree.get(name), None),
         dumps=lambda v: json.dumps(v, ensure_ascii=False),
     )
+
+
+@router.get("/studies", response_class=HTMLResponse)
+def studies_page(request: Request, ctx: Ctx) -> HTMLResponse:
+    """Every study this server has run or holds, newest first, with its spec and links."""
+    from asylum_pathways.service.routes.studies import out
+
+    assert ctx.runner is not None
+    rows = [
+        {**out(s), "started": (s.get("created") or "").replace("T", " ").replace("+00:00", " UTC")}
+        for s in ctx.runner.store.all()
+    ]
+    return render(request, "studies.html.j2", title="Studies", studies=rows)
+
+
+@router.get("/help", response_class=HTMLResponse)
+def help_page(request: Request) -> HTMLResponse:
+    from asylum_pathways import __version__
+
+    return render(request, "help.html.j2", title="Help", version=__version__)
 
 
 @router.get("/studies/{study_id}", response_class=HTMLResponse)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from asylum_pathways.errors import Problem
 from asylum_pathways.params.model import Parameter
+from asylum_pathways.params.search import matches
 from asylum_pathways.params.tree import _jsonable, dated_history
 from asylum_pathways.service.problems import ApiError
 from asylum_pathways.service.routes.deps import Ctx, errors
@@ -21,7 +22,9 @@ router = APIRouter(tags=["parameters"])
 def list_parameters(
     ctx: Ctx,
     q: str | None = Query(
-        None, max_length=200, description="Only names or labels containing this."
+        None,
+        max_length=200,
+        description="Only parameters whose name, label or description contains every word.",
     ),
     section: str | None = Query(None, pattern="^(law|assumptions)$"),
 ) -> list[dict[str, Any]]:
@@ -39,10 +42,6 @@ def show_parameter(ctx: Ctx, name: str, date: dt.date | None = None) -> dict[str
             [Problem(("path", "name"), "no such parameter", name)],
         )
     return detail(ctx.tree.get(name), date)
-
-
-def matches(p: Parameter, q: str | None) -> bool:
-    return not q or q.lower() in p.name.lower() or q.lower() in p.label.lower()
 
 
 def summary(p: Parameter) -> dict[str, Any]:
