@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 
 from asylum_pathways import codes
 from asylum_pathways.data import load
@@ -42,3 +43,18 @@ def test_fy2020_monthly_margins_match() -> None:
         month["citizenship_by_demographic"]["hn"]["fmua"],
         rtol=0.02,
     )
+
+
+def test_every_port_month_is_its_published_or_derived_count() -> None:
+    """OFO months of FY2019 (CBP's total less USBP) and 2020-10..2021-01 by field office are
+    each month's own count, not an annual total spread by the Border Patrol's pattern."""
+    t = build()
+    later = {r["id"]: r for r in load("series-2019-2021.yaml")["ofo_monthly"]}
+    for record in later.values():
+        for key, value in record["months"].items():
+            i = t.months.index(dt.date(int(key[:4]), int(key[5:]), 1))
+            assert t.tensor[i, 9:].sum() == pytest.approx(value, rel=1e-9), key
+    fy21 = later["ofo.swb.fy2021.oct_jan"]
+    i = t.months.index(dt.date(2021, 1, 1))
+    sd = list(t.locations).index("OFO:San Diego")
+    assert t.tensor[i, sd].sum() == pytest.approx(fy21["by_field_office"]["San Diego"]["2021-01"])

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from asylum_pathways.codes import SECTORS
 from asylum_pathways.data import load
 from asylum_pathways.sim.model import targets
 from helpers import cli
@@ -117,3 +118,31 @@ def test_border_patrol_releases_are_independent_validation_rows(tmp_path: Path) 
     assert december["published"] == 7041 and december["kind"] == "validation"
     # Border Patrol's releases only: the port arrivals' notices to appear are not counted
     assert 0 < december["model_mean"] < rows["usbp.encounters.2024-12"]["published"]
+
+
+def test_a_scenario_that_sets_the_2025_shares_changes_the_people_drawn() -> None:
+    """The tree is the model's only input: the 2025 shares are read from the run's tree, not
+    the package's (a scenario setting them was accepted and ignored before 2026-12)."""
+    from asylum_pathways.params import load_tree
+    from asylum_pathways.scenarios import load_overlay
+
+    tree = load_tree()
+    overlay = {
+        "name": "all-to-yuma",
+        "description": "Every 2025 Border Patrol encounter in Yuma.",
+        "reference": [{"title": "A test of the generator", "href": "https://example.org/t"}],
+        "assumptions": {
+            "encounters_2025.sector_share": [
+                {"from": "2024-10-01", "value": {s: (1.0 if s == "YUM" else 0.0) for s in SECTORS}}
+            ]
+        },
+    }
+    yuma = load_overlay(overlay, tree, "test").tree
+    a, b = targets.build(tree), targets.build(yuma)
+    i = a.months.index(dt.date(2025, 3, 1))
+    y = list(a.locations).index("YUM")
+    assert b.tensor[i, :9].sum() == pytest.approx(a.tensor[i, :9].sum())
+    assert b.tensor[i, y].sum() == pytest.approx(b.tensor[i, :9].sum())
+    assert a.tensor[i, y].sum() < 0.5 * a.tensor[i, :9].sum()
+    assert np.array_equal(a.tensor[: a.months.index(dt.date(2021, 1, 1)) + 1],
+                          b.tensor[: b.months.index(dt.date(2021, 1, 1)) + 1])  # fmt: skip

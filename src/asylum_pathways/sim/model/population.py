@@ -62,9 +62,10 @@ class Population:
         return days
 
 
-def expected_counts(start: dt.date, end: dt.date) -> np.ndarray:
-    """Expected encounters [day, location, citizenship, demographic] over the horizon."""
-    t = tg.build()
+def expected_counts(start: dt.date, end: dt.date, tree: ParameterTree | None = None) -> np.ndarray:
+    """Expected encounters [day, location, citizenship, demographic] over the horizon (the
+    targets of `tree`: its 2025 shares; default the package's tree)."""
+    t = tg.build(tree)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     if days[0] < t.months[0] or days[-1] >= _next_month(t.months[-1]):
         raise ValueError(
@@ -82,7 +83,7 @@ def _next_month(d: dt.date) -> dt.date:
 def generate(
     tree: ParameterTree, start: dt.date, end: dt.date, rng: np.random.Generator
 ) -> Population:
-    expected = expected_counts(start, end)
+    expected = expected_counts(start, end, tree)
     counts = rng.poisson(expected).ravel()
     n = int(counts.sum())
     # each person's cell's coordinates: the cells' (few) values repeated by their counts

@@ -17,12 +17,17 @@ shares are used, and the derivation is said here and in the assumptions tree:
 - FY2021 months (2020-10..2021-01): only sector totals are published; the September 2020
   shares are raked to them.
 - OFO (ports): FY2020 monthly totals by demographic; field offices from Jan 2020 (Oct-Dec
-  2019 use the Jan-Mar 2020 shares); FY2019 only as an annual total (126,001), spread by
-  the USBP monthly pattern with the Oct 2019-Feb 2020 demographic shares; after Sep 2020 the
-  Sep 2020 level. Citizenship as USBP in the same month and demographic.
+  2019 use the Jan-Mar 2020 shares). FY2019 month by month (data/series-2019-2021.yaml: CBP's
+  southwest-border total less USBP; the months sum to CBP's 126,001) with the Oct 2019-Feb
+  2020 demographic shares and the Jan-Mar 2020 field offices; Oct 2020-Jan 2021 month by
+  month with their own field offices and the Sep 2020 demographic shares. Citizenship as USBP
+  in the same month and demographic. (Until 2026-12 FY2019 was its annual total spread by the
+  Border Patrol's monthly pattern, and FY2021 the September 2020 level: single months were
+  off by -50% to +75%.)
 - 2024-10..2026-08 (data/encounters-2025.yaml): CBP published monthly USBP totals with few
   breakdowns, so each month is its total times the shares of `assumptions.encounters_2025` in
-  force on the month's first day (sector, citizenship, demographic; the two last taken as
+  force on the month's first day in the run's own tree (a scenario that sets them changes the
+  people drawn) (sector, citizenship, demographic; the two last taken as
   independent). OFO is the month's published (or derived) count where there is one, else
   `assumptions.encounters_2025.ofo_per_month`, split by the field-office, citizenship and
   demographic shares of the same folder. The USBP monthly totals are therefore exact.
@@ -44,9 +49,12 @@ import numpy as np
 from asylum_pathways import cache, codes
 from asylum_pathways.data import FILE as FACT_SHEET
 from asylum_pathways.data import load
+from asylum_pathways.params import ParameterTree
 
 #: The 2025-2026 data file and the assumptions that split its totals.
 DATA_2025 = FACT_SHEET.parent / "encounters-2025.yaml"
+#: Port (OFO) months of FY2019 and 2020-10..2021-01.
+SERIES = FACT_SHEET.parent / "series-2019-2021.yaml"
 ASSUMPTIONS_2025 = "assumptions.encounters_2025"
 #: Citizenship groups of the generator; OTHER is split by assumptions.population.other_nationalities.
 CITIZENSHIP = ("MX", "GT", "HN", "SV", "CU", "EC", "BR", "HT", "NI", "VE", "IN", "CN", "OTHER")
@@ -150,19 +158,60 @@ def rake(
     return x
 
 
+def build(tree: ParameterTree | None = None) -> Targets:
+    """The targets of `tree` (default: the package's own), from the on-disk cache when they
+    were built from the same data files, the same values of the 2025 shares and the same code
+    (keyed by a hash of all three), else computed and cached; equal either way."""
+    if tree is None:
+        from asylum_pathways.params.loader import load_tree
+
+        tree = load_tree()
+    shares = _shares(tree)
+    return _build(shares, cache.key(["shares", shares]))
+
+
+def _shares(tree: ParameterTree) -> str:
+    """The dated values of the 2025 shares in `tree`, as canonical JSON (their cache key)."""
+    import json
+
+    from asylum_pathways.params.tree import _jsonable
+
+    return json.dumps(
+        {
+            p.name: [[v.start.isoformat(), _jsonable(v.value)] for v in p.values]
+            for p in tree
+            if p.name.startswith(f"{ASSUMPTIONS_2025}.")
+        },
+        sort_keys=True,
+    )
+
+
 @functools.cache
-def build() -> Targets:
-    """The targets, from the on-disk cache when they were built from the same fact sheet by
-    the same code (keyed by a hash of both), else computed and cached; equal either way."""
+def _build(shares: str, shares_key: str) -> Targets:
     package = Path(__file__).parents[2]
     code = (Path(__file__), package / "data" / "__init__.py", package / "codes.py")
-    shares = sorted((package / "parameters" / Path(*ASSUMPTIONS_2025.split("."))).glob("*.yaml"))
-    digest = cache.key(["targets", *cache.sources(FACT_SHEET, DATA_2025, *shares, *code)])
-    return cache.cached("targets", digest, compute, pickle.dumps, pickle.loads)
+    digest = cache.key(
+        ["targets", shares_key, *cache.sources(FACT_SHEET, DATA_2025, SERIES, *code)]
+    )
+    return cache.cached(
+        "targets", digest, lambda: compute(json_shares(shares)), pickle.dumps, pickle.loads
+    )
 
 
-def compute() -> Targets:
-    """Rake the published series into the targets tensor (about a second)."""
+def json_shares(shares: str) -> dict[str, list[list]]:
+    import json
+
+    out: dict[str, list[list]] = json.loads(shares)
+    return out
+
+
+def compute(shares: dict[str, list[list]] | None = None) -> Targets:
+    """Rake the published series into the targets tensor (about a second); `shares`, the
+    dated values of the 2025 shares by parameter name (default: the package tree's)."""
+    if shares is None:
+        from asylum_pathways.params.loader import load_tree
+
+        shares = json_shares(_shares(load_tree()))
     data = load()["series"]
     facts = {f["id"]: f for f in load()["encounter_facts"]["fy2019"]}
     ms = months()
@@ -188,20 +237,27 @@ def compute() -> Targets:
     tensor[old, 9:] = _ofo(data, ms[: len(old)], tensor[old, :9])
     for i, m in enumerate(ms):
         if m > LAST_MONTH:
-            tensor[i] = _month_2025(m)
+            tensor[i] = _month_2025(m, shares)
     return Targets(ms, LOCATIONS, CITIZENSHIP, DEMOGRAPHIC, tensor)
 
 
-def _month_2025(month: dt.date) -> np.ndarray:
+def _at(values: list[list], month: dt.date) -> object:
+    """The dated value (of [[start, value], ...] in order) in force on `month`."""
+    found = None
+    for start, value in values:
+        if dt.date.fromisoformat(start) <= month:
+            found = value
+    return found
+
+
+def _month_2025(month: dt.date, shares: dict[str, list[list]]) -> np.ndarray:
     """One month from 2024-10 [location, citizenship, demographic]: the published totals times
     the shares of `assumptions.encounters_2025` in force on the month's first day."""
-    from asylum_pathways.params.loader import load_tree
-
-    tree = load_tree()
     data = load(DATA_2025.name)
 
     def share(name: str, keys: tuple[str, ...]) -> np.ndarray:
-        value = tree.get(f"{ASSUMPTIONS_2025}.{name}").at(month)
+        value = _at(shares[f"{ASSUMPTIONS_2025}.{name}"], month)
+        assert isinstance(value, dict)
         w = np.array([float(value[k]) for k in keys])
         return w / w.sum()
 
@@ -211,7 +267,7 @@ def _month_2025(month: dt.date) -> np.ndarray:
     ofo = (
         float(ofo_row["value"])
         if ofo_row
-        else float(tree.get(f"{ASSUMPTIONS_2025}.ofo_per_month").at(month))
+        else float(_at(shares[f"{ASSUMPTIONS_2025}.ofo_per_month"], month))  # type: ignore[arg-type]
     )
     cell = np.outer(
         share("citizenship_share", CITIZENSHIP), share("demographic_share", DEMOGRAPHIC)
@@ -347,6 +403,9 @@ def _fy2019_month(
 def _ofo(data: dict, ms: tuple[dt.date, ...], usbp: np.ndarray) -> np.ndarray:
     ofo = data["ofo_swb_fy2020_monthly"]["data"]
     by_fo = data["ofo_swb_fy2020_by_field_office"]["data"]
+    later = {r["id"]: r for r in load(SERIES.name)["ofo_monthly"]}
+    fy19 = later["ofo.swb.fy2019.monthly"]["months"]
+    fy21 = later["ofo.swb.fy2021.oct_jan"]
     fos = list(FIELD_OFFICES)
     out = np.zeros((len(ms), len(fos), len(CITIZENSHIP), 3))
 
@@ -360,38 +419,27 @@ def _ofo(data: dict, ms: tuple[dt.date, ...], usbp: np.ndarray) -> np.ndarray:
     early = [month_key(dt.date(2020, m, 1)) for m in (1, 2, 3)]
     fo_early = np.array([sum(by_fo[fo][k] for k in early) for fo in fos], float)
     fo_early /= fo_early.sum()
-    first_five = [
-        month_key(d)
-        for d in (
-            dt.date(2019, 10, 1),
-            dt.date(2019, 11, 1),
-            dt.date(2019, 12, 1),
-            dt.date(2020, 1, 1),
-            dt.date(2020, 2, 1),
-        )
-    ]
+    first_five = [month_key(dt.date(2019, 10, 1) + dt.timedelta(days=31 * k)) for k in range(5)]
     demo_share = np.sum([demo_of(ofo[k]) for k in first_five], axis=0)
     demo_share = demo_share / demo_share.sum()
-    fy19_total = float(
-        {f["id"]: f for f in load()["encounter_facts"]["fy2019"]}["fy19.ofo_swb"]["value"]
-    )
-    usbp_tot = usbp.sum(axis=(1, 2, 3))
-    fy19_idx = [i for i, m in enumerate(ms) if dt.date(2018, 10, 1) <= m <= dt.date(2019, 9, 1)]
-    fy19_usbp = usbp_tot[fy19_idx].sum()
-    sep = month_key(dt.date(2020, 9, 1))
+    sep = demo_of(ofo[month_key(dt.date(2020, 9, 1))])
     for i, m in enumerate(ms):
         key = month_key(m)
         if key in ofo:
             demo = demo_of(ofo[key])
-        elif m < dt.date(2019, 10, 1):
-            demo = fy19_total * usbp_tot[i] / fy19_usbp * demo_share
+        elif key in fy19:
+            demo = float(fy19[key]) * demo_share
+        elif key in fy21["months"]:
+            demo = float(fy21["months"][key]) * sep / sep.sum()
         else:
-            demo = demo_of(ofo[sep])
+            raise ValueError(f"no OFO count for {key} in the data files")
         if key in by_fo[fos[0]]:
             fo = np.array([by_fo[f][key] for f in fos], float)
-            fo /= fo.sum()
+        elif key in fy21["by_field_office"][fos[0]]:
+            fo = np.array([fy21["by_field_office"][f][key] for f in fos], float)
         else:
             fo = fo_early
+        fo = fo / fo.sum()
         # citizenship as USBP in the same month and demographic
         cit = usbp[i].sum(axis=0)
         cit_share = cit / np.maximum(cit.sum(axis=0, keepdims=True), 1e-9)
