@@ -3,7 +3,7 @@ another horizon or other scenarios gets a title and question written from the ru
 
 from __future__ import annotations
 
-from asylum_pathways.report.build import heading
+from asylum_pathways.report.heading import heading
 from asylum_pathways.sim.runs.study import builtin_study
 
 
