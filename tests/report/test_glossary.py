@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from asylum_pathways.report.glossary import NONE, entries, port_names, value_text
+from asylum_pathways.report.glossary import NONE, entries, value_text
+from asylum_pathways.sim.runs.study_files import port_names
 
 
 def test_values_are_printed_as_readers_say_them() -> None:

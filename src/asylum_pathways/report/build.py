@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from asylum_pathways.params.loader import PORT_MAP, load_tree
 from asylum_pathways.report import differences, figures, fit, glossary, tables
 from asylum_pathways.report.cards import cards
 from asylum_pathways.report.citation import context as citation
 from asylum_pathways.report.data import load
 from asylum_pathways.report.findings import answer, findings, fit_sentences, uncertainty
-from asylum_pathways.report.heading import day, heading, is_own_run
+from asylum_pathways.report.heading import day, heading
 from asylum_pathways.report.page import render
-from asylum_pathways.sim.runs.study import builtin_study
 
 
-def build_report(folder: Path) -> Path:
-    study = builtin_study()  # the study's scenario notes, headline rows and roles
-    results = load(folder)
+def build_report(folder: Path, shown: Path | None = None) -> Path:
+    """report.html and report_data/ in `folder`, from the results there and nothing else;
+    errors name `shown` (the folder the user gave) instead of `folder`."""
+    results = load(folder, shown)
+    study = results.study  # the run's own scenario notes, headline rows and roles
     summary, names, label = results.summary, results.scenarios, results.label
     data_dir = folder / "report_data"
     data_dir.mkdir(exist_ok=True)
@@ -34,13 +34,13 @@ def build_report(folder: Path) -> Path:
     figures.sensitivity(made, results, dict(study.headline_rows) | dict(differences.COMPARED))
     figures.validation(made, results, fit_table, first)
 
-    shown: list[str] = []
-    parameters = tables.parameters(results, data_dir, shown)
-    ports = glossary.port_names(load_tree().get(PORT_MAP).note)
+    texts: list[str] = []
+    parameters = tables.parameters(results, data_dir, texts)
+    ports = dict(results.parameters.get("ports") or {})
     encounters_same = all(r["all_zero"] for r in diffs.to_dicts() if r["metric"] == "encounters")
     # the study's one-sentence notes describe its own horizon; another run's cards use each
     # scenario's own description
-    notes = study.scenario_notes if is_own_run(study, summary) else {}
+    notes = study.scenario_notes if study.describes(summary) else {}
     title, question = heading(study, summary, [label(n) for n in names])
     html = render(
         made.specs,
@@ -64,7 +64,7 @@ def build_report(folder: Path) -> Path:
         **tables.differences(results, diffs, data_dir),
         **parameters,
         **tables.validation(fit_table, data_dir),
-        glossary=glossary.entries(shown, ports),
+        glossary=glossary.entries(texts, ports),
         encounters_same=encounters_same,
         **citation(results),
     )

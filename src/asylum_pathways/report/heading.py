@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from asylum_pathways.sim.runs.study import StudySpec
+from asylum_pathways.report.study import StudyView
 
 
 def day(iso: str) -> str:
@@ -13,21 +13,12 @@ def day(iso: str) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def is_own_run(study: StudySpec, summary: dict) -> bool:
-    """Whether the results are the study as it is: its horizon and its scenarios."""
-    return (summary["start"], summary["end"], list(summary["scenarios"])) == (
-        str(study.start),
-        str(study.end),
-        [s for s in study.scenarios if isinstance(s, str)],
-    )
-
-
-def heading(study: StudySpec, summary: dict, labels: list[str]) -> tuple[str, str]:
+def heading(study: StudyView, summary: dict, labels: list[str]) -> tuple[str, str]:
     """The report's title and question: the study's own when the run is the study as it is
     (its horizon and scenarios), else written from the run, so that a 2025 run of the built-in
     study is not titled with the 2019-2021 question."""
     names = list(summary["scenarios"])
-    if is_own_run(study, summary) and study.title:
+    if study.describes(summary) and study.title:
         return study.title, study.question
     first, last = summary["start"][:4], summary["end"][:4]
     years = first if first == last else f"{first}–{last}"

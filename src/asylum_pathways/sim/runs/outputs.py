@@ -1,4 +1,5 @@
-"""Write a study's results: daily.parquet/.csv, persons.parquet, summary.json, validation.csv."""
+"""Write a study's results: daily.parquet/.csv, persons.parquet, summary.json, validation.csv,
+and what the report reads besides (study.json, parameters.json: `study_files`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import polars as pl
 
 from asylum_pathways import __version__
 from asylum_pathways.sim.fitting import posterior
-from asylum_pathways.sim.runs import sensitivity, validation
+from asylum_pathways.sim.runs import sensitivity, study_files, validation
 from asylum_pathways.sim.runs.montecarlo import Study, summarize
 from asylum_pathways.sim.runs.persons import write_persons
 from asylum_pathways.sim.runs.store import daily_block
@@ -100,6 +101,11 @@ def write_all(study: Study, out: Path, csv: bool | None = None) -> dict[str, Any
         else f"daily.csv not written: {rows:,} rows is above {CSV_ROW_LIMIT:,} (pass --csv to write it; daily.parquet has the same rows)",
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+    for name, content in (
+        ("study.json", study_files.study_json(study, summary["uncertainty"])),
+        ("parameters.json", study_files.parameters_json(study)),
+    ):
+        (out / name).write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n")
     return summary
 
 
