@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from asylum_pathways.report import differences, figures, fit, glossary, tables
+from asylum_pathways.report import differences, figures, fit, glossary, history, tables
 from asylum_pathways.report.cards import cards
 from asylum_pathways.report.citation import context as citation
 from asylum_pathways.report.data import load
@@ -22,7 +22,8 @@ def build_report(folder: Path, shown: Path | None = None) -> Path:
     summary, names, label = results.summary, results.scenarios, results.label
     data_dir = folder / "report_data"
     data_dir.mkdir(exist_ok=True)
-    fit_table = fit.table(results.validation)
+    every_row = fit.table(results.validation)
+    fit_table = history.compared(every_row, summary)  # history only, inside the horizon
     diffs = differences.headline(summary)
     unc_text, with_params = uncertainty(summary)
     first = study.roles.get("history", names[0])
@@ -64,6 +65,7 @@ def build_report(folder: Path, shown: Path | None = None) -> Path:
         **tables.differences(results, diffs, data_dir),
         **parameters,
         **tables.validation(fit_table, data_dir),
+        not_compared=history.left_out(every_row, summary, {n: label(n) for n in names}),
         glossary=glossary.entries(texts, ports),
         encounters_same=encounters_same,
         **citation(results),

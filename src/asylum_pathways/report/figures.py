@@ -10,7 +10,8 @@ from typing import Any
 
 import polars as pl
 
-from asylum_pathways.report import charts, differences, fit, survival
+from asylum_pathways.report import caps, charts, differences, fit, survival
+from asylum_pathways.report.charts.aca import countries as aca_countries
 from asylum_pathways.report.charts.spec import Made
 from asylum_pathways.report.data import Results
 from asylum_pathways.report.heading import day
@@ -76,15 +77,18 @@ def levels(figures: Figures, results: Results, first: str, with_params: bool) ->
         ),
     )
     plan = next((n for n in names if n != first), first)
+    capped = caps.statements(results, aca_countries(results))
     figures.add(
         "aca",
         "Transfers under the Asylum Cooperative Agreements",
         f"{label(first)}: {transfers(results, first):,.0f} transfers to all partners; "
-        f"{label(plan)}: {transfers(results, plan):,.0f} (modelled means).",
-        "Cumulative transfers per receiving country that took anyone (median and 5–95% band); a "
-        "dashed line is a country's annual cap. Scenarios that share an ACA plan have coinciding "
-        "lines.",
-        charts.aca(results, "Chart: cumulative ACA transfers per receiving country and scenario"),
+        f"{label(plan)}: {transfers(results, plan):,.0f} (modelled means)."
+        + (f" Caps over the horizon: {'; '.join(capped)}." if capped else ""),
+        "Transfers since 1 January of each year, per receiving country that took anyone (median "
+        "and 5–95% band): an annual cap bounds the people taken in a calendar year. A dashed line "
+        "is each scenario's own annual cap in force that year; scenarios that share an ACA plan "
+        "have coinciding lines.",
+        charts.aca(results, "Chart: ACA transfers in each calendar year per receiving country"),
     )
     pending = "; ".join(f"{label(n)} {mean(results, n, 'mpp_pending_end'):,.0f}" for n in names)
     figures.add(

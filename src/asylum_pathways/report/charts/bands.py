@@ -45,10 +45,12 @@ def band_chart(
     scale: Scale | None = None,
     zero_rule: bool = False,
 ) -> dict[str, Any]:
-    """Median line and 5-95% band per scenario; a `cap` column, where present, is a dashed rule.
+    """Median line and 5-95% band per scenario; a `cap` column, where present, is each
+    scenario's cap as a dashed line, broken between calendar years (column `year`).
     `scale` (field, title, domain, colours, dashes) colours the lines by another field than
     the scenario's label."""
     has_cap = "cap" in data.columns
+    by_year = "year" in data.columns  # a count from each 1 January: no line across years
 
     def build() -> Any:
         import altair as alt
@@ -66,6 +68,7 @@ def band_chart(
                 y=alt.Y("p5:Q", title=y_title),
                 y2="p95:Q",
                 color=band_color,
+                **({"detail": "year:N"} if by_year else {}),
             )
         )
         line = (
@@ -76,6 +79,7 @@ def band_chart(
                 y="median:Q",
                 color=line_color,
                 strokeDash=dash,
+                **({"detail": "year:N"} if by_year else {}),
                 tooltip=[
                     alt.Tooltip(f"{field}:N", title="scenario"),
                     alt.Tooltip("week:T"),
@@ -88,14 +92,21 @@ def band_chart(
         layers: list[Any] = [band, line]
         if zero_rule:
             layers.insert(0, alt.Chart().mark_rule(color="#333").encode(y=alt.datum(0)))
-        if has_cap:
+        if has_cap:  # each scenario's cap in force, a dashed step per calendar year
             layers.append(
                 alt.Chart()
                 .transform_filter("isValid(datum.cap)")
-                .mark_rule(strokeDash=[4, 3], color="#333")
+                .mark_line(strokeDash=[4, 3], strokeWidth=1.5, interpolate="step-after")
                 .encode(
-                    y=alt.Y("max(cap):Q"),
-                    tooltip=[alt.Tooltip("max(cap):Q", title="annual cap", format=",")],
+                    x="week:T",
+                    y=alt.Y("cap:Q"),
+                    color=line_color,
+                    detail="year:N",
+                    tooltip=[
+                        alt.Tooltip(f"{field}:N", title="scenario"),
+                        alt.Tooltip("year:N"),
+                        alt.Tooltip("cap:Q", title="annual cap", format=","),
+                    ],
                 )
             )
         layer = alt.layer(*layers, data=placeholder()).properties(width=240, height=height)
