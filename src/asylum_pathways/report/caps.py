@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from asylum_pathways import codes
 from asylum_pathways.report.data import Results
 from asylum_pathways.report.heading import day
+from asylum_pathways.report.parameters import in_horizon
 
 PER = {"annual": "a year", "monthly": "a month"}
-
-
-def in_horizon(history: list[dict[str, Any]], start: str, end: str) -> list[dict[str, Any]]:
-    """The dated values in force on some day from `start` to `end` (ISO dates)."""
-    return [v for v in history if v["from"] <= end and (v["until"] is None or v["until"] >= start)]
 
 
 def statements(results: Results, countries: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from asylum_pathways.report import caps, charts, differences, fit, survival
+from asylum_pathways.report import sensitivity as reading
 from asylum_pathways.report.charts.aca import countries as aca_countries
 from asylum_pathways.report.charts.spec import Made
 from asylum_pathways.report.data import Results
@@ -25,7 +26,17 @@ class Figures:
     sections: list[dict[str, Any]] = field(default_factory=list)
     specs: dict[str, Any] = field(default_factory=dict)
 
-    def add(self, key: str, heading: str, finding: str, note: str, made: Made) -> None:
+    def add(
+        self,
+        key: str,
+        heading: str,
+        finding: str,
+        note: str,
+        made: Made,
+        group: str = "results",
+        more: list[str] | None = None,
+    ) -> None:
+        """A chart section; `more`: findings in words beyond the chart's, folded beneath it."""
         spec, frame = made
         if spec is None:
             return
@@ -34,7 +45,17 @@ class Figures:
         spec.setdefault("usermeta", {})["csv_columns"] = frame.columns
         # The page builds this chart's CSV download from the data inside its spec (a blob).
         self.sections.append(
-            {"key": key, "heading": heading, "finding": finding, "note": note, "rows": frame.height}
+            {
+                "key": key,
+                "heading": heading,
+                "finding": finding,
+                "note": note,
+                "rows": frame.height,
+                "group": group,
+                "more": more or [],
+                # a chart taller than a printed page may break across pages
+                "tall": key == "sensitivity",
+            }
         )
 
 
@@ -144,23 +165,39 @@ def waiting(figures: Figures, results: Results) -> None:
 
 
 def sensitivity(figures: Figures, results: Results, metric_labels: dict[str, str]) -> None:
-    label = results.label
-    made = charts.sensitivity(
-        results, "Chart: sensitivity of each finding to each assumption", metric_labels
+    """Which assumptions each finding depends on, above the noise floor."""
+    labels = metric_labels | {n: results.label(n) for n in results.scenarios}
+    sens = reading.read(
+        results.summary, reading.assumption_words(results.summary, results.parameters), labels
     )
-    top = made[1].sort("index", descending=True).row(0, named=True) if made[1].height else None
+    made = charts.sensitivity(sens, "Chart: the assumptions each finding depends on, above noise")
+    top = "; ".join(
+        f"{f['finding']}: {reading.effect_label(f['effects'][0])} "
+        f"(index {float(f['effects'][0]['index']):.2f})"
+        for f in sens.findings[:2]
+    )
+    quiet = (
+        f" {sens.quiet} further finding{'s depend' if sens.quiet != 1 else ' depends'} on no "
+        "assumption above the noise floor."
+        if sens.quiet
+        else ""
+    )
     figures.add(
         "sensitivity",
         "How much each finding depends on each assumption",
-        (
-            f"Most sensitive: {metric_labels.get(top['metric'], top['metric'])} to "
-            f"{top['assumption']} (index {top['index']:.2f}, {label(top['scenario'])}). "
-            if top
-            else ""
-        )
-        + "Larger bars: the finding moves more when that assumption moves.",
-        f"Method: {(results.summary.get('sensitivity') or {}).get('method', '')}.",
+        (f"Largest effects above the noise floor: {top}." if top else "")
+        + quiet
+        + " Longer bars: the finding moves more when that assumption moves.",
+        f"Method: {sens.method}. Noise floor: {sens.floor or 'not stated'}; only effects above it "
+        f"are shown, at most {reading.TOP} per finding"
+        + (
+            f"; the chart has the {reading.CHARTED} findings with the largest effects, the "
+            f"{len(sens.listed)} others are listed beneath it."
+            if sens.listed
+            else "."
+        ),
         made,
+        more=sens.listed,
     )
 
 
@@ -187,4 +224,5 @@ def validation(figures: Figures, results: Results, fit_table: pl.DataFrame, firs
         charts.validation_single(
             fit_table, color, "Chart: model divided by published, single figures"
         ),
+        "validation",
     )

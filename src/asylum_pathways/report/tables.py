@@ -10,27 +10,36 @@ from urllib.parse import urlparse
 
 import polars as pl
 
-from asylum_pathways.report import fit, glossary
+from asylum_pathways.report import fit, includes
+from asylum_pathways.report import parameters as params
 from asylum_pathways.report.data import Results
 from asylum_pathways.report.findings import fmt, signed
 from asylum_pathways.report.page import data_url
 
 
-def link_text(ref: dict[str, Any]) -> str:
-    return str(ref.get("title") or urlparse(str(ref.get("href", ""))).netloc)
-
-
 def headline(results: Results, rows: tuple[tuple[str, str], ...], data_dir: Path) -> dict[str, Any]:
-    """The headline table (the study's rows the run has) and its CSV."""
+    """The headline table (the study's rows the run has) and its CSV; each cell marked with
+    what its interval includes when that differs between cells, and a row set by an unfitted
+    assumption says so."""
     names = results.scenarios
     h = {n: results.summary["scenarios"][n]["headline"] for n in names}
     shown = [(key, row_label) for key, row_label in rows if key in h[names[0]]]
-    table = [{"label": lab, "cells": [fmt(h[n][key]) for n in names]} for key, lab in shown]
+    marks, said = includes.legend(results.summary, [(n, k) for k, _ in shown for n in names])
+    notes = includes.unfitted(results.summary)
+    table = [
+        {
+            "label": lab,
+            "unfitted": notes.get(key, ""),
+            "cells": [fmt(h[n][key]) for n in names],
+            "marks": [marks.get((n, key), "") for n in names],
+        }
+        for key, lab in shown
+    ]
     csv = data_url(
         pl.DataFrame([{"metric": k, "scenario": n, **h[n][k]} for k, _ in shown for n in names]),
         data_dir / "headline.csv",
     )
-    return {"headline": table, "headline_csv": csv}
+    return {"headline": table, "headline_csv": csv, "headline_includes": said}
 
 
 def differences(results: Results, diffs: pl.DataFrame, data_dir: Path) -> dict[str, Any]:
@@ -105,40 +114,29 @@ def _assumptions_csv(assumptions: list[dict[str, Any]], path: Path) -> str:
     )
 
 
-def parameters(results: Results, data_dir: Path, shown: list[str]) -> dict[str, Any]:
-    """The law and assumptions that differ between the scenarios, and every assumption;
-    `shown` collects each printed value's text (for the glossary)."""
+def parameters(results: Results, data_dir: Path, texts: list[str]) -> dict[str, Any]:
+    """The law and assumptions that differ between the scenarios (values in force over the
+    horizon that not every scenario shares), the assumptions and the law in force, each table
+    with its own numbered sources; `texts` collects each printed value (for the glossary)."""
     summary = results.summary
-    differing = summary.get("parameters_differing", [])
-    assumptions = summary.get("assumptions", [])
-
-    def view(v: dict[str, Any]) -> dict[str, Any]:
-        text = glossary.value_text(v["value"])
-        shown.append(text)
-        return {
-            "from": v["from"],
-            "text": text,
-            "refs": [{"href": r["href"], "text": link_text(r)} for r in v["references"]],
-        }
-
+    labels = {n: results.label(n) for n in results.scenarios}
+    cites = {k: params.Citations(k) for k in ("differ", "assumptions", "law")}
+    shown = {k: params.Shown(c, labels, texts) for k, c in cites.items()}
+    rows = params.differing(results, shown["differ"])
+    names = {p["name"]: p["label"] for p in results.parameters.get("parameters") or []}
     return {
-        "differing": [
-            {
-                "label": p["label"],
-                "name": p["name"],
-                "scenarios": {s: [view(v) for v in vals] for s, vals in p["scenarios"].items()},
-            }
-            for p in differing
-        ],
-        "differing_csv": _differing_csv(differing, data_dir / "parameters_differing.csv"),
-        "assumptions": [
-            {
-                "label": a["label"],
-                "name": a["name"],
-                "note": a.get("note") or a.get("description") or "",
-                "values": [view(v) for v in a["values"]],
-            }
-            for a in assumptions
-        ],
-        "assumptions_csv": _assumptions_csv(assumptions, data_dir / "assumptions.csv"),
+        "differing": [r for r in rows if any(c["values"] for c in r["cells"].values())],
+        "differ_idle": [r for r in rows if not any(c["values"] for c in r["cells"].values())],
+        "differ_cites": cites["differ"],
+        "differing_csv": _differing_csv(
+            summary.get("parameters_differing", []), data_dir / "parameters_differing.csv"
+        ),
+        "assumptions": params.in_force(results, "assumptions", shown["assumptions"]),
+        "assumption_cites": cites["assumptions"],
+        "assumptions_csv": _assumptions_csv(
+            summary.get("assumptions", []), data_dir / "assumptions.csv"
+        ),
+        "law": params.in_force(results, "law", shown["law"]),
+        "law_cites": cites["law"],
+        "fitted": params.fitted(summary, names),
     }

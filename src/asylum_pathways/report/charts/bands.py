@@ -33,6 +33,28 @@ def _color_and_dash(labels: list[str], scale: Scale | None) -> tuple[Any, Any]:
     return color, dash
 
 
+def _cap_line(color: Any, field: str) -> Any:
+    """Each scenario's cap in force, a dashed step broken between calendar years."""
+    import altair as alt
+
+    return (
+        alt.Chart()
+        .transform_filter("isValid(datum.cap)")
+        .mark_line(strokeDash=[4, 3], strokeWidth=1.5, interpolate="step-after")
+        .encode(
+            x="week:T",
+            y=alt.Y("cap:Q"),
+            color=color,
+            detail="year:N",
+            tooltip=[
+                alt.Tooltip(f"{field}:N", title="scenario"),
+                alt.Tooltip("year:N"),
+                alt.Tooltip("cap:Q", title="annual cap", format=","),
+            ],
+        )
+    )
+
+
 def band_chart(
     data: pl.DataFrame,
     labels: list[str],
@@ -92,23 +114,8 @@ def band_chart(
         layers: list[Any] = [band, line]
         if zero_rule:
             layers.insert(0, alt.Chart().mark_rule(color="#333").encode(y=alt.datum(0)))
-        if has_cap:  # each scenario's cap in force, a dashed step per calendar year
-            layers.append(
-                alt.Chart()
-                .transform_filter("isValid(datum.cap)")
-                .mark_line(strokeDash=[4, 3], strokeWidth=1.5, interpolate="step-after")
-                .encode(
-                    x="week:T",
-                    y=alt.Y("cap:Q"),
-                    color=line_color,
-                    detail="year:N",
-                    tooltip=[
-                        alt.Tooltip(f"{field}:N", title="scenario"),
-                        alt.Tooltip("year:N"),
-                        alt.Tooltip("cap:Q", title="annual cap", format=","),
-                    ],
-                )
-            )
+        if has_cap:
+            layers.append(_cap_line(line_color, field))
         layer = alt.layer(*layers, data=placeholder()).properties(width=240, height=height)
         chart = layer.facet(
             facet=alt.Facet(f"{facet}:N", title=None, sort=facet_sort), columns=columns
