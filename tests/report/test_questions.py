@@ -61,6 +61,10 @@ def test_the_questions_are_answered_first_with_number_probability_and_deciding_a
     # Honduras: no capacity published, a probability under 1%
     assert "capacity no limit" in answer and "Probability above 2,000 under 1%" in answer
     assert "A question of a scenario this run does not have" not in text
+    # an answer a prior sets says so; no deciding assumption is said, not left blank
+    assert "Set by an unfitted assumption Honduras's weekly seats was never published" in answer
+    assert "Deciding assumption none: no drawn assumption clears the noise floor" in answer
+    assert "Probability above 5,000 none of the 20 replications" in answer
 
 
 @pytest.mark.slow
@@ -93,7 +97,12 @@ def test_sensitivity_shows_only_effects_above_its_floor_in_words(results_copy: P
     ]
     text = text_of(results_copy)
     assert "Sobol first-order indices (Saltelli estimator), 512 draws" in text
-    assert "Noise floor: a dummy input's first-order index, 0.02" in text
+    assert "Noise floor: an index of 0.08, the 99% quantile of what 40 dummy inputs" in text
+    # a finding named by its metric is said in words, with its comparison
+    assert (
+        "MPP enrolments, 12 Mar-31 Dec 2020 (Ninth Circuit injunction not stayed − The plan of "
+        "10 March 2020)" in data["finding"].to_list()
+    )
     assert "1 further finding depends on no assumption above the noise floor" in text
     assert "uninformed: its posterior equals its prior" in text
 

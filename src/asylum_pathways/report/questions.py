@@ -35,9 +35,12 @@ def number(x: Any) -> str:
     return f"{x:,.0f}" if abs(x) >= 10 or x == int(x) else f"{x:.2f}"
 
 
-def probability(p: Any) -> str:
+def probability(p: Any, reps: int = 0) -> str:
+    """The share of replications above the threshold; none or all of them said so."""
     if not isinstance(p, int | float):
         return "not stated"
+    if reps and p in (0, 1):
+        return f"{'none' if p == 0 else 'all'} of the {reps} replications"
     if p < 0.01:
         return "under 1%"
     if p > 0.99:
@@ -73,16 +76,32 @@ def view(q: dict[str, Any], label: str, reps: int) -> dict[str, Any]:
         "value": number(value.get("median")),
         "interval": interval(value, level) if value else "",
         "threshold": number(q.get("threshold")),
-        "probability": probability(q.get("probability_above")),
-        "reps": reps,
+        "probability": probability(q.get("probability_above"), int(q.get("replications") or reps)),
+        "reps": int(q.get("replications") or reps),
         "demand": spread(q.get("demand"), level) if q.get("demand") else "",
         "capacity": spread(q.get("capacity"), level),
-        "deciding": str(deciding.get("label") or deciding.get("parameter") or ""),
+        "deciding": str(
+            deciding.get("label")
+            or deciding.get("parameter")
+            or "none: no drawn assumption clears the noise floor"
+        ),
+        "unfitted": _unfitted(q.get("unfitted"), deciding),
         "deciding_name": str(deciding.get("parameter") or ""),
         "why": str(deciding.get("why") or ""),
         "includes": includes_words(list(q.get("interval_includes") or [])),
         "answer": str(q.get("answer", "")),
     }
+
+
+def _unfitted(flag: Any, deciding: dict[str, Any]) -> str:
+    """The answer is set by an assumption nobody fitted: in words (the run's sentence, or the
+    deciding assumption's name)."""
+    if isinstance(flag, str):
+        return flag
+    if flag:
+        name = deciding.get("label") or deciding.get("parameter") or "an assumption"
+        return f"{name} was never published or fitted; the answer follows its prior"
+    return ""
 
 
 def questions(summary: dict[str, Any], labels: dict[str, str]) -> list[dict[str, Any]]:

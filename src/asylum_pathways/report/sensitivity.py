@@ -50,11 +50,32 @@ def _ranked(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def floor_text(floor: Any) -> str:
+    """The noise floor in words: its own `text`, or its index, quantile and dummy inputs."""
     if isinstance(floor, dict):
         if floor.get("text"):
             return str(floor["text"])
+        if isinstance(floor.get("index"), int | float):
+            said = f"an index of {floor['index']:.2f}"
+            if floor.get("dummies"):
+                share = floor.get("percentile")
+                which = f"the {share:.0%} quantile" if isinstance(share, int | float) else "the top"
+                said += (
+                    f", {which} of what {floor['dummies']} dummy inputs that act on nothing score"
+                )
+            return said
         return "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in floor.items())
     return "" if floor is None else str(floor)
+
+
+def finding_label(f: dict[str, Any], labels: dict[str, str]) -> str:
+    """A finding in words: its own label, else its metric's, with its scenario or comparison."""
+    metric = str(f.get("metric") or "")
+    own = str(f.get("finding") or "")
+    if own and own != metric:
+        return own
+    where = str(f.get("scenario") or f.get("comparison") or "")
+    who = " − ".join(labels.get(w.strip(), w.strip()) for w in where.split(" - ") if w.strip())
+    return metric_words(metric, labels) + (f" ({who})" if who else "")
 
 
 def read(summary: dict[str, Any], words: dict[str, str], labels: dict[str, str]) -> Sensitivity:
@@ -65,7 +86,7 @@ def read(summary: dict[str, Any], words: dict[str, str], labels: dict[str, str])
     if "findings" in sens:
         found = [
             {
-                "finding": str(f.get("finding") or labels.get(f.get("metric", ""), "")),
+                "finding": finding_label(f, labels),
                 "effects": sorted(
                     f.get("effects") or [], key=lambda e: -float(e.get("index") or 0)
                 )[:TOP],
@@ -100,8 +121,8 @@ def _older(
             {"label": words.get(r["assumption"], r["assumption"]), "index": r["index"]}
             for r in sorted(above, key=lambda r: -float(r["index"]))[:TOP]
         ]
-        who = " − ".join(labels.get(s.strip(), s.strip()) for s in scenario.split(" - "))
-        found.append({"finding": f"{metric_words(metric, labels)} ({who})", "effects": effects})
+        label = finding_label({"metric": metric, "scenario": scenario}, labels)
+        found.append({"finding": label, "effects": effects})
     floor = (
         f"a rank correlation of at least {critical:.2f} in size (the 5% critical value for "
         f"{reps} replications); smaller ones are not told apart from noise"

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ from asylum_pathways.scenarios import Scenario
 from asylum_pathways.sim.model.stages.aca import assumption
 from asylum_pathways.sim.model.windows import LawDay, Window
 from asylum_pathways.sim.runs.montecarlo import Study
-from asylum_pathways.sim.runs.study import StudySpec, builtin_study
+from asylum_pathways.sim.runs.study import KEYS, StudySpec, builtin_study
 
 FORMAT = 1
 #: The ACA caps the report draws, by receiving country: leaf of the agreement's assumptions.
@@ -56,19 +57,25 @@ def study_json(study: Study, uncertainty: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def spec_dict(spec: StudySpec) -> dict[str, Any]:
-    """Every key of the spec as JSON-able data (`StudySpec.from_dict` reads it back)."""
-    return {
-        **spec.to_dict(),
-        "name": spec.name,
-        "description": spec.description,
-        "title": spec.title,
-        "question": spec.question,
-        "windows": [_window(w) for w in spec.windows],
-        "roles": dict(spec.roles),
-        "scenario_notes": dict(spec.scenario_notes),
-        "headline_rows": [list(r) for r in spec.headline_rows],
-        "console_rows": [list(r) for r in spec.console_rows],
-    }
+    """Every key of the spec (`KEYS`) as JSON-able data, as `StudySpec.from_dict` reads it
+    back: the run keys as `to_dict` gives them, windows in their file shape, any other value
+    (rows, notes, a dataclass such as a question) as plain lists, mappings and ISO dates."""
+    run = spec.to_dict()
+    return {k: run[k] if k in run else _plain(getattr(spec, k)) for k in KEYS}
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, Window):
+        return _window(v)
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        return {f.name: _plain(getattr(v, f.name)) for f in dataclasses.fields(v)}
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, Mapping):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    return v
 
 
 def describes_run(spec: StudySpec) -> bool:
