@@ -146,6 +146,17 @@ def simulation_metrics() -> str:
         "- `validation.csv`: the model (history) against every dated published figure it can speak "
         "to; `kind` is `calibration` (fitted by `calibrate`), `by_construction` (an assumption was "
         "derived from it) or `validation` (independent), from the calibration spec;\n",
+        "- `study.json`: the study as run: `spec` (every key of the study spec, as `StudySpec.from_dict` "
+        "reads it back), `describes_run` (whether its title, question and scenario notes were written "
+        "for this run's scenarios and horizon), `windows` (each window's first and last day under each "
+        "scenario's law) and `parameters` (`drawn`: `posterior` or `fixed`, `includes`, `posterior`, "
+        "`fitted`: the assumptions each replication draws);\n",
+        "- `parameters.json`: every parameter (law and assumptions) with its label, unit, notes, "
+        "references and dated values (`from`, `until`, `value`, `note`, the value's own "
+        "`references`, `set_by_scenario`), in `values` when every scenario has the same history and "
+        "in `scenarios` (one history each) where they differ; `aca_caps` (per scenario and receiving "
+        "country, the dated `annual` and `monthly` caps) and `ports` (code: name). The report reads "
+        "nothing but the results folder (docs/report.md);\n",
         "- `report.html` and `report_data/*.csv` (unless `--no-report`).\n\n",
         "## Daily metrics\n\n| metric | meaning |\n|---|---|\n",
     ]

@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from asylum_pathways.report import charts
+from asylum_pathways.report.charts.spec import skeleton
 from helpers import cli
 
 
@@ -32,7 +33,7 @@ def test_a_builder_over_a_non_plain_value_is_refused() -> None:
         return frame  # a frame is not a plain value
 
     with pytest.raises(TypeError, match="plain values only"):
-        charts._skeleton(build)
+        skeleton(build)
 
 
 def test_a_report_from_a_warm_cache_is_the_same_file_and_imports_no_altair(

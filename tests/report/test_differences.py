@@ -48,9 +48,11 @@ def test_differences_are_paired_by_replication() -> None:
 
 def test_the_answer_names_scenarios_by_label_and_says_which_way() -> None:
     sentences = answer(_summary(), differences.headline(_summary()))
-    assert sentences[0].startswith("The plan, against As it was: 20 fewer Title 42 expulsions")
+    assert sentences[0].startswith(
+        "The plan, against As it was, over the whole horizon: 20 fewer Title 42 expulsions"
+    )
     assert "6 more ACA transfers" in sentences[0]
-    assert sentences[1].startswith("A variant, against The plan:")
+    assert sentences[1].startswith("A variant, against The plan, over the whole horizon:")
     assert "no clear difference in ACA transfers" not in sentences[1]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from asylum_pathways.report.glossary import NONE, entries, port_names, value_text
+from asylum_pathways.report.glossary import NONE, entries, value_text
 
 
 def test_values_are_printed_as_readers_say_them() -> None:
@@ -14,8 +14,7 @@ def test_values_are_printed_as_readers_say_them() -> None:
 
 
 def test_every_code_in_the_shown_values_is_explained() -> None:
-    ports = port_names("Codes are ... SYS San Ysidro, OTM Otay Mesa, ELP El Paso.")
-    assert ports == {"SYS": "San Ysidro", "OTM": "Otay Mesa", "ELP": "El Paso"}
+    ports = {"SYS": "San Ysidro", "OTM": "Otay Mesa", "ELP": "El Paso"}
     glossary = dict(entries(["SA, FMUA", "SYS: San Diego; EPT: ELP", "SV: 2,000"], ports))
     assert "Single adult" in glossary["SA"]
     assert "family unit" in glossary["FMUA"]

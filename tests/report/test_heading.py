@@ -3,8 +3,15 @@ another horizon or other scenarios gets a title and question written from the ru
 
 from __future__ import annotations
 
-from asylum_pathways.report.build import heading
-from asylum_pathways.sim.runs.study import builtin_study
+from asylum_pathways.report.heading import heading
+from asylum_pathways.report.study import StudyView
+from asylum_pathways.sim.runs.study import builtin_study as builtin_spec
+from asylum_pathways.sim.runs.study_files import spec_dict
+
+
+def builtin_study() -> StudyView:
+    """The built-in study as a results folder carries it (study.json)."""
+    return StudyView.read({"spec": spec_dict(builtin_spec()), "describes_run": True})
 
 
 def _summary(start: str, end: str, names: list[str]) -> dict:
@@ -13,8 +20,8 @@ def _summary(start: str, end: str, names: list[str]) -> dict:
 
 def test_the_built_in_study_keeps_its_question() -> None:
     study = builtin_study()
-    names = [s for s in study.scenarios if isinstance(s, str)]
-    title, question = heading(study, _summary(str(study.start), str(study.end), names), names)
+    names = list(study.spec["scenarios"])
+    title, question = heading(study, _summary(study.spec["start"], study.spec["end"], names), names)
     assert (title, question) == (study.title, study.question)
     assert "10 March 2020" in question
 

@@ -3,8 +3,13 @@
 The tests fail on any console error, on any request that leaves the file (the report must
 work offline), on a chart without rendered marks or without its own accessible name, on
 sideways scrolling at phone, tablet, laptop and desktop widths, on any critical or serious
-axe-core violation, and on a printed PDF without the assumptions. They save screenshots
-at 1440 and 390 px to results/ for a person to look at.
+axe-core violation, and on a printed PDF without the assumptions. They measure the report a
+reader navigates: at most 15,000 px tall at 1440 px and 30,000 px at 390 px with every
+<details> folded, at most 20 A4 pages in print, and nothing folded away missing from the page;
+a table of contents beside the report on a desktop and folded above it on a phone; and, for
+a run whose summary.json asks the seed's questions (tests/report/fixtures/issue18.json), the
+answer on the first screen. They save screenshots at 1440 and 390 px to results/ for a
+person to look at.
 
 ASYLUM_PATHWAYS_REPORT_STUDY=<results folder> reuses a folder written by `simulate`
 (its report is rebuilt) instead of running the default study: for quick iteration only.
@@ -59,6 +64,30 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         command = [sys.executable, "-m", "asylum_pathways", "simulate", "--out", str(out)]
         command.append("--no-progress")
     result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return out / "report.html"
+
+
+@pytest.fixture(scope="module")
+def questions_report(report: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default study's results with the seed's questions and issue 18's other keys in its
+    summary.json (the large files linked), and their report."""
+    from test_questions import with_issue18
+
+    out = tmp_path_factory.mktemp("questions") / "results"
+    out.mkdir()
+    for entry in report.parent.iterdir():
+        if entry.suffix == ".json" or entry.name == "validation.csv":
+            shutil.copy(entry, out / entry.name)
+        elif entry.suffix == ".parquet":
+            (out / entry.name).symlink_to(entry)
+    with_issue18(out)
+    result = subprocess.run(
+        [sys.executable, "-m", "asylum_pathways", "report", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return out / "report.html"
 
@@ -213,19 +242,22 @@ def test_the_report_does_not_scroll_sideways(browser: Any, report: Path, width: 
     assert opened.errors == []
 
 
-def test_axe_core_finds_no_critical_or_serious_violation(browser: Any, report: Path) -> None:
+def test_axe_core_finds_no_critical_or_serious_violation(
+    browser: Any, report: Path, questions_report: Path
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    for width in (1440, 390):
-        opened = Opened(browser, report, width)
-        results = Axe().run(opened.page)
-        bad = [
-            f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['help']}"
-            for v in results.response["violations"]
-            if v["impact"] in ("critical", "serious")
-        ]
-        opened.close()
-        assert bad == [], f"at {width} px: {bad}"
+    for page in (report, questions_report):
+        for width in (1440, 390):
+            opened = Opened(browser, page, width)
+            results = Axe().run(opened.page)
+            bad = [
+                f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['help']}"
+                for v in results.response["violations"]
+                if v["impact"] in ("critical", "serious")
+            ]
+            opened.close()
+            assert bad == [], f"{page.parent.name}, at {width} px: {bad}"
 
 
 def test_the_printed_pdf_includes_the_assumptions(browser: Any, report: Path) -> None:
@@ -245,3 +277,96 @@ def test_the_printed_pdf_includes_the_assumptions(browser: Any, report: Path) ->
     assert "assumptions.aca.agreements.gt.seats_per_week" in squeezed
     (ROOT / "results").mkdir(exist_ok=True)
     (ROOT / "results" / "report.pdf").write_bytes(pdf)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    print(f"report.pdf: {pages} A4 pages")
+    assert pages <= 20, f"{pages} A4 pages in print"
+
+
+FOLD = "for (const d of document.querySelectorAll('details')) { d.open = false; }"
+
+
+@pytest.mark.parametrize(("width", "most"), [(1440, 15_000), (390, 30_000)])
+def test_the_report_folded_is_short_enough_to_navigate(
+    browser: Any, report: Path, width: int, most: int
+) -> None:
+    opened = Opened(browser, report, width)
+    page = opened.page
+    opened_height = page.evaluate("document.documentElement.scrollHeight")
+    page.evaluate(FOLD)
+    page.wait_for_timeout(300)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    print(f"at {width} px: {opened_height} px as opened, {height} px folded")
+    opened.close()
+    assert height <= most, f"{height} px tall at {width} px with everything folded"
+
+
+def test_nothing_folded_away_is_missing_from_the_page(browser: Any, report: Path) -> None:
+    import json
+
+    import polars as pl
+
+    opened = Opened(browser, report, 1440)
+    page = opened.page
+    page.evaluate(FOLD)
+    whole = page.evaluate("document.querySelector('main').textContent")
+    shown = page.evaluate("document.querySelector('main').innerText")
+    opened.close()
+    params = json.loads((report.parent / "parameters.json").read_text())["parameters"]
+    names = [p["name"] for p in params]
+    assert all(n in whole.replace("\u200b", "") for n in names)
+    hidden = [n for n in names if n not in shown]
+    assert hidden, "nothing is folded"
+    compared = pl.read_csv(report.parent / "report_data" / "validation.csv")
+    for source in compared["source"].unique().to_list():
+        assert page_has_link(report, source), source
+
+
+def page_has_link(report: Path, href: str) -> bool:
+    import html
+
+    return f'href="{html.escape(href)}"' in report.read_text()
+
+
+def test_the_contents_stay_beside_the_report_on_a_desktop_and_fold_on_a_phone(
+    browser: Any, report: Path
+) -> None:
+    opened = Opened(browser, report, 1440)
+    page = opened.page
+    links = page.locator("nav.toc a")
+    assert links.count() >= 15
+    for i in range(links.count()):
+        target = (links.nth(i).get_attribute("href") or "").lstrip("#")
+        assert page.locator(f"[id='{target}']").count() == 1, target
+    assert page.locator("nav.toc details").get_attribute("open") is not None
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_timeout(200)
+    box = page.locator("nav.toc").bounding_box()
+    assert box is not None and -1 <= box["y"] <= 40, "the contents scrolled away"
+    opened.close()
+    phone = Opened(browser, report, 390)
+    toc = phone.page.locator("nav.toc details")
+    assert toc.get_attribute("open") is None
+    assert not phone.page.locator("nav.toc a").first.is_visible()
+    phone.page.locator("nav.toc summary").click()
+    assert phone.page.locator("nav.toc a").first.is_visible()
+    phone.close()
+
+
+def test_the_first_screen_answers_the_seeds_question(browser: Any, questions_report: Path) -> None:
+    opened = Opened(browser, questions_report, 1440)
+    page = opened.page
+    card = page.locator("section.q").first
+    assert "Will El Salvador take more than 2,000 in 2020?" in card.inner_text()
+    for part in ("h3", ".q-number .big", ".q-facts dd >> nth=0", ".q-facts dd >> nth=1"):
+        box = card.locator(part).first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 900, f"{part} below the first screen"
+    text = card.inner_text()
+    assert "1,624" in text and "27%" in text and "El Salvador's weekly seats" in text
+    assert "capacity priors" in text
+    shot = ROOT / "results" / "report-questions-1440px.png"
+    shot.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(shot))
+    opened.close()
+    phone = Opened(browser, questions_report, 390)
+    phone.page.screenshot(path=str(ROOT / "results" / "report-questions-390px.png"))
+    phone.close()

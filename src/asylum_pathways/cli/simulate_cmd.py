@@ -227,7 +227,7 @@ def _print(summary: dict, reps: int, out: Path, rows: tuple[tuple[str, str], ...
     console.print(table)
     console.print(
         f"Results in {out}/ (daily.parquet{', daily.csv' if (out / 'daily.csv').exists() else ''},"
-        " persons.parquet, summary.json, validation.csv, replications/"
+        " persons.parquet, summary.json, validation.csv, study.json, parameters.json, replications/"
         f"{', report.html' if (out / 'report.html').exists() else ''}); "
         f"run time {summary['run_seconds']} s."
     )

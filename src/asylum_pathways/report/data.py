@@ -1,4 +1,10 @@
-"""Aggregates of saved results for the report: weekly medians and 5-95% bands."""
+"""A results folder as the report reads it, and weekly medians and 5-95% bands of its days.
+
+The report reads nothing but this folder: the numbers (daily.parquet, summary.json,
+validation.csv, persons.parquet), the study that made them (study.json) and each scenario's
+parameter histories (parameters.json). A folder written before study.json existed is
+refused, naming the missing files: run `simulate` again to explain it.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,13 @@ from typing import Any
 
 import polars as pl
 
-from asylum_pathways.errors import InputError
+from asylum_pathways.errors import InputError, Problem
+from asylum_pathways.report.study import StudyView
 
 FLOWS = ("encounters", "mpp_enrolled")  # daily flows summed by week
-REQUIRED = ("daily.parquet", "summary.json", "validation.csv")
+REQUIRED = ("daily.parquet", "summary.json", "validation.csv", "study.json", "parameters.json")
+#: Written since the report reads only its folder; a folder without them is an older run's.
+SINCE = ("study.json", "parameters.json")
 
 
 @dataclass
@@ -22,6 +31,8 @@ class Results:
     daily: pl.DataFrame
     validation: pl.DataFrame
     persons: pl.DataFrame | None
+    study: StudyView
+    parameters: dict[str, Any]
 
     @property
     def scenarios(self) -> list[str]:
@@ -32,23 +43,44 @@ class Results:
         return str(self.summary["scenarios"].get(name, {}).get("label") or name)
 
 
-def load(folder: Path) -> Results:
-    missing = [name for name in REQUIRED if not (folder / name).exists()]
-    if missing:
-        raise InputError(
-            f"{folder}: not a results folder of `asylum-pathways simulate` (missing {', '.join(missing)})"
-        )
+def check(folder: Path, shown: Path | None = None) -> None:
+    """Refuse a folder that is not a results folder, naming it (as `shown`, the path the user
+    gave) and every missing file."""
+    missing = [name for name in REQUIRED if not (folder / name).is_file()]
+    if not missing:
+        return
+    where = shown or folder
+    older = set(missing) <= set(SINCE)
+    why = (
+        " (written by `simulate` since the report reads only its results folder; run "
+        "`asylum-pathways simulate` again to write them)"
+        if older
+        else ""
+    )
+    raise InputError(
+        f"{where}: not a results folder of `asylum-pathways simulate` (missing "
+        f"{', '.join(missing)}){why}",
+        [Problem((name,), "missing", str(where / name)) for name in missing],
+    )
+
+
+def load(folder: Path, shown: Path | None = None) -> Results:
+    """The results in `folder`; errors name `shown` (the path the user gave) instead."""
+    check(folder, shown)
+    where = shown or folder
     try:
         summary = json.loads((folder / "summary.json").read_text())
+        study = json.loads((folder / "study.json").read_text())
+        parameters = json.loads((folder / "parameters.json").read_text())
         daily = pl.read_parquet(folder / "daily.parquet")
         validation = pl.read_csv(folder / "validation.csv", try_parse_dates=True)
+        persons_path = folder / "persons.parquet"
+        persons = pl.read_parquet(persons_path) if persons_path.exists() else None
     except (json.JSONDecodeError, pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError(
-            f"{folder}: cannot read the results ({str(exc).splitlines()[0]})"
-        ) from None
-    persons_path = folder / "persons.parquet"
-    persons = pl.read_parquet(persons_path) if persons_path.exists() else None
-    return Results(folder, summary, daily, validation, persons)
+        message = str(exc).splitlines()[0].replace(str(folder), str(where))
+        raise InputError(f"{where}: cannot read the results ({message})") from None
+    view = StudyView.read(study, where / "study.json")
+    return Results(folder, summary, daily, validation, persons, view, parameters)
 
 
 def bands(daily: pl.DataFrame, metrics: list[str], weekly_sum: bool) -> pl.DataFrame:

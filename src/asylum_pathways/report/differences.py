@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from asylum_pathways.sim.runs.montecarlo import summarize
+from asylum_pathways.intervals import summarize
 
 #: Headline figures compared between scenarios: (key, label). `aca_transfers` sums the
 #: per-country `aca_transfers_XX` figures replication by replication.

@@ -82,41 +82,29 @@ def answer(summary: dict[str, Any], diffs: pl.DataFrame, most: int = 4) -> list[
             )
             continue
         parts = [difference(r["mean"], r["p5"], r["p95"], r["figure"]) for r in rows[:most]]
-        out.append(f"{labels[scenario]}, against {labels[base]}: " + "; ".join(parts) + ".")
+        out.append(
+            f"{labels[scenario]}, against {labels[base]}, over the whole horizon: "
+            + "; ".join(parts)
+            + "."
+        )
     return out
 
 
 def findings(
     summary: dict[str, Any], fit_table: pl.DataFrame, roles: Mapping[str, str]
 ) -> list[str]:
-    """`roles` names the study's history, outlook and injunction scenarios (the spec's)."""
-    HISTORY, OUTLOOK, INJUNCTION = (roles.get(k, "") for k in ("history", "outlook", "injunction"))
+    """`roles` names the study's history and outlook scenarios (the spec's); a figure set by an
+    unfitted assumption (summary.json `unfitted`) says so beside its number."""
+    HISTORY, OUTLOOK = (roles.get(k, "") for k in ("history", "outlook"))
+    unfitted = summary.get("unfitted") or {}
     s = summary["scenarios"]
     label = {n: str(s[n].get("label") or n) for n in s}
-    comp = summary.get("comparisons", {})
     out: list[str] = []
-    window = "mpp_enrolled_2020_03_12_to_2020_12_31"
-    if INJUNCTION in s and OUTLOOK in s and window in comp.get(f"{INJUNCTION} - {OUTLOOK}", {}):
-        d = comp[f"{INJUNCTION} - {OUTLOOK}"][window]
-        ca_az = s[OUTLOOK]["headline"]["mpp_enrolled_ca_az_2020_03_12_to_2020_12_31"]
-        lower = -d["mean"]
-        share = lower / ca_az["mean"] if ca_az["mean"] else 0.0
-        out.append(
-            f"Had the Ninth Circuit injunction taken effect on 12 March 2020 ({label[INJUNCTION]}), MPP "
-            f"would have enrolled {lower:,.0f} fewer people from 12 March to 31 December 2020 "
-            f"(5–95%: {-d['p95']:,.0f} to {-d['p5']:,.0f}) than under {label[OUTLOOK]}: "
-            + (
-                "every enrolment that plan made in California and Arizona. "
-                if abs(share - 1) < 0.01
-                else f"{share:.0%} of the {ca_az['mean']:,.0f} that plan made in California and "
-                "Arizona. "
-            )
-            + "They would have been processed in the US instead."
-        )
     if OUTLOOK in s:
         h = s[OUTLOOK]["headline"]
         parts = [
             f"{codes.country_name(key.removeprefix('aca_transfers_'))} {fmt(h[key])}"
+            + (f" ({unfitted[key]})" if key in unfitted else "")
             for key in _transfer_keys(h)
         ]
         if parts:

@@ -44,13 +44,6 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
-def port_names(note: str | None) -> dict[str, str]:
-    """'SYS San Ysidro, OTM Otay Mesa, ...' in the port map's note -> {code: name}."""
-    return {
-        m[1]: m[2].strip() for m in re.finditer(r"\b([A-Z]{3}) ([A-Z][a-z][A-Za-z ]+)", note or "")
-    }
-
-
 def entries(texts: list[str], ports: dict[str, str]) -> list[tuple[str, str]]:
     """(code, meaning) for every known code in `texts`, plus the pathways and `none`."""
     found = {m for t in texts for m in CODE.findall(t)}

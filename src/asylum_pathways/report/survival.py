@@ -41,26 +41,7 @@ def kaplan_meier(persons: pl.DataFrame, end: dt.date) -> tuple[pl.DataFrame, pl.
         )
         if p.height == 0:
             continue
-        per_day = (
-            p.group_by(["scenario", "days"])
-            .agg(pl.col("event").sum().alias("events"), pl.len().alias("leaving"))
-            .sort(["scenario", "days"])
-            .with_columns(pl.col("leaving").sum().over("scenario").alias("people"))
-            .with_columns(
-                (
-                    pl.col("people")
-                    - pl.col("leaving").cum_sum().over("scenario")
-                    + pl.col("leaving")
-                ).alias("at_risk")
-            )
-            .with_columns(
-                (1 - pl.col("events") / pl.col("at_risk"))
-                .cum_prod()
-                .over("scenario")
-                .alias("survival")
-            )
-            .with_columns((1 - pl.col("survival")).alias("share"), pl.lit(label).alias("measure"))
-        )
+        per_day = _per_day(p, label)
         start = per_day.group_by("scenario").agg(
             pl.lit(0, dtype=pl.Int64).alias("days"),
             pl.lit(0.0).alias("share"),
@@ -101,4 +82,23 @@ def kaplan_meier(persons: pl.DataFrame, end: dt.date) -> tuple[pl.DataFrame, pl.
     return (
         pl.concat(curves).sort(["measure", "scenario", "days"]),
         pl.concat(sums).sort(["measure", "scenario"]),
+    )
+
+
+def _per_day(p: pl.DataFrame, label: str) -> pl.DataFrame:
+    """Per scenario and day: events, people leaving observation, at risk, and 1 − S."""
+    return (
+        p.group_by(["scenario", "days"])
+        .agg(pl.col("event").sum().alias("events"), pl.len().alias("leaving"))
+        .sort(["scenario", "days"])
+        .with_columns(pl.col("leaving").sum().over("scenario").alias("people"))
+        .with_columns(
+            (
+                pl.col("people") - pl.col("leaving").cum_sum().over("scenario") + pl.col("leaving")
+            ).alias("at_risk")
+        )
+        .with_columns(
+            (1 - pl.col("events") / pl.col("at_risk")).cum_prod().over("scenario").alias("survival")
+        )
+        .with_columns((1 - pl.col("survival")).alias("share"), pl.lit(label).alias("measure"))
     )

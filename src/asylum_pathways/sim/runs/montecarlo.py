@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from asylum_pathways.errors import Problem
+from asylum_pathways.intervals import summarize as summarize  # shared with the report
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.records import Encounters
 from asylum_pathways.rules.engine import Determinations, determine, determine_like
@@ -356,16 +357,3 @@ def run_study(
         posterior,
         [draws[i] for i in sorted(draws)],
     )
-
-
-def summarize(values: np.ndarray) -> dict[str, float]:
-    """Mean and 5th-95th percentile over replications."""
-    v = np.asarray(values, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    if v.shape[0] == 0:
-        return {"mean": float("nan"), "p5": float("nan"), "p95": float("nan")}
-    return {
-        "mean": float(v.mean()),
-        "p5": float(np.percentile(v, 5)),
-        "p95": float(np.percentile(v, 95)),
-    }

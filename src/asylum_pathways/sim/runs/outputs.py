@@ -1,4 +1,5 @@
-"""Write a study's results: daily.parquet/.csv, persons.parquet, summary.json, validation.csv."""
+"""Write a study's results: daily.parquet/.csv, persons.parquet, summary.json, validation.csv,
+and what the report reads besides (study.json, parameters.json: `study_files`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import polars as pl
 
 from asylum_pathways import __version__
 from asylum_pathways.sim.fitting import draws
-from asylum_pathways.sim.runs import questions, sensitivity, validation
+from asylum_pathways.sim.runs import questions, sensitivity, study_files, validation
 from asylum_pathways.sim.runs.montecarlo import Study, summarize
 from asylum_pathways.sim.runs.persons import write_persons
 from asylum_pathways.sim.runs.store import daily_block
@@ -100,6 +101,11 @@ def write_all(study: Study, out: Path, csv: bool | None = None) -> dict[str, Any
         else f"daily.csv not written: {rows:,} rows is above {CSV_ROW_LIMIT:,} (pass --csv to write it; daily.parquet has the same rows)",
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+    for name, content in (
+        ("study.json", study_files.study_json(study, summary["uncertainty"])),
+        ("parameters.json", study_files.parameters_json(study)),
+    ):
+        (out / name).write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n")
     return summary
 
 
@@ -149,6 +155,8 @@ def summary_dict(study: Study) -> dict[str, Any]:
     if sens is not None:
         out["sensitivity"] = sens
     out["questions"] = questions.answers(study)
+    out["interval_includes"] = list(out["uncertainty"]["includes"])
+    out["unfitted"] = _unfitted(study, sens)
     out["parameters_differing"] = parameters_differing(study)
     out["assumptions"] = assumptions_table(study.scenarios[0].tree)
     base = names[0]
@@ -210,3 +218,24 @@ def assumptions_table(tree: Any) -> list[dict[str, Any]]:
         for p in tree
         if p.section == "assumptions"
     ]
+
+
+def _unfitted(study: Study, sens: dict[str, Any] | None) -> dict[str, str]:
+    """Headline metrics whose spread, in some scenario, follows most an assumption nobody
+    published (a capacity prior), as a sentence for the report to put beside the number."""
+    d = draws.of(study.posterior)
+    if sens is None or d is None or d.priors is None:
+        return {}
+    priors = {p.fitted.id for p in d.priors.parameters}
+    out: dict[str, str] = {}
+    for finding in sens.get("findings", []):
+        if "scenario" not in finding or not finding["effects"]:
+            continue
+        top = finding["effects"][0]
+        if top["parameter"] in priors:
+            out.setdefault(
+                finding["metric"],
+                f"set mostly by {top['label']}, which was never published: drawn from a prior, "
+                "not fitted",
+            )
+    return out
