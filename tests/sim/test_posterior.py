@@ -144,3 +144,50 @@ def test_an_explicit_posterior_that_does_not_fit_the_tree_is_refused(
     with pytest.raises(UserError, match="does not fit the parameter tree: gone: no parameter"):
         posterior.for_simulate(tmp_path, False, tree)
     assert posterior.for_simulate(tmp_path, True, tree) is None  # --fixed-parameters
+
+
+def test_a_posterior_stays_valid_when_only_law_the_model_never_reads_changes(
+    tree: ParameterTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The warning compares the parameters the calibration's simulation read (recorded in the
+    posterior) and nothing else: a new law the simulation never reads (a registry deadline)
+    leaves the fit valid; a change to one it reads does not."""
+    from asylum_pathways.params.model import DatedValue
+    from asylum_pathways.sim.calibrate.run import model_reads
+    from asylum_pathways.sim.fitting import spec
+
+    reads = model_reads(spec.load(None, None), tree)
+    assert "assumptions.mpp.hearing_process" in reads
+    assert not any(r.startswith("law.eoir.") for r in reads)
+    shipped = posterior.read(posterior.default_path())
+    meta = {**shipped.provenance, "reads": reads, "reads_fingerprint": tree.fingerprint(reads)}
+    own = Posterior(shipped.fitted, shipped.particles, shipped.run_id, shipped.source, meta)
+
+    def warns(t: ParameterTree) -> bool:
+        from unittest import mock
+
+        capsys.readouterr()
+        with mock.patch.object(posterior, "read", return_value=own):
+            posterior.for_simulate(None, False, t)
+        return "different parameter tree" in capsys.readouterr().err
+
+    deadline = tree.get("law.eoir.individual_hearing_filing_days")
+    elsewhere = tree.replaced(
+        {
+            deadline.name: deadline.with_values(
+                (
+                    *deadline.values,
+                    DatedValue(dt.date(2026, 1, 1), 45, deadline.values[-1].references),
+                )
+            )
+        }
+    )
+    read = tree.get("assumptions.mpp.first_hearing_notice_days")
+    here = tree.replaced(
+        {
+            read.name: read.with_values(
+                (DatedValue(read.values[0].start, 99, read.values[0].references),)
+            )
+        }
+    )
+    assert not warns(tree) and not warns(elsewhere) and warns(here)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +37,30 @@ class Snapshot:
 
 
 class ParameterTree:
-    def __init__(self, params: dict[str, Parameter], ports: tuple[str, ...], root: Path) -> None:
+    def __init__(
+        self,
+        params: dict[str, Parameter],
+        ports: tuple[str, ...],
+        root: Path,
+        reads: set[str] | None = None,
+    ) -> None:
         self.params = dict(sorted(params.items()))
         self.ports = ports
         self.root = root
+        #: When a set: every parameter name read through `get`, and every prefix read through
+        #: `under` (ending in "."), is added to it (`recording`); trees derived by `replaced`
+        #: share it. None: nothing is recorded.
+        self.reads = reads
+
+    def recording(self) -> ParameterTree:
+        """This tree, recording what is read from it (in `reads`)."""
+        return ParameterTree(self.params, self.ports, self.root, set())
+
+    def under(self, prefix: str) -> list[Parameter]:
+        """Every parameter whose name starts with `prefix` (which ends in a dot)."""
+        if self.reads is not None:
+            self.reads.add(prefix)
+        return [p for n, p in self.params.items() if n.startswith(prefix)]
 
     def __iter__(self) -> Iterator[Parameter]:
         return iter(self.params.values())
@@ -49,6 +69,8 @@ class ParameterTree:
         return name in self.params
 
     def get(self, name: str) -> Parameter:
+        if self.reads is not None:
+            self.reads.add(name)
         try:
             return self.params[name]
         except KeyError:
@@ -62,13 +84,11 @@ class ParameterTree:
         return Snapshot(self, day)
 
     def replaced(self, changed: dict[str, Parameter]) -> ParameterTree:
-        return ParameterTree({**self.params, **changed}, self.ports, self.root)
+        return ParameterTree({**self.params, **changed}, self.ports, self.root, self.reads)
 
     def receiving_countries(self) -> tuple[str, ...]:
         """ISO codes of the ACA partner countries: one folder each under law.aca.agreements."""
-        found = {
-            n[len(AGREEMENTS) :].split(".")[0] for n in self.params if n.startswith(AGREEMENTS)
-        }
+        found = {p.name[len(AGREEMENTS) :].split(".")[0] for p in self.under(AGREEMENTS)}
         return tuple(sorted(c.upper() for c in found))
 
     def agreement(self, country: str, leaf: str) -> Parameter:
@@ -112,11 +132,24 @@ class ParameterTree:
                     break
         return first
 
-    def fingerprint(self) -> str:
-        """SHA-256 of every parameter's dated values: equal hashes mean equal law and assumptions."""
-        canon = {
-            p.name: [[v.start.isoformat(), _jsonable(v.value)] for v in p.values] for p in self
+    def fingerprint(self, names: Iterable[str] | None = None) -> str:
+        """SHA-256 of every parameter's dated values: equal hashes mean equal law and
+        assumptions. With `names` (parameter names, and prefixes ending in a dot), of those
+        parameters only: a name the tree does not have counts as absent."""
+        chosen = (
+            list(self)
+            if names is None
+            else [
+                p
+                for n, p in self.params.items()
+                if any(n == m or (m.endswith(".") and n.startswith(m)) for m in names)
+            ]
+        )
+        canon: dict[str, Any] = {
+            p.name: [[v.start.isoformat(), _jsonable(v.value)] for v in p.values] for p in chosen
         }
+        if names is not None:
+            canon["(asked)"] = sorted(names)
         blob = json.dumps(canon, sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(blob).hexdigest()
 

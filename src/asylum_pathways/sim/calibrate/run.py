@@ -201,6 +201,19 @@ def _watched(spec: Spec, cut: dt.date | None, metrics: set[str]) -> list[Measure
     ]
 
 
+def model_reads(spec: Spec, tree: ParameterTree) -> list[str]:
+    """The parameters (and prefixes) one replication of the spec's scenario reads, over the
+    spec's horizon: what the fit depends on. A posterior is still valid for a tree that
+    differs only elsewhere (a law the simulation never reads, the registry's deadlines)."""
+    from asylum_pathways.sim.runs.montecarlo import Job, replicate
+
+    recording = tree.recording()
+    scenario = load_scenario(spec.scenario, recording)
+    replicate(Job((scenario,), spec.start, spec.end), 0, np.random.SeedSequence(0))
+    assert recording.reads is not None
+    return sorted(recording.reads)
+
+
 def run_id(spec: Spec, tree: ParameterTree, seed: int, budget: list[Any], res: abc.Result) -> str:
     """A name for the run: a hash of its inputs and of the posterior it found."""
     h = hashlib.sha256(json.dumps([spec.sha256, tree.fingerprint(), seed, budget]).encode())
@@ -315,6 +328,8 @@ def provenance(
         "scenario": spec.scenario,
         "horizon": {"start": spec.start.isoformat(), "end": spec.end.isoformat()},
         "tree_fingerprint": tree.fingerprint(),
+        "reads": (reads := model_reads(spec, tree)),
+        "reads_fingerprint": tree.fingerprint(reads),
         "fitted": [p.fitted.as_dict() for p in spec.parameters],
         "priors": {
             p.fitted.id: {

@@ -253,10 +253,17 @@ def for_simulate(path: Path | None, fixed: bool, tree: ParameterTree) -> Posteri
             file=sys.stderr,
         )
         return None
-    if post.provenance.get("tree_fingerprint") != tree.fingerprint():
+    reads = post.provenance.get("reads")
+    fitted_to = (
+        post.provenance.get("reads_fingerprint") == tree.fingerprint(reads)
+        if reads is not None
+        else post.provenance.get("tree_fingerprint") == tree.fingerprint()
+    )
+    if not fitted_to:
         print(
             f"warning: posterior run {post.run_id} was fitted to a different parameter tree "
-            "(its assumptions or law changed since); its draws are applied as they are.",
+            "(law or assumptions the simulation reads changed since); its draws are applied as "
+            "they are.",
             file=sys.stderr,
         )
     return post

@@ -179,8 +179,7 @@ def _shares(tree: ParameterTree) -> str:
     return json.dumps(
         {
             p.name: [[v.start.isoformat(), _jsonable(v.value)] for v in p.values]
-            for p in tree
-            if p.name.startswith(f"{ASSUMPTIONS_2025}.")
+            for p in tree.under(f"{ASSUMPTIONS_2025}.")
         },
         sort_keys=True,
     )

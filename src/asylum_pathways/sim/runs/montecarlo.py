@@ -155,11 +155,7 @@ class Job:
 
 def _population_key(tree: ParameterTree) -> str:
     """What the people drawn depend on: the population assumptions and the 2025 shares."""
-    parts = [
-        p
-        for p in tree
-        if p.name.startswith(("assumptions.population.", "assumptions.encounters_2025."))
-    ]
+    parts = [*tree.under("assumptions.population."), *tree.under("assumptions.encounters_2025.")]
     return repr([(p.name, [(v.start, repr(v.value)) for v in p.values]) for p in parts])
 
 
