@@ -43,6 +43,7 @@ from asylum_pathways.sim.model.horizon import Horizon
 from asylum_pathways.sim.model.population import generate
 from asylum_pathways.sim.model.queues import daily_intake, fifo
 from asylum_pathways.sim.runs.montecarlo import run_study
+from asylum_pathways.sim.runs.runtime import Runtime
 from asylum_pathways.sim.runs.study import StudySpec
 
 START, END = dt.date(2019, 1, 1), dt.date(2021, 1, 31)
@@ -172,9 +173,9 @@ def stages_vs_simpy(tree) -> None:  # type: ignore[no-untyped-def]
 
 
 def replications(base, reps: int) -> None:  # type: ignore[no-untyped-def]
-    spec = StudySpec(("history",), START, END, reps, seed=1)
+    spec = StudySpec(("history",), START, END, reps, seed=1, parameters="fixed")
     t0 = time.perf_counter()
-    study = run_study(spec, workers=2, keep_first=False, tree=base)
+    study = run_study(spec, Runtime(workers=2, keep_first=False, tree=base))
     seconds = time.perf_counter() - t0
     per = seconds / reps
     print(

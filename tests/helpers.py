@@ -76,10 +76,19 @@ def add_partner(root: Path, start: str = "2025-07-01", sectors: str = "all") -> 
             path.write_text(path.read_text().replace("2025-07-01", start))
 
 
-def run_scenarios(scenarios, start, end, reps, seed, **options):  # type: ignore[no-untyped-def]
-    """`run_study` on scenarios already loaded (named in the spec by their names)."""
+def run_scenarios(scenarios, start, end, reps, seed, draws=None, **runtime):  # type: ignore[no-untyped-def]
+    """`run_study` on scenarios already loaded (named in the spec by their names), drawing
+    `draws` (default: none, every assumption fixed); `runtime`: the `Runtime`'s fields."""
     from asylum_pathways.sim.runs.montecarlo import run_study
+    from asylum_pathways.sim.runs.runtime import Runtime
     from asylum_pathways.sim.runs.study import StudySpec
 
-    spec = StudySpec(tuple(s.name for s in scenarios), start, end, reps=reps, seed=seed)
-    return run_study(spec, scenarios=list(scenarios), **options)
+    spec = StudySpec(
+        tuple(s.name for s in scenarios),
+        start,
+        end,
+        reps=reps,
+        seed=seed,
+        parameters="fixed" if draws is None else "posterior",
+    )
+    return run_study(spec, Runtime(scenarios=tuple(scenarios), draws=draws, **runtime))

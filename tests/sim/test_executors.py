@@ -16,6 +16,7 @@ from asylum_pathways.errors import UserError
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.sim.runs import executors, outputs
 from asylum_pathways.sim.runs.montecarlo import run_study
+from asylum_pathways.sim.runs.runtime import Runtime
 from asylum_pathways.sim.runs.study import StudySpec
 
 SPEC = StudySpec(
@@ -57,8 +58,7 @@ def test_an_unknown_backend_is_refused_naming_the_valid_ones() -> None:
 
 
 def _write(study_out: Path, **kwargs: object) -> Path:
-    tree = kwargs.pop("tree")
-    study = run_study(SPEC, store=study_out / "replications", tree=tree, **kwargs)  # type: ignore[arg-type]
+    study = run_study(SPEC, Runtime(store=study_out / "replications", **kwargs))  # type: ignore[arg-type]
     outputs.write_all(study, study_out)
     return study_out
 
@@ -102,12 +102,14 @@ def test_a_killed_dask_worker_has_its_tasks_rerun_and_the_results_are_identical(
 
     study = run_study(
         SPEC,
-        store=tmp_path / "dask" / "replications",
-        tree=tree,
-        backend="dask",
-        scheduler=dask_scheduler,
-        batch=1,
-        progress=kill_once,
+        Runtime(
+            store=tmp_path / "dask" / "replications",
+            tree=tree,
+            backend="dask",
+            scheduler=dask_scheduler,
+            batch=1,
+            progress=kill_once,
+        ),
     )
     outputs.write_all(study, tmp_path / "dask")
     assert killed
@@ -122,7 +124,7 @@ def test_an_interrupted_study_is_marked_incomplete_naming_what_is_missing(
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_study(SPEC, workers=1, tree=tree, store=tmp_path, batch=1, progress=interrupt)
+        run_study(SPEC, Runtime(workers=1, tree=tree, store=tmp_path, batch=1, progress=interrupt))
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["complete"] is False and manifest["reason"] == "interrupted"
     assert manifest["missing_replications"] == [1, 2, 3]

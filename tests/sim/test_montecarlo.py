@@ -14,30 +14,33 @@ from asylum_pathways.errors import UserError
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.sim.runs import montecarlo
 from asylum_pathways.sim.runs.montecarlo import run_study
+from asylum_pathways.sim.runs.runtime import Runtime
 from asylum_pathways.sim.runs.study import StudySpec
 
 START, END = dt.date(2019, 12, 1), dt.date(2020, 1, 31)
-SPEC = StudySpec(("history", "ninth-circuit-injunction"), START, END, reps=3, seed=11)
+SPEC = StudySpec(
+    ("history", "ninth-circuit-injunction"), START, END, reps=3, seed=11, parameters="fixed"
+)
 
 
 def test_results_are_bit_identical_for_any_number_of_workers(tree: ParameterTree) -> None:
-    one = run_study(SPEC, workers=1, keep_first=False, tree=tree)
-    two = run_study(SPEC, workers=2, keep_first=False, tree=tree)
+    one = run_study(SPEC, Runtime(workers=1, keep_first=False, tree=tree))
+    two = run_study(SPEC, Runtime(workers=2, keep_first=False, tree=tree))
     for name in SPEC.scenarios:
         assert isinstance(name, str)
         for metric in one.metrics():
             a, b = one.daily(name, metric), two.daily(name, metric)
             assert a.tobytes() == b.tobytes(), metric
-    other = run_study(SPEC.replace(seed=12), workers=1, keep_first=False, tree=tree)
+    other = run_study(SPEC.replace(seed=12), Runtime(workers=1, keep_first=False, tree=tree))
     assert not np.array_equal(
         one.daily("history", "encounters"), other.daily("history", "encounters")
     )
 
 
 def test_any_executor_gives_the_same_results_as_the_process_pool(tree: ParameterTree) -> None:
-    pool = run_study(SPEC, workers=2, keep_first=False, tree=tree)
+    pool = run_study(SPEC, Runtime(workers=2, keep_first=False, tree=tree))
     with ThreadPoolExecutor(2) as executor:
-        threads = run_study(SPEC, keep_first=False, tree=tree, executor=executor)
+        threads = run_study(SPEC, Runtime(keep_first=False, tree=tree, executor=executor))
     for metric in pool.metrics():
         assert pool.daily("history", metric).tobytes() == threads.daily("history", metric).tobytes()
 
@@ -45,8 +48,8 @@ def test_any_executor_gives_the_same_results_as_the_process_pool(tree: Parameter
 def test_two_studies_in_one_process_do_not_share_state(tree: ParameterTree) -> None:
     short = SPEC.replace(scenarios=("history",), end=dt.date(2019, 12, 31), reps=2)
     with ThreadPoolExecutor(2) as executor:
-        a = executor.submit(run_study, SPEC, 1, False, None, None, None, tree)
-        b = executor.submit(run_study, short, 1, False, None, None, None, tree)
+        a = executor.submit(run_study, SPEC, Runtime(workers=1, keep_first=False, tree=tree))
+        b = executor.submit(run_study, short, Runtime(workers=1, keep_first=False, tree=tree))
         long_study, short_study = a.result(), b.result()
     assert long_study.daily("history", "encounters").shape == (3, 62)
     assert short_study.daily("history", "encounters").shape == (2, 31)
@@ -56,9 +59,12 @@ def test_two_studies_in_one_process_do_not_share_state(tree: ParameterTree) -> N
 def test_replications_differ_and_a_replication_does_not_depend_on_how_many_are_run(
     tree: ParameterTree,
 ) -> None:
-    three = run_study(SPEC.replace(scenarios=("history",)), workers=1, keep_first=False, tree=tree)
+    three = run_study(
+        SPEC.replace(scenarios=("history",)), Runtime(workers=1, keep_first=False, tree=tree)
+    )
     two = run_study(
-        SPEC.replace(scenarios=("history",), reps=2), workers=1, keep_first=False, tree=tree
+        SPEC.replace(scenarios=("history",), reps=2),
+        Runtime(workers=1, keep_first=False, tree=tree),
     )
     enc = three.daily("history", "encounters")
     assert not np.array_equal(enc[0], enc[1])
@@ -76,12 +82,14 @@ def test_a_job_travels_to_workers_as_one_picklable_value(tree: ParameterTree) ->
 @pytest.mark.parametrize(
     ("call", "field"),
     [
-        (lambda t: run_study("history", tree=t), "spec"),  # type: ignore[arg-type]
-        (lambda t: run_study(SPEC, workers=-1, tree=t), "workers"),
-        (lambda t: run_study(SPEC.replace(start=dt.date(2010, 1, 1)), tree=t), "start"),
-        (lambda t: run_study(SPEC.replace(scenarios=("no-such",)), tree=t), "scenarios"),
+        (lambda t: run_study("history", Runtime(tree=t)), "spec"),  # type: ignore[arg-type]
+        (lambda t: run_study(SPEC, Runtime(workers=-1, tree=t)), "workers"),
+        (lambda t: run_study(SPEC.replace(start=dt.date(2010, 1, 1)), Runtime(tree=t)), "start"),
+        (lambda t: run_study(SPEC.replace(scenarios=("no-such",)), Runtime(tree=t)), "scenarios"),
         (
-            lambda t: run_study(SPEC.replace(scenarios=("/etc/hosts",)), tree=t, allow_files=False),
+            lambda t: run_study(
+                SPEC.replace(scenarios=("/etc/hosts",)), Runtime(tree=t, allow_files=False)
+            ),
             "scenarios",
         ),
     ],

@@ -45,7 +45,7 @@ def test_a_draw_that_restates_the_tree_changes_nothing(tree: ParameterTree) -> N
     same = make([[0.42, 1.0]])
     fixed = run_scenarios([history], START, END, reps=2, seed=4, workers=1, keep_first=False)
     drawn = run_scenarios(
-        [history], START, END, reps=2, seed=4, workers=1, keep_first=False, posterior=same
+        [history], START, END, reps=2, seed=4, workers=1, keep_first=False, draws=same
     )
     for metric in fixed.metrics():
         assert fixed.daily("history", metric).tobytes() == drawn.daily("history", metric).tobytes()
@@ -59,7 +59,7 @@ def test_every_scenario_of_a_replication_gets_the_same_draw(
     scenarios = [load_scenario("history", tree), load_scenario(str(copy), tree)]
     post = make([[0.1, 0.5], [0.6, 2.0]])
     study = run_scenarios(
-        scenarios, START, END, reps=8, seed=9, workers=1, keep_first=False, posterior=post
+        scenarios, START, END, reps=8, seed=9, workers=1, keep_first=False, draws=post
     )
     draws = [r.draw for r in study.replicates]
     assert {d["no_show"] for d in draws} == {0.1, 0.6}  # both particles drawn
@@ -75,10 +75,10 @@ def test_draws_are_identical_with_one_and_two_workers(tree: ParameterTree) -> No
     history = [load_scenario("history", tree)]
     post = make([[0.2, 0.7], [0.3, 1.0], [0.5, 1.6]])
     one = run_scenarios(
-        history, START, END, reps=4, seed=5, workers=1, keep_first=False, posterior=post
+        history, START, END, reps=4, seed=5, workers=1, keep_first=False, draws=post
     )
     two = run_scenarios(
-        history, START, END, reps=4, seed=5, workers=2, keep_first=False, posterior=post
+        history, START, END, reps=4, seed=5, workers=2, keep_first=False, draws=post
     )
     assert [r.draw for r in one.replicates] == [r.draw for r in two.replicates]
     for metric in one.metrics():

@@ -34,7 +34,7 @@ def test_each_finding_gets_an_index_per_assumption_and_the_driver_stands_out(
     scenarios = [load_scenario(n, tree) for n in ("history", "ninth-circuit-injunction")]
     post = Posterior(fitted, particles, "cal-test", "test", {})
     study = run_scenarios(
-        scenarios, START, END, reps=12, seed=2, workers=1, keep_first=False, posterior=post
+        scenarios, START, END, reps=12, seed=2, workers=1, keep_first=False, draws=post
     )
     out = sensitivity.of_study(study)
     assert out is not None and "Spearman" in out["method"] and "12 replications" in out["method"]
@@ -69,7 +69,7 @@ def test_only_effects_above_the_dummies_noise_floor_are_shown(tree: ParameterTre
     post = Posterior(fitted, particles, "cal-test", "test", {})
     study = run_scenarios(
         [load_scenario("history", tree)], START, END, reps=16, seed=4, workers=1,
-        keep_first=False, posterior=post,
+        keep_first=False, draws=post,
     )  # fmt: skip
     out = sensitivity.of_study(study)
     assert out is not None
@@ -93,7 +93,7 @@ def test_the_deciding_assumption_is_the_one_a_finding_follows(tree: ParameterTre
     post = Posterior(fitted, np.linspace(0.1, 0.6, 10)[:, None], "cal-test", "test", {})
     study = run_scenarios(
         [load_scenario("history", tree)], START, END, reps=10, seed=4, workers=1,
-        keep_first=False, posterior=post,
+        keep_first=False, draws=post,
     )  # fmt: skip
     decided = sensitivity.deciding(study, study.headline("history", "mpp_in_absentia"))
     assert decided is not None and decided["parameter"] == "no_show"

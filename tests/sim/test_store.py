@@ -13,11 +13,13 @@ import pytest
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.sim.runs import outputs
 from asylum_pathways.sim.runs.montecarlo import run_study
+from asylum_pathways.sim.runs.runtime import Runtime
 from asylum_pathways.sim.runs.study import StudySpec
 
 SPEC = StudySpec(
-    ("history", "ninth-circuit-injunction"), dt.date(2019, 11, 1), dt.date(2020, 1, 31), 5, 3
-)
+    ("history", "ninth-circuit-injunction"), dt.date(2019, 11, 1), dt.date(2020, 1, 31), 5, 3,
+    parameters="fixed",
+)  # fmt: skip
 VOLATILE = ("created", "run_seconds", "workers")
 
 
@@ -29,8 +31,8 @@ def _summary(folder: Path) -> dict:
 @pytest.fixture(scope="module")
 def both(tree: ParameterTree, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     memory, streamed = tmp_path_factory.mktemp("memory"), tmp_path_factory.mktemp("streamed")
-    outputs.write_all(run_study(SPEC, workers=1, tree=tree), memory)
-    study = run_study(SPEC, workers=2, tree=tree, store=streamed / "replications", batch=2)
+    outputs.write_all(run_study(SPEC, Runtime(workers=1, tree=tree)), memory)
+    study = run_study(SPEC, Runtime(workers=2, tree=tree, store=streamed / "replications", batch=2))
     assert study.replicates and [r.index for r in study.replicates] == [0]
     outputs.write_all(study, streamed)
     return memory, streamed
@@ -71,7 +73,7 @@ def test_the_store_is_a_partitioned_dataset_marked_complete(both: tuple[Path, Pa
 def test_daily_csv_above_the_limit_is_written_only_when_asked(
     tree: ParameterTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    study = run_study(SPEC.replace(reps=1), workers=1, tree=tree, store=tmp_path / "r")
+    study = run_study(SPEC.replace(reps=1), Runtime(workers=1, tree=tree, store=tmp_path / "r"))
     monkeypatch.setattr(outputs, "CSV_ROW_LIMIT", outputs.daily_rows(study) - 1)
     summary = outputs.write_all(study, tmp_path)
     assert not (tmp_path / "daily.csv").exists()

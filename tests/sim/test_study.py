@@ -11,9 +11,9 @@ import pytest
 
 from asylum_pathways.errors import envelope
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.sim.fitting import draws
 from asylum_pathways.sim.runs.montecarlo import run_study
 from asylum_pathways.sim.runs.outputs import write_all
+from asylum_pathways.sim.runs.runtime import Runtime
 from asylum_pathways.sim.runs.study import LawDay, StudyError, StudySpec, builtin_study
 from helpers import cli
 
@@ -110,8 +110,8 @@ def test_the_cli_and_the_library_write_byte_identical_outputs(
     spec = builtin_study().replace(
         start=dt.date(2020, 2, 1), end=dt.date(2020, 4, 15), reps=2, seed=7
     )
-    drawn = draws.for_simulate(None, False, tree)  # what simulate draws from by default
-    write_all(run_study(spec, workers=1, tree=tree, posterior=drawn), tmp_path / "lib")
+    assert spec.parameters == "posterior"  # what simulate draws from by default
+    write_all(run_study(spec, Runtime(workers=1, tree=tree)), tmp_path / "lib")
     for name in ("daily.parquet", "persons.parquet", "daily.csv", "validation.csv"):
         assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "lib" / name).read_bytes(), (
             name

@@ -13,6 +13,7 @@ import pytest
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.report.sweep import write_html
 from asylum_pathways.sim.runs import sweep
+from asylum_pathways.sim.runs.runtime import Runtime
 from helpers import cli
 
 CAP = "assumptions.aca.agreements.sv.annual_cap"
@@ -109,8 +110,14 @@ def test_a_sweep_is_byte_identical_serially_in_a_pool_and_on_dask(
     serial: Path, spec_file: Path, tree: ParameterTree, dask_scheduler: str
 ) -> None:
     pool, dask = spec_file.parent / "pool", spec_file.parent / "dask"
-    sweep.run(spec_file, pool, tree, workers=2, render=write_html)
-    sweep.run(spec_file, dask, tree, backend="dask", scheduler=dask_scheduler, render=write_html)
+    sweep.run(spec_file, pool, tree, Runtime(workers=2), render=write_html)
+    sweep.run(
+        spec_file,
+        dask,
+        tree,
+        Runtime(backend="dask", scheduler=dask_scheduler),
+        render=write_html,
+    )
     for name in ("sweep.parquet", "sweep.html"):
         first = (serial / name).read_bytes()
         assert (pool / name).read_bytes() == first, name
@@ -138,7 +145,7 @@ def test_a_point_that_fails_twice_is_named_with_its_levers_and_replications(
 
     monkeypatch.setattr(montecarlo, "simulate", broken)
     with pytest.raises(montecarlo.StudyIncomplete) as caught:
-        sweep.run(spec_file, tmp_path / "out", tree, workers=1)
+        sweep.run(spec_file, tmp_path / "out", tree, Runtime(workers=1))
     message = str(caught.value)
     assert "2 of 2 replications failed twice" in message
     assert "RuntimeError: injected fault" in message

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import typer
 
-from asylum_pathways.cli.contract import MAX_REPS, MAX_SEED, check_limit, cpus
-from asylum_pathways.errors import InputError, UsageError
+from asylum_pathways.cli.contract import MAX_REPS, check_limit, cpus
+from asylum_pathways.errors import UsageError
 from asylum_pathways.io.encounters import parse_date
 from asylum_pathways.io.files import check_output_folder, staged_folder
 from asylum_pathways.params import load_tree
 from asylum_pathways.params.coverage import check_day
-from asylum_pathways.sim.runs.study import StudySpec, builtin_study, check_horizon
+from asylum_pathways.sim.runs.study import FIXED, StudySpec, builtin_study, check_horizon
 
 #: The flags that set a study spec's keys (for messages naming what the user typed).
 FLAGS = {
@@ -22,6 +22,7 @@ FLAGS = {
     "end": "--end",
     "reps": "--reps",
     "seed": "--seed",
+    "parameters": "--posterior",
 }
 
 
@@ -84,6 +85,11 @@ def simulate(
         "--fixed-parameters",
         help="Hold every assumption at its tree value (intervals show Monte Carlo noise only).",
     ),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="Print summary.json on stdout instead of the table (an error: the error envelope).",
+    ),
 ) -> None:
     """Simulate encounters through the rules and capacity-limited stages, with Monte Carlo
     replications, and compare scenarios side by side."""
@@ -94,6 +100,7 @@ def simulate(
     from asylum_pathways.sim.model import targets
     from asylum_pathways.sim.runs.montecarlo import run_study
     from asylum_pathways.sim.runs.outputs import write_all
+    from asylum_pathways.sim.runs.runtime import Runtime
 
     if reps is not None:
         check_limit(
@@ -107,8 +114,10 @@ def simulate(
     check_limit(
         workers, "--workers", 0, n_cpus, f"0 for one per CPU, or 1 to {n_cpus}, the CPUs here"
     )
-    if seed is not None:
-        check_limit(seed, "--seed", 0, MAX_SEED, "a whole number from 0 to 2^63-1")
+    if fixed_parameters and posterior_file is not None:
+        raise UsageError("--posterior and --fixed-parameters exclude each other; give one")
+    # the seed's bounds, like every key of the spec, are the spec's (checked before any work)
+    StudySpec.from_dict({"seed": seed}, defaults=builtin_study(), labels=FLAGS)
     check_output_folder(out, "--out")
     first_day = parse_date(start, "--start") if start is not None else None
     last_day = parse_date(end, "--end") if end is not None else None
@@ -131,6 +140,7 @@ def simulate(
             "end": last_day.isoformat() if last_day else None,
             "reps": reps,
             "seed": seed,
+            "parameters": FIXED if fixed_parameters else posterior_file and str(posterior_file),
         },
         defaults=builtin_study(),
         labels=FLAGS,
@@ -139,14 +149,8 @@ def simulate(
         check_horizon(spec, FLAGS)
     check_day(base, spec.start, "--start")
     check_day(base, spec.end, "--end")
-    scenarios = spec.load_scenarios(base)
-    if len({s.name for s in scenarios}) != len(scenarios):
-        raise InputError("two scenarios have the same name; rename one (its `name:` key)")
-    if fixed_parameters and posterior_file is not None:
-        raise UsageError("--posterior and --fixed-parameters exclude each other; give one")
-    from asylum_pathways.sim.fitting.draws import for_simulate
-
-    drawn = for_simulate(posterior_file, fixed_parameters, base)
+    scenarios = spec.load_scenarios(base, labels=FLAGS)
+    drawn = spec.draws(base, labels=FLAGS)
     if report:
         _import_meanwhile("asylum_pathways.report.build")
     targets.build()
@@ -156,14 +160,17 @@ def simulate(
             task = bar.add_task("reps", total=spec.reps)
             study = run_study(
                 spec,
-                min(workers or cpus(), spec.reps),
-                progress=lambda k: bar.advance(task, k),
-                records=records,
-                scenarios=scenarios,
-                store=stage / "replications",
-                backend=backend,
-                scheduler=scheduler,
-                posterior=drawn,
+                Runtime(
+                    workers=min(workers or cpus(), spec.reps),
+                    backend=backend,
+                    scheduler=scheduler,
+                    store=stage / "replications",
+                    progress=lambda k: bar.advance(task, k),
+                    tree=base,
+                    scenarios=tuple(scenarios),
+                    records=records,
+                    draws=drawn,
+                ),
             )
         summary = write_all(study, stage, csv=csv)
         if not summary["daily_csv"]["written"]:
@@ -172,6 +179,9 @@ def simulate(
             from asylum_pathways.report.build import build_report
 
             build_report(stage)
+    if as_json:
+        typer.echo((out / "summary.json").read_text())
+        return
     _print(summary, study.reps, out, spec.console_rows)
 
 

@@ -32,6 +32,7 @@ def sweep(
     from asylum_pathways.params import load_tree
     from asylum_pathways.report.sweep import write_html
     from asylum_pathways.sim.runs import sweep as sweeps
+    from asylum_pathways.sim.runs.runtime import Runtime
 
     if workers < 0:
         raise InputError(f"--workers {workers}: expected 0 (one per CPU) or more")
@@ -45,21 +46,24 @@ def sweep(
             bar.update(task, total=s.reps)
             err.print(
                 f"{len(s.points)} points (the base and {len(s.points) - 1} lever settings) x "
-                f"{s.reps} replications"
+                f"{s.reps} replications; parameters: {s.drawn}"
             )
 
         frame = sweeps.run(
             spec,
             out,
             load_tree(),
-            backend=backend,
-            scheduler=scheduler,
-            workers=workers or None,
-            progress=lambda k: bar.advance(task, k),
+            Runtime(
+                workers=workers or None,
+                backend=backend,
+                scheduler=scheduler,
+                progress=lambda k: bar.advance(task, k),
+            ),
             on_loaded=loaded,
             render=write_html,
         )
     Console().print(
         f"{frame['point'].n_unique()} points x {frame['metric'].n_unique()} metrics: "
-        f"{out}/sweep.parquet, {out}/sweep.html (replications in {out}/replications/)"
+        f"{out}/sweep.parquet, {out}/sweep.json, {out}/sweep.html (replications in "
+        f"{out}/replications/)"
     )

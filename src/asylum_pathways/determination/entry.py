@@ -154,17 +154,21 @@ def _check_after_encounters(table: EncounterTable, as_of: dt.date, label: str, s
     late = np.flatnonzero(table.encounters.arrival > day_number(as_of))
     if late.shape[0] == 0:
         return
-    problems = []
+    problems, said = [], []
     for row in late[:MAX_SHOWN]:
         day = from_day_number(int(table.encounters.arrival[row])).isoformat()
         who = f"record {row + 1}" if table.encounters.n > 1 else "the record"
+        why = "(a person is determined on or after the day of their encounter)"
+        # the problem is the same on every face; the message names where the records came from
         problems.append(
             Problem(
                 (label,),
-                f"{as_of.isoformat()} is before the encounter_date {day} of {who} in "
-                f"{source} (a person is determined on or after the day of their encounter)",
+                f"{as_of.isoformat()} is before the encounter_date {day} of {who} {why}",
                 as_of.isoformat(),
             )
         )
+        said.append(
+            f"{as_of.isoformat()} is before the encounter_date {day} of {who} in {source} {why}"
+        )
     more = f" (and {late.shape[0] - MAX_SHOWN:,} more)" if late.shape[0] > MAX_SHOWN else ""
-    raise UsageError(f"{label} {problems[0].msg}{more}", problems)
+    raise UsageError(f"{label} {said[0]}{more}", problems)

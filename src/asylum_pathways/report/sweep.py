@@ -45,7 +45,7 @@ TEMPLATE = """<!DOCTYPE html>
 <main>
 <h1>{{ title }}</h1>
 <p class="lead">Base scenario <code>{{ spec.base }}</code>, {{ spec.start }} to {{ spec.end }},
-{{ spec.reps }} replications (seed {{ spec.seed }}); every point of a replication has the same
+{{ spec.reps }} replications (seed {{ spec.seed }}; parameters: {{ spec.drawn or spec.parameters }}); every point of a replication has the same
 people and draws, so differences from the base are paired. Values: a daily metric on
 {{ spec.end }}, or a headline metric; mean and 5th-95th percentile over replications.</p>
 <ul>{% for lever in spec.levers %}<li><code>{{ lever.name }}</code> from {{ lever.start }}: {{ lever.values|map("tojson")|join(", ") }}</li>{% endfor %}</ul>

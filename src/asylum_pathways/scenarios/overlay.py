@@ -20,7 +20,10 @@ good); after `to` the tree's own value resumes. A value cites the `reference` gi
 it, and nothing else: the scenario's own `reference` is the scenario's (shown with its
 description), not each value's, and a value without one is shown as "set by scenario NAME"
 rather than under another value's sources. Every problem in the file (unknown parameter,
-wrong section, bad value, overlapping ranges) is reported together, before anything runs.
+wrong section, bad value, overlapping ranges) is reported together, before anything runs:
+the error's message names the file and line of each, and its problems (the error envelope's
+`errors`) put each under its file and line, and an unknown parameter under its section and
+name, as a scenario given inline (a JSON body) gets the same problem under its section and name.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from asylum_pathways.errors import ParameterError, shown
+from asylum_pathways.errors import ParameterError, Problem, shown
 from asylum_pathways.io.files import regular_file
 from asylum_pathways.params import DatedValue, Parameter, ParameterTree, Reference
 from asylum_pathways.params.loader import SECTIONS, _references
@@ -98,7 +101,7 @@ def load_overlay(data: Any, tree: ParameterTree, where: str) -> Scenario:
     try:
         return _load(Path(where), tree, seen=(), data=content, raw=raw)
     except ParameterError as exc:
-        raise ParameterError(str(exc).replace(" line None", "")) from None
+        raise ParameterError(str(exc).replace(" line None", ""), exc.problems) from None
 
 
 def _canonical(data: Any) -> bytes:
@@ -184,6 +187,8 @@ def _load(
             changed.extend(parent.changed)
     own_refs = _references(data.get("reference"), f"{where} reference", problems)
     kinds = item_kinds(tree.ports)
+    # problems[i] said as a Problem of its own (its field), for those that name one
+    named: dict[int, Problem] = {}
     updated: dict[str, Parameter] = {}
     for section in SECTIONS:
         block = data.get(section) or {}
@@ -203,6 +208,11 @@ def _load(
                 problems.append(
                     f"{where} line {line}: {section}: unknown parameter {rel_name!r}{hint}"
                 )
+                named[len(problems) - 1] = Problem(
+                    (*_place(where, line, raw is None), section, str(rel_name)),
+                    f"unknown parameter{hint}",
+                    rel_name,
+                )
                 continue
             param = base.get(full)
             new_values = _apply(param, changes, where, line, name, kinds, problems)
@@ -212,7 +222,8 @@ def _load(
     if problems:
         raise ParameterError(
             f"scenario {where} has {len(problems)} problem(s); nothing was run:\n  "
-            + "\n  ".join(problems)
+            + "\n  ".join(problems),
+            [named.get(i) or _problem(text, where, raw is None) for i, text in enumerate(problems)],
         )
     digest = hashlib.sha256(path.read_bytes() if raw is None else raw).hexdigest()
     return Scenario(
@@ -226,6 +237,21 @@ def _load(
         extends=str(data["extends"]) if data.get("extends") else None,
         references=own_refs,
     )
+
+
+def _place(where: str, line: int | None, is_file: bool) -> tuple[str, ...]:
+    """Where a problem is in a scenario: its file and line (a file), or its line (YAML text
+    given inline), or nothing (a mapping given inline: its place is the caller's)."""
+    return ((where,) if is_file else ()) + ((f"line {line}",) if line is not None else ())
+
+
+def _problem(text: str, where: str, is_file: bool) -> Problem:
+    """A problem said as `"<where> line <n>: <what>"` as a Problem under its file and line."""
+    rest = text.removeprefix(where)
+    found = re.match(r" line (\d+|None)", rest)
+    line = int(found.group(1)) if found and found.group(1) != "None" else None
+    rest = rest[found.end() :] if found else rest
+    return Problem(_place(where, line, is_file), rest.removeprefix(":").strip())
 
 
 def _apply(

@@ -18,6 +18,7 @@ from asylum_pathways.scenarios import Scenario
 from asylum_pathways.service.problems import ApiError
 from asylum_pathways.service.settings import Settings
 from asylum_pathways.service.storage import StudyStore
+from asylum_pathways.sim.runs.runtime import FROM_SPEC, Runtime
 from asylum_pathways.sim.runs.study import StudySpec
 
 
@@ -38,7 +39,7 @@ class StudyRunner:
         self.store = store
         self.tree = tree
         self.workers = settings.study_workers or os.cpu_count() or 1
-        self._queue: queue.Queue[tuple[str, StudySpec, list[Scenario]] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[str, StudySpec, list[Scenario], Any] | None] = queue.Queue()
         self._waiting = 0
         self._lock = threading.Lock()
         self._cancelled: set[str] = set()
@@ -69,7 +70,8 @@ class StudyRunner:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def submit(self, spec: StudySpec, scenarios: list[Scenario]) -> str:
+    def submit(self, spec: StudySpec, scenarios: list[Scenario], draws: Any = FROM_SPEC) -> str:
+        """Queue `spec` (its scenarios and draws already loaded, `StudySpec.draws`)."""
         with self._lock:
             if self._waiting >= self.settings.queued_studies:
                 retry = max(5, 10 * self._waiting)
@@ -83,7 +85,7 @@ class StudyRunner:
                 )
             self._waiting += 1
         study_id = self.store.create(spec.to_dict(), spec.reps)
-        self._queue.put((study_id, spec, scenarios))
+        self._queue.put((study_id, spec, scenarios, draws))
         return study_id
 
     def cancel(self, study_id: str) -> None:
@@ -98,17 +100,16 @@ class StudyRunner:
             item = self._queue.get()
             if item is None:
                 return
-            study_id, spec, scenarios = item
+            study_id, spec, scenarios, draws = item
             with self._lock:
                 self._waiting -= 1
                 cancelled = study_id in self._cancelled
             if cancelled or self._stopping.is_set():
                 self.store.update(study_id, status="cancelled")
                 continue
-            self._run(study_id, spec, scenarios)
+            self._run(study_id, spec, scenarios, draws)
 
-    def _run(self, study_id: str, spec: StudySpec, scenarios: list[Scenario]) -> None:
-        from asylum_pathways.sim.fitting.draws import for_simulate
+    def _run(self, study_id: str, spec: StudySpec, scenarios: list[Scenario], draws: Any) -> None:
         from asylum_pathways.sim.runs.montecarlo import run_study
         from asylum_pathways.sim.runs.outputs import write_all
 
@@ -126,12 +127,15 @@ class StudyRunner:
         try:
             study = run_study(
                 spec,
-                workers=self.workers,
-                progress=progress,
-                executor=self._pool,
-                scenarios=scenarios,
-                # the shipped calibration posterior, as `simulate` draws from by default
-                posterior=for_simulate(None, False, scenarios[0].tree),
+                Runtime(
+                    workers=self.workers,
+                    executor=self._pool,
+                    progress=progress,
+                    tree=self.tree,
+                    allow_files=False,
+                    scenarios=tuple(scenarios),
+                    draws=draws,
+                ),
             )
             write_all(study, out)
         except Cancelled:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from asylum_pathways.rules.explain import SCHEMA
+from asylum_pathways.sim.runs.study import MAX_SEED
 
 Scalar = str | int | float | bool | None
 
@@ -195,7 +196,19 @@ class StudyRequest(BaseModel):
     start: dt.date | None = None
     end: dt.date | None = None
     reps: int | None = Field(None, ge=1)
-    seed: int | None = Field(None, ge=0, le=2**64 - 1)
+    # The seed's bounds are the study spec's (the same problem as on the command line); the
+    # schema only documents them.
+    seed: int | None = Field(
+        None,
+        description="Seed of the whole study: a whole number from 0 to 2^63-1.",
+        json_schema_extra={"minimum": 0, "maximum": MAX_SEED},
+    )
+    parameters: str | None = Field(
+        None,
+        description="What each replication draws its fitted assumptions from: `posterior` "
+        "(the shipped calibration posterior, the default) or `fixed` (every assumption at its "
+        "tree value). A calibration folder is read only on the command line.",
+    )
 
 
 class Progress(BaseModel):

@@ -20,6 +20,7 @@ from asylum_pathways.service import determinations, levers, screener
 from asylum_pathways.service.context import Context
 from asylum_pathways.service.routes.deps import Ctx
 from asylum_pathways.service.routes.parameters import detail, matches, summary
+from asylum_pathways.sim.runs.study import POSTERIOR
 
 router = APIRouter(include_in_schema=False)
 
@@ -151,6 +152,8 @@ def lab(request: Request, ctx: Ctx) -> HTMLResponse:
             "end": cfg.end.isoformat(),
             "reps": cfg.reps,
             "seed": cfg.seed,
+            # as `simulate` and every study: each replication draws from the shipped posterior
+            "parameters": POSTERIOR,
         }
     return render(
         request,

@@ -51,10 +51,11 @@ def submit(body: StudyRequest, ctx: Ctx) -> JSONResponse:
         if problems:
             raise UserError("; ".join(p.msg for p in problems), problems)
         scenarios = spec.load_scenarios(ctx.tree, allow_files=False)
+        drawn = spec.draws(ctx.tree, allow_files=False)
     except UserError as exc:
         raise with_loc(exc, "body") from None
     assert ctx.runner is not None
-    study_id = ctx.runner.submit(spec, scenarios)
+    study_id = ctx.runner.submit(spec, scenarios, drawn)
     status = ctx.runner.store.get(study_id)
     assert status is not None
     return JSONResponse(

@@ -236,6 +236,7 @@ def calibrate(
 ) -> Calibration:
     from asylum_pathways.sim.model import targets as encounter_targets
     from asylum_pathways.sim.runs.montecarlo import run_study
+    from asylum_pathways.sim.runs.runtime import Runtime
     from asylum_pathways.sim.runs.study import StudySpec
 
     t0 = time.perf_counter()
@@ -247,11 +248,15 @@ def calibrate(
         sub = int(np.random.SeedSequence([seed, batch, 1]).generate_state(1)[0])
         study = run_study(
             StudySpec((spec.scenario,), spec.start, spec.end, reps=theta.shape[0], seed=sub),
-            workers,
-            keep_first=False,
-            progress=progress,
-            scenarios=[scenario],
-            posterior=post.Proposals(spec.fitted, theta, "(a proposal of calibrate)"),
+            Runtime(
+                workers=workers,
+                progress=progress,
+                keep_first=False,
+                tree=tree,
+                scenarios=(scenario,),
+                # the proposals are the draws (the spec's `parameters` are not read)
+                draws=post.Proposals(spec.fitted, theta, "(a proposal of calibrate)"),
+            ),
         )
         if not chosen:
             use, skip = spec.usable(set(study.metrics()))

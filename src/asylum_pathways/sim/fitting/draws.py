@@ -64,6 +64,18 @@ def of(draws: Any) -> Draws | None:
     return Draws(posterior=draws)
 
 
+def said(draws: Draws | None) -> str:
+    """What the replications drew, in the words a run prints: "posterior run <id>" (with the
+    capacity priors, when drawn), "capacity priors only" or "fixed"."""
+    if draws is None or (draws.posterior is None and draws.priors is None):
+        return "fixed"
+    if draws.posterior is None:
+        return "capacity priors only (no posterior)"
+    return f"posterior run {draws.posterior.run_id}" + (
+        " and the capacity priors" if draws.priors else ""
+    )
+
+
 def uncertainty(draws: Draws | None) -> dict[str, Any]:
     """summary.json's `uncertainty`: which sources of uncertainty an interval includes."""
     if draws is None or (draws.posterior is None and draws.priors is None):

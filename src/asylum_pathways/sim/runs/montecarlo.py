@@ -11,10 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,15 +20,21 @@ import polars as pl
 from asylum_pathways.errors import Problem
 from asylum_pathways.intervals import summarize as summarize  # shared with the report
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.records import Encounters
 from asylum_pathways.rules.engine import Determinations, determine, determine_like
 from asylum_pathways.scenarios import Scenario
 from asylum_pathways.sim.model.flows import Fate, simulate
 from asylum_pathways.sim.model.population import Population, from_records, generate
 from asylum_pathways.sim.runs import executors
 from asylum_pathways.sim.runs.persons import persons_parquet
+from asylum_pathways.sim.runs.runtime import FROM_SPEC, Records, Runtime
 from asylum_pathways.sim.runs.store import ReplicationStore
-from asylum_pathways.sim.runs.study import StudyError, StudySpec, Window, check_horizon
+from asylum_pathways.sim.runs.study import (
+    StudyError,
+    StudySpec,
+    Window,
+    check_answerable,
+    check_horizon,
+)
 
 
 @dataclass
@@ -133,9 +136,6 @@ class ReplicationFailed(Exception):
 #: Most replications in one task by default.
 BATCH = 8
 
-#: A user's encounter records: (engine columns, person identifiers).
-Records = tuple[Encounters, np.ndarray]
-
 
 @dataclass(frozen=True)
 class Job:
@@ -231,37 +231,17 @@ def _spans(indices: list[int]) -> str:
     return ", ".join(out)
 
 
-def run_study(
-    spec: StudySpec,
-    workers: int | None = None,
-    keep_first: bool = True,
-    progress: Callable[[int], None] | None = None,
-    executor: Executor | None = None,
-    records: Records | None = None,
-    tree: ParameterTree | None = None,
-    allow_files: bool = True,
-    scenarios: list[Scenario] | None = None,
-    store: Path | None = None,
-    backend: str = "process",
-    scheduler: str | None = None,
-    batch: int | None = None,
-    metrics: tuple[str, ...] = (),
-    posterior: Any = None,
-) -> Study:
-    """Run `spec.reps` replications of every scenario of `spec` on `tree` (default: the
-    parameter tree). The whole input is validated first: a bad spec, worker count or
-    scenario raises a `UserError` listing every problem, before anything runs. Scenario files
-    are read only if `allow_files`; `scenarios`, when given, are the spec's already loaded.
+def run_study(spec: StudySpec, runtime: Runtime | None = None) -> Study:
+    """Run `spec.reps` replications of every scenario of `spec`, drawing each replication's
+    assumptions as `spec.parameters` says (the shipped posterior, fixed, or a calibration
+    folder; the same draw for every scenario of a replication), as `runtime` says (default: a
+    local process pool, results in memory). The whole input is validated first: a bad spec,
+    runtime or scenario raises a `UserError` listing every problem, before anything runs.
 
-    Where it runs: `backend` "process" (a local process pool; serial for one worker) or
-    "dask" (a local Dask cluster of `workers`, or the cluster at `scheduler`); `executor`
-    (any concurrent.futures Executor) overrides both. `batch` replications go in one task
-    (default: about four tasks per worker, at most `BATCH` each); `metrics`, if given, are
-    the daily metrics kept. With `store` (a folder), replications stream to a Parquet
-    dataset there as they finish and the study reads its results back from it, so memory
-    does not grow with replications; otherwise every replication stays in memory.
-    `posterior` (sim.fitting.posterior.Posterior; None: parameters fixed) draws each replication's
-    assumptions, the same draw for every scenario of the replication.
+    `runtime.batch` replications go in one task (default: about four tasks per worker, at most
+    `BATCH` each). With `runtime.store` (a folder), replications stream to a Parquet dataset
+    there as they finish and the study reads its results back from it, so memory does not
+    grow with replications; otherwise every replication stays in memory.
     A replication that fails twice, or an interrupted run, raises `StudyIncomplete` once the
     others are done, with the store marked incomplete."""
     if not isinstance(spec, StudySpec):
@@ -269,6 +249,14 @@ def run_study(
             f"run_study: expected a StudySpec, got {type(spec).__name__}",
             [Problem(("spec",), "expected a StudySpec", type(spec).__name__)],
         )
+    runtime = Runtime() if runtime is None else runtime
+    if not isinstance(runtime, Runtime):
+        raise StudyError(
+            f"run_study: expected a Runtime, got {type(runtime).__name__}",
+            [Problem(("runtime",), "expected a Runtime", type(runtime).__name__)],
+        )
+    workers, keep_first, progress = runtime.workers, runtime.keep_first, runtime.progress
+    batch, metrics, records = runtime.batch, runtime.metrics, runtime.records
     for name, value, low in (("workers", workers, 0), ("batch", batch, 1)):
         if value is not None and (
             not isinstance(value, int) or isinstance(value, bool) or value < low
@@ -277,12 +265,29 @@ def run_study(
             raise StudyError(f"{name} {value!r}: {expected}", [Problem((name,), expected, value)])
     if records is None:
         check_horizon(spec)
-    if scenarios is None:
-        if tree is None:
-            from asylum_pathways.params import load_tree
+    tree = runtime.tree
+    if tree is None and runtime.scenarios is None:
+        from asylum_pathways.params import load_tree
 
-            tree = load_tree()
-        scenarios = spec.load_scenarios(tree, allow_files=allow_files)
+        tree = load_tree()
+    scenarios = (
+        list(runtime.scenarios)
+        if runtime.scenarios is not None
+        else spec.load_scenarios(tree, allow_files=runtime.allow_files)  # type: ignore[arg-type]
+    )
+    base = tree if tree is not None else scenarios[0].tree
+    check_answerable(spec, base)
+    posterior = (
+        spec.draws(base, allow_files=runtime.allow_files)
+        if runtime.draws is FROM_SPEC
+        else runtime.draws
+    )
+    store, backend, scheduler, executor = (
+        runtime.store,
+        runtime.backend,
+        runtime.scheduler,
+        runtime.executor,
+    )
     start, end, reps, seed = spec.start, spec.end, spec.reps, spec.seed
     job = Job(tuple(scenarios), start, end, records, tuple(spec.windows), tuple(metrics), posterior)
     children = np.random.SeedSequence(seed).spawn(reps)

@@ -1,4 +1,5 @@
-"""A study is a value: which scenarios, over which days, how many replications, which seed.
+"""A study is a value: which scenarios, over which days, how many replications, which seed,
+and which parameters each replication draws.
 
 A `StudySpec` is validated when it is made (every problem listed, each naming its field), is
 picklable and holds no state of its own; the CLI's `simulate`, the service's studies and
@@ -22,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from asylum_pathways.errors import Problem, UserError
+from asylum_pathways.errors import Problem, UserError, shown
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.params.yamlio import load_yaml
 from asylum_pathways.scenarios import Scenario, load_overlay, load_scenario
@@ -30,10 +31,12 @@ from asylum_pathways.scenarios.overlay import builtin_dir, builtin_names
 from asylum_pathways.sim.model.windows import LawDay, StudyError, Window
 
 #: The keys a study spec may have, as in a `POST /api/v1/studies` body; the first five are the
-#: flags of `simulate`.
+#: flags of `simulate` (required without defaults), `parameters` its --posterior and
+#: --fixed-parameters.
 RUN_KEYS = ("scenarios", "start", "end", "reps", "seed")
 KEYS = (
     *RUN_KEYS,
+    "parameters",
     "name",
     "description",
     "title",
@@ -58,8 +61,14 @@ QUESTION_KEYS = (
     "capacity",
     "subject",
 )
-#: A seed is what `numpy.random.SeedSequence` takes: a non-negative integer (here < 2**64).
-MAX_SEED = 2**64 - 1
+#: A seed: a whole number from 0 to 2^63-1 on every face (the command line, a spec file, the
+#: API), so that a seed fits a signed 64-bit integer wherever it is stored or typed.
+MAX_SEED = 2**63 - 1
+SEED_RANGE = f"a whole number from 0 to 2^63-1, {MAX_SEED}"
+#: What each replication draws its fitted assumptions and unpublished capacities from: the
+#: shipped calibration posterior, nothing (every assumption held at its tree value), or a
+#: `calibrate --out` folder (or its posterior.parquet) by path.
+POSTERIOR, FIXED = "posterior", "fixed"
 
 #: An inline overlay: a scenario file's content as a mapping (or YAML text).
 ScenarioRef = str | Mapping[str, Any]
@@ -100,11 +109,12 @@ class StudySpec:
     headline_rows: tuple[tuple[str, str], ...] = ()
     console_rows: tuple[tuple[str, str], ...] = ()
     questions: tuple[Question, ...] = ()
+    #: POSTERIOR (the shipped posterior), FIXED, or the path of a calibration folder.
+    parameters: str = POSTERIOR
 
     def __post_init__(self) -> None:
-        problems = _check_run(
-            {k: getattr(self, k) for k in RUN_KEYS}, {k: k for k in RUN_KEYS}, typed=True
-        )
+        keys = (*RUN_KEYS, "parameters")
+        problems = _check_run({k: getattr(self, k) for k in keys}, {k: k for k in keys}, typed=True)
         if problems:
             raise _error(problems)
 
@@ -137,7 +147,7 @@ class StudySpec:
             elif defaults is not None:
                 values[key] = getattr(defaults, key)
             elif key in RUN_KEYS:
-                problems.append(Problem((key,), f"{label[key]}: required", None))
+                problems.append(Problem((label[key],), "required", None))
         problems += _check_run(values, label, typed=False)
         extras = _parse_extras(values, problems)
         if problems:
@@ -149,6 +159,7 @@ class StudySpec:
             end=_date(values["end"]),  # type: ignore[arg-type]
             reps=int(values["reps"]),
             seed=int(values["seed"]),
+            parameters=str(values.get("parameters", POSTERIOR)),
             **extras,
         )
 
@@ -160,43 +171,87 @@ class StudySpec:
             "end": self.end.isoformat(),
             "reps": self.reps,
             "seed": self.seed,
+            "parameters": self.parameters,
         }
 
-    def load_scenarios(self, tree: ParameterTree, allow_files: bool = True) -> list[Scenario]:
+    def load_scenarios(
+        self,
+        tree: ParameterTree,
+        allow_files: bool = True,
+        labels: Mapping[str, str] | None = None,
+    ) -> list[Scenario]:
         """The scenarios applied to `tree`: a built-in name, a scenario file (if
-        `allow_files`) or an inline overlay. Every problem of every scenario is listed."""
+        `allow_files`) or an inline overlay. Every problem of every scenario is listed, each
+        under `scenarios` (or `labels["scenarios"]`) and the scenario's place in the list."""
+        key = (labels or {}).get("scenarios", "scenarios")
         out: list[Scenario] = []
         problems: list[Problem] = []
+        lines: list[str] = []
         for i, ref in enumerate(self.scenarios):
             try:
                 if isinstance(ref, str):
                     if not allow_files and not (builtin_dir() / f"{ref}.yaml").exists():
                         problems.append(
                             Problem(
-                                ("scenarios", i),
+                                (key, i),
                                 f"not a built-in scenario (expected one of "
                                 f"{', '.join(builtin_names())}, or an inline overlay)",
                                 ref,
                             )
                         )
+                        lines.append(_line(problems[-1]))
                         continue
                     out.append(load_scenario(ref, tree))
                 else:
                     out.append(load_overlay(dict(ref), tree, f"scenarios[{i}]"))
             except UserError as exc:
-                problems.extend(exc.problems or [Problem(("scenarios", i), str(exc), _short(ref))])
+                # the scenario's own message names its file and line; its problems, its fields
+                lines.append(str(exc))
+                problems.extend(
+                    [Problem((key, i, *p.loc), p.msg, p.value) for p in exc.problems]
+                    or [Problem((key, i), str(exc), _short(ref))]
+                )
         names = [s.name for s in out]
         for n in sorted({n for n in names if names.count(n) > 1}):
             problems.append(
                 Problem(
-                    ("scenarios",),
+                    (key,),
                     "two scenarios have the same name; rename one (its `name:` key)",
                     n,
                 )
             )
+            lines.append(_line(problems[-1]))
         if problems:
-            raise _error(problems)
+            raise _error(problems, lines)
         return out
+
+    def draws(
+        self,
+        tree: ParameterTree,
+        allow_files: bool = True,
+        labels: Mapping[str, str] | None = None,
+    ) -> Any:
+        """What each replication draws (`sim.fitting.draws.Draws`; None: `fixed`): the
+        shipped posterior, or the calibration folder `parameters` names (read only if
+        `allow_files`), with the capacity priors. A folder that holds no posterior, or one
+        that does not fit `tree`, is refused under `parameters` (or `labels["parameters"]`)."""
+        from asylum_pathways.sim.fitting.draws import for_simulate
+
+        key = (labels or {}).get("parameters", "parameters")
+        if self.parameters == FIXED:
+            return None
+        if self.parameters == POSTERIOR:
+            return for_simulate(None, False, tree)
+        if not allow_files:
+            msg = (
+                f"a calibration folder is read only on the command line (expected {POSTERIOR} "
+                f"or {FIXED})"
+            )
+            raise _error([Problem((key,), msg, self.parameters)])
+        try:
+            return for_simulate(Path(self.parameters), False, tree)
+        except UserError as exc:
+            raise _error([Problem((key,), str(exc), self.parameters)], [str(exc)]) from None
 
 
 def builtin_study() -> StudySpec:
@@ -218,7 +273,7 @@ def check_horizon(spec: StudySpec, labels: Mapping[str, str] | None = None) -> N
             [
                 Problem(
                     (a if at_start else b,),
-                    f"{a}/{b} {spec.start}..{spec.end} is outside the calibration data "
+                    f"the horizon {spec.start}..{spec.end} is outside the calibration data "
                     f"({targets.describe()}; {day} is not covered)",
                     (spec.start if at_start else spec.end).isoformat(),
                 )
@@ -226,13 +281,32 @@ def check_horizon(spec: StudySpec, labels: Mapping[str, str] | None = None) -> N
         )
 
 
-def _error(problems: list[Problem]) -> StudyError:
-    if len(problems) == 1:
-        return StudyError(problems[0].msg, problems)
-    return StudyError(
-        f"the study has {len(problems)} problems: " + "; ".join(p.msg for p in problems),
-        problems,
-    )
+def check_answerable(
+    spec: StudySpec, tree: ParameterTree, labels: Mapping[str, str] | None = None
+) -> None:
+    """The horizon's first and last day lie in the days `tree` answers for (its
+    `law.coverage.answers`), as a determination's day must."""
+    from asylum_pathways.params import coverage
+
+    for key, day in (("start", spec.start), ("end", spec.end)):
+        try:
+            coverage.check_day(tree, day, (labels or {}).get(key, key))
+        except UserError as exc:
+            raise _error(exc.problems, [str(exc)]) from None
+
+
+def _line(p: Problem) -> str:
+    """One problem as a line of a message: its field, then what is wrong."""
+    where = ".".join(str(x) for x in p.loc)
+    return f"{where}: {p.msg}" if where else p.msg
+
+
+def _error(problems: list[Problem], lines: list[str] | None = None) -> StudyError:
+    """The study's problems; the message says each (`lines`: as their own messages say them)."""
+    said = lines if lines is not None else [_line(p) for p in problems]
+    if len(said) == 1:
+        return StudyError(said[0], problems)
+    return StudyError(f"the study has {len(problems)} problems: " + "; ".join(said), problems)
 
 
 def _check_run(values: Mapping[str, Any], label: Mapping[str, str], typed: bool) -> list[Problem]:
@@ -246,29 +320,39 @@ def _check_run(values: Mapping[str, Any], label: Mapping[str, str], typed: bool)
         day = _date(v) if (isinstance(v, dt.date) or (isinstance(v, str) and not typed)) else None
         if day is None:
             problems.append(
-                Problem((key,), f"{label[key]} {v!r} is not a date (expected YYYY-MM-DD)", v)
+                Problem((label[key],), f"{shown(v)} is not a date (expected YYYY-MM-DD)", v)
             )
         else:
             dates[key] = day
     if "start" in dates and "end" in dates and dates["end"] < dates["start"]:
         problems.append(
             Problem(
-                ("end",),
-                f"{label['end']} {dates['end']} is before {label['start']} {dates['start']}",
+                (label["end"],),
+                f"{dates['end']} is before {label['start']} {dates['start']}",
                 dates["end"].isoformat(),
             )
         )
     for key, low, high, what in (
         ("reps", 1, None, "at least 1 replication"),
-        ("seed", 0, MAX_SEED, f"an integer from 0 to {MAX_SEED}"),
+        ("seed", 0, MAX_SEED, SEED_RANGE),
     ):
         if key not in values:
             continue
         v = values[key]
         if not isinstance(v, int) or isinstance(v, bool):
-            problems.append(Problem((key,), f"{label[key]} {v!r}: expected an integer", v))
+            problems.append(Problem((label[key],), f"{shown(v)} is not a whole number", v))
         elif v < low or (high is not None and v > high):
-            problems.append(Problem((key,), f"{label[key]} {v}: expected {what}", v))
+            problems.append(Problem((label[key],), f"{v} is out of range (expected {what})", v))
+    if "parameters" in values:
+        v = values["parameters"]
+        if not isinstance(v, str) or not v.strip():
+            problems.append(
+                Problem(
+                    (label.get("parameters", "parameters"),),
+                    f"expected {POSTERIOR}, {FIXED} or the path of a calibration folder",
+                    v,
+                )
+            )
     if "scenarios" in values:
         problems += _check_scenarios(values["scenarios"], label["scenarios"])
     return problems
@@ -278,29 +362,19 @@ def _check_scenarios(scen: Any, label: str) -> list[Problem]:
     if isinstance(scen, str):
         scen = [scen]
     if not isinstance(scen, list | tuple) or not scen:
-        return [
-            Problem(
-                ("scenarios",),
-                f"{label}: expected a list of built-in names or inline overlays",
-                scen,
-            )
-        ]
+        return [Problem((label,), "expected a list of built-in names or inline overlays", scen)]
     problems = []
     for i, ref in enumerate(scen):
         if isinstance(ref, str):
             if not ref:
-                problems.append(Problem(("scenarios", i), f"{label}: an empty name", ref))
+                problems.append(Problem((label, i), "an empty name", ref))
         elif not isinstance(ref, Mapping):
             problems.append(
-                Problem(
-                    ("scenarios", i),
-                    f"{label}: expected a scenario name or an overlay (a mapping)",
-                    ref,
-                )
+                Problem((label, i), "expected a scenario name or an overlay (a mapping)", ref)
             )
     names = [r for r in scen if isinstance(r, str)]
     if len(set(names)) != len(names):
-        problems.append(Problem(("scenarios",), f"{label} given twice: {', '.join(names)}", names))
+        problems.append(Problem((label,), f"given twice: {', '.join(names)}", names))
     return problems
 
 
@@ -314,7 +388,7 @@ def _parse_extras(values: Mapping[str, Any], problems: list[Problem]) -> dict[st
             if isinstance(values[key], str) and values[key].strip():
                 out[key] = values[key].strip()
             else:
-                problems.append(Problem((key,), f"{key}: expected a line of text", values[key]))
+                problems.append(Problem((key,), "expected a line of text", values[key]))
     for key in ("roles", "scenario_notes"):
         if key in values:
             v = values[key]

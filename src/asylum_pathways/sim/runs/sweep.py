@@ -5,7 +5,9 @@ A sweep is a study whose scenarios are the base and one scenario per point, so i
 every backend `run_study` runs on and streams to the same Parquet store; every point of a
 replication has the same people and the same draws (common random numbers), so a point's
 difference from the base is paired. The spec file is validated as a whole before anything
-runs: every problem is listed with the file and line.
+runs: every problem is listed with the file and line. Like every study, a sweep's replications
+draw their assumptions from the shipped posterior unless its `parameters` say otherwise
+(`fixed`, or a calibration folder), and its outputs say which.
 
 >>> import datetime as dt
 >>> lever = Lever("assumptions.aca.agreements.sv.annual_cap", dt.date(2020, 3, 31), (500, 1000))
@@ -18,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,9 +35,12 @@ from asylum_pathways.params import ParameterTree
 from asylum_pathways.params.loader import SECTIONS
 from asylum_pathways.params.yamlio import line_of, load_yaml
 from asylum_pathways.scenarios import Scenario, load_overlay, load_scenario
-from asylum_pathways.sim.runs.study import StudySpec, check_horizon
+from asylum_pathways.sim.runs.runtime import Runtime
+from asylum_pathways.sim.runs.study import FIXED, POSTERIOR, StudySpec, check_horizon
 
-KEYS = ("base", "start", "end", "reps", "seed", "metrics", "grid", "points")
+KEYS = ("base", "start", "end", "reps", "seed", "parameters", "metrics", "grid", "points")
+#: sweep.json's format.
+FORMAT = 1
 LEVER_KEYS = ("from", "values")
 #: sweep.parquet's statistic columns, after `point`, the levers and `metric`.
 STATS = ("mean", "p5", "p50", "p95", "difference_mean", "difference_p5", "difference_p95")
@@ -77,9 +83,15 @@ class SweepSpec:
     #: Each point: one value per lever (None: that lever keeps the base's values).
     points: tuple[tuple[Any, ...], ...]
     source: str = "sweep"
+    #: What each replication draws (`StudySpec.parameters`): posterior, fixed or a folder.
+    parameters: str = POSTERIOR
+    #: What the run drew, in words ("posterior run <id>", "fixed"): set by `run`.
+    drawn: str = ""
 
     def study(self) -> StudySpec:
-        return StudySpec((self.base,), self.start, self.end, self.reps, self.seed)
+        return StudySpec(
+            (self.base,), self.start, self.end, self.reps, self.seed, parameters=self.parameters
+        )
 
 
 def _bad(problems: list[str], where: str) -> SweepError:
@@ -113,10 +125,12 @@ def load_sweep(path: Path, tree: ParameterTree) -> tuple[SweepSpec, list[Scenari
     if all(data.get(k) is not None for k in ("base", "start", "end", "reps", "seed")):
         try:
             study = StudySpec.from_dict(
-                {k: data[k] for k in ("start", "end", "reps", "seed")}
+                {k: data[k] for k in ("start", "end", "reps", "seed", "parameters") if k in data}
                 | {"scenarios": [str(data["base"])]}
             )
             check_horizon(study)
+            if study.parameters not in (POSTERIOR, FIXED):
+                study.draws(tree)  # a calibration folder: read now, named with its line
         except UserError as exc:
             for p in exc.problems or []:
                 key = str(p.loc[0]) if p.loc else "base"
@@ -154,6 +168,7 @@ def load_sweep(path: Path, tree: ParameterTree) -> tuple[SweepSpec, list[Scenari
         tuple(levers),
         tuple(points),
         where,
+        study.parameters,
     )
     return spec, [base, *(point_scenario(base, spec, k) for k in range(1, len(points)))]
 
@@ -325,38 +340,86 @@ def run(
     path: Path,
     out: Path,
     tree: ParameterTree,
-    backend: str = "process",
-    scheduler: str | None = None,
-    workers: int | None = None,
-    progress: Any = None,
+    runtime: Runtime | None = None,
     on_loaded: Any = None,
     render: Any = None,
 ) -> pl.DataFrame:
-    """Validate the sweep in `path`, run it, and write sweep.parquet to `out`; `render(spec,
-    frame, path)` writes sweep.html (the report layer's `report.sweep.write_html`: the
-    simulation does not import the report)."""
+    """Validate the sweep in `path`, run it as `runtime` says (workers, backend, scheduler,
+    progress), and write sweep.parquet and sweep.json to `out`; `render(spec, frame, path)`
+    writes sweep.html (the report layer's `report.sweep.write_html`: the simulation does not
+    import the report). `on_loaded(spec)` is told the validated spec, `spec.drawn` included."""
+    from asylum_pathways.sim.fitting import draws as drawing
     from asylum_pathways.sim.runs.montecarlo import StudyIncomplete, run_study
 
     spec, scenarios = load_sweep(path, tree)
+    study_spec = spec.study()
+    drawn = study_spec.draws(tree)
+    spec = dataclasses.replace(spec, drawn=drawing.said(drawn))
     if on_loaded is not None:
         on_loaded(spec)
+    runtime = dataclasses.replace(
+        runtime or Runtime(),
+        keep_first=False,
+        store=out / "replications",
+        metrics=tuple(spec.metrics),
+        tree=tree,
+        scenarios=tuple(scenarios),
+        draws=drawn,
+    )
     try:
-        study = run_study(
-            spec.study(),
-            workers,
-            keep_first=False,
-            progress=progress,
-            scenarios=scenarios,
-            store=out / "replications",
-            backend=backend,
-            scheduler=scheduler,
-            metrics=tuple(spec.metrics),
-        )
+        study = run_study(study_spec, runtime)
     except StudyIncomplete as exc:
         raise StudyIncomplete(f"{exc}{_points_named(spec, str(exc))}", exc.missing) from None
     frame = table(spec, study)
     out.mkdir(parents=True, exist_ok=True)
     frame.write_parquet(out / "sweep.parquet")
+    (out / "sweep.json").write_text(json.dumps(sweep_json(spec, drawn), indent=2) + "\n")
     if render is not None:
         render(spec, frame, out / "sweep.html")
     return frame
+
+
+def sweep_json(spec: SweepSpec, drawn: Any) -> dict[str, Any]:
+    """sweep.json: the sweep as run (its spec's keys, the levers and their points) and what
+    its replications drew (`parameters`: posterior or fixed, the posterior's run, the words)."""
+    from asylum_pathways.sim.fitting import draws as drawing
+
+    told = drawing.uncertainty(drawn)
+    posterior = told.get("posterior") or {}
+    return {
+        "format": FORMAT,
+        "source": spec.source,
+        "base": spec.base,
+        "start": spec.start.isoformat(),
+        "end": spec.end.isoformat(),
+        "reps": spec.reps,
+        "seed": spec.seed,
+        "metrics": list(spec.metrics),
+        "levers": [
+            {
+                "name": lv.name,
+                "from": lv.start.isoformat(),
+                "values": [_plain(v) for v in lv.values],
+            }
+            for lv in spec.levers
+        ],
+        "points": len(spec.points),
+        "parameters": {
+            "spec": spec.parameters,
+            "drawn": "posterior" if posterior else "fixed",
+            "posterior": posterior.get("run_id"),
+            "said": spec.drawn,
+            "includes": told["includes"],
+            "text": told["text"],
+        },
+    }
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, Mapping):
+        return {str(k): _plain(x) for k, x in v.items()}
+    return v
