@@ -150,7 +150,7 @@ def simulate(
     check_day(base, spec.start, "--start")
     check_day(base, spec.end, "--end")
     scenarios = spec.load_scenarios(base, labels=FLAGS)
-    drawn = spec.draws(base, labels=FLAGS)
+    drawn = spec.draws(scenarios[0].tree, labels=FLAGS)  # as run_study and the service do
     if report:
         _import_meanwhile("asylum_pathways.report.build")
     targets.build()

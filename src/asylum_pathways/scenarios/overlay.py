@@ -210,7 +210,7 @@ def _load(
                 )
                 named[len(problems) - 1] = Problem(
                     (*_place(where, line, raw is None), section, str(rel_name)),
-                    f"unknown parameter{hint}",
+                    f"unknown parameter {rel_name!r}{hint}",
                     rel_name,
                 )
                 continue

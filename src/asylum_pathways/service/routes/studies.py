@@ -51,7 +51,7 @@ def submit(body: StudyRequest, ctx: Ctx) -> JSONResponse:
         if problems:
             raise UserError("; ".join(p.msg for p in problems), problems)
         scenarios = spec.load_scenarios(ctx.tree, allow_files=False)
-        drawn = spec.draws(ctx.tree, allow_files=False)
+        drawn = spec.draws(scenarios[0].tree, allow_files=False)
     except UserError as exc:
         raise with_loc(exc, "body") from None
     assert ctx.runner is not None

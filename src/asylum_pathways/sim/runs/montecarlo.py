@@ -277,8 +277,9 @@ def run_study(spec: StudySpec, runtime: Runtime | None = None) -> Study:
     )
     base = tree if tree is not None else scenarios[0].tree
     check_answerable(spec, base)
+    # a posterior is checked against the first scenario's tree (its fit's, for the built-ins)
     posterior = (
-        spec.draws(base, allow_files=runtime.allow_files)
+        spec.draws(scenarios[0].tree, allow_files=runtime.allow_files)
         if runtime.draws is FROM_SPEC
         else runtime.draws
     )

@@ -130,7 +130,7 @@ def load_sweep(path: Path, tree: ParameterTree) -> tuple[SweepSpec, list[Scenari
             )
             check_horizon(study)
             if study.parameters not in (POSTERIOR, FIXED):
-                study.draws(tree)  # a calibration folder: read now, named with its line
+                study.draws(base.tree if base else tree)  # a folder: read now, with its line
         except UserError as exc:
             for p in exc.problems or []:
                 key = str(p.loc[0]) if p.loc else "base"
@@ -353,7 +353,7 @@ def run(
 
     spec, scenarios = load_sweep(path, tree)
     study_spec = spec.study()
-    drawn = study_spec.draws(tree)
+    drawn = study_spec.draws(scenarios[0].tree)  # the base's tree, as run_study checks it
     spec = dataclasses.replace(spec, drawn=drawing.said(drawn))
     if on_loaded is not None:
         on_loaded(spec)
