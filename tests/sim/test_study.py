@@ -137,3 +137,33 @@ def test_a_title_or_question_that_is_not_text_is_refused_under_its_key() -> None
     assert sorted(p.loc[0] for p in err.value.problems) == ["question", "title"]
     assert "title: expected a line of text" in str(err.value)
     assert StudySpec.from_dict({**base, "title": " A title "}).title == "A title"
+
+
+def test_which_parameters_are_drawn_is_a_key_of_the_spec(
+    tree: ParameterTree, tmp_path: Path
+) -> None:
+    spec = builtin_study()
+    assert spec.parameters == "posterior" and spec.to_dict()["parameters"] == "posterior"
+    fixed = StudySpec.from_dict({"parameters": "fixed"}, defaults=spec)
+    assert fixed.draws(tree) is None
+    assert StudySpec.from_dict(fixed.to_dict()).to_dict() == fixed.to_dict()
+    assert spec.draws(tree) is not None  # the shipped posterior
+    folder = StudySpec.from_dict({"parameters": str(tmp_path)}, defaults=spec)
+    with pytest.raises(StudyError) as over_http:
+        folder.draws(tree, allow_files=False)
+    assert over_http.value.problems[0].loc == ("parameters",)
+    with pytest.raises(StudyError) as missing:
+        folder.draws(tree, labels={"parameters": "--posterior"})
+    assert missing.value.problems[0].loc == ("--posterior",) and "posterior" in str(missing.value)
+    with pytest.raises(StudyError) as empty:
+        StudySpec.from_dict({"parameters": " "}, defaults=spec)
+    assert empty.value.problems[0].loc == ("parameters",)
+
+
+def test_run_study_takes_a_runtime_not_loose_keywords(tree: ParameterTree) -> None:
+    spec = builtin_study().replace(reps=1)
+    with pytest.raises(StudyError) as err:
+        run_study(spec, {"workers": 1})  # type: ignore[arg-type]
+    assert err.value.problems[0].loc == ("runtime",)
+    with pytest.raises(TypeError):
+        run_study(spec, workers=1)  # type: ignore[call-arg]

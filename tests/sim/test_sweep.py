@@ -4,6 +4,7 @@ process pool and on Dask."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -98,6 +99,28 @@ def test_points_share_their_people_so_a_point_equal_to_the_base_differs_by_exact
     assert capped["p95"].max() <= 40 < frame.filter(pl.col("point") == 0)["mean"][0]
     unstayed = frame.filter(~pl.col(STAYED) & (pl.col("metric") == "mpp_enrolled_cumulative"))
     assert (unstayed["difference_p95"] < 0).all()
+
+
+def test_a_sweep_draws_from_the_posterior_unless_its_spec_says_fixed_and_says_which(
+    serial: Path, spec_file: Path, tree: ParameterTree
+) -> None:
+    from asylum_pathways.sim.fitting.posterior import default_path, read
+
+    shipped = read(default_path()).run_id
+    said = json.loads((serial / "sweep.json").read_text())["parameters"]
+    assert said["drawn"] == "posterior" and said["posterior"] == shipped
+    assert f"posterior run {shipped}" in (serial / "sweep.html").read_text()
+    fixed_file = spec_file.parent / "fixed.yaml"
+    fixed_file.write_text(SPEC + "parameters: fixed\n")
+    out = spec_file.parent / "fixed"
+    result = cli("sweep", str(fixed_file), "--workers", "1", "--out", str(out), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert "parameters: fixed" in result.stderr.replace("\n", " ")
+    assert json.loads((out / "sweep.json").read_text())["parameters"]["drawn"] == "fixed"
+    drawn, held = pl.read_parquet(serial / "sweep.parquet"), pl.read_parquet(out / "sweep.parquet")
+    assert drawn.select("point", "metric").equals(held.select("point", "metric"))
+    assert not drawn["p95"].equals(held["p95"])  # the draws reached the model
+    shutil.rmtree(out)
 
 
 def test_the_sweep_page_is_one_offline_file_with_a_chart_per_metric(serial: Path) -> None:
