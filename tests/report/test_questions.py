@@ -42,6 +42,14 @@ def test_interval_words_say_what_is_in_and_what_is_not() -> None:
     assert probability(0.004) == "under 1%" and probability(0.27) == "27%"
 
 
+def test_the_runs_own_name_of_the_posterior_counts_as_included() -> None:
+    """The run writes `parameters` (summary.json `uncertainty.includes`); a question's interval
+    that includes the posterior must not also say the posterior is left out."""
+    words = includes_words(["monte_carlo", "parameters", "capacity_priors"])
+    assert "Not included" not in words and "parameters;" not in words
+    assert "uncertainty in the fitted assumptions" in words
+
+
 @pytest.mark.slow
 def test_the_questions_are_answered_first_with_number_probability_and_deciding_assumption(
     results_copy: Path,

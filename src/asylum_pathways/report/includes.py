@@ -13,9 +13,7 @@ import string
 from collections import Counter
 from typing import Any
 
-from asylum_pathways.report.questions import includes_words
-
-OLDER = {"parameters": "fitted_parameters"}
+from asylum_pathways.report.questions import includes_words, kind
 
 
 def kinds(summary: dict[str, Any], scenario: str, metric: str) -> tuple[str, ...]:
@@ -28,7 +26,7 @@ def kinds(summary: dict[str, Any], scenario: str, metric: str) -> tuple[str, ...
         given = mine
     if not isinstance(given, list):
         given = (summary.get("uncertainty") or {}).get("includes") or ["monte_carlo"]
-    return tuple(OLDER.get(str(k), str(k)) for k in given)
+    return tuple(kind(k) for k in given)
 
 
 def legend(

@@ -19,10 +19,18 @@ INCLUDES = {
     "fitted_parameters": "uncertainty in the fitted assumptions (the calibration posterior)",
     "capacity_priors": "the capacity priors (unpublished capacities drawn from what was said)",
 }
+#: The run's own name of a kind (summary.json `uncertainty.includes`, `interval_includes`).
+ALIASES = {"parameters": "fitted_parameters"}
+
+
+def kind(name: Any) -> str:
+    """A kind of uncertainty under the report's name (`parameters` is `fitted_parameters`)."""
+    return ALIASES.get(str(name), str(name))
 
 
 def includes_words(kinds: list[str]) -> str:
     """'Monte Carlo variation …, and the capacity priors …; not: …' for a list of kinds."""
+    kinds = list(dict.fromkeys(kind(k) for k in kinds))
     have = [INCLUDES.get(k, k.replace("_", " ")) for k in kinds]
     missing = [text for k, text in INCLUDES.items() if k not in kinds]
     said = "; ".join(have) if have else "nothing stated"
