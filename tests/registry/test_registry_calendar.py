@@ -234,6 +234,12 @@ def test_an_unconfirmed_or_flagged_hearing_is_tentative(world: World) -> None:
         ("America/Denver", "2020-10-30T09:00", "2020-10-30T15:00"),  # MDT, UTC-6
         ("America/Denver", "2020-11-02T09:00", "2020-11-02T16:00"),  # MST, UTC-7
         ("America/Phoenix", "2020-03-09T09:00", "2020-03-09T16:00"),  # MST all year
+        # Hours either side of the change itself (02:00 local on those Sundays).
+        ("America/New_York", "2020-03-08T01:30", "2020-03-08T06:30"),  # EST, UTC-5
+        ("America/New_York", "2020-03-08T03:00", "2020-03-08T07:00"),  # EDT, UTC-4
+        ("America/New_York", "2020-11-01T00:30", "2020-11-01T04:30"),  # EDT, UTC-4
+        ("America/New_York", "2020-11-01T02:30", "2020-11-01T07:30"),  # EST, UTC-5
+        ("America/New_York", "2020-11-01T01:30", "2020-11-01T05:30"),  # twice: the first (EDT)
     ],
 )
 def test_the_start_is_the_right_utc_instant_across_a_change_of_daylight_saving_time(

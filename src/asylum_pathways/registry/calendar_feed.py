@@ -93,7 +93,8 @@ def uid(hearing_id: str) -> str:
 
 def starts_utc(h: Hearing) -> dt.datetime:
     """The instant a hearing starts: its local time at the court, read in the court's zone (a
-    time skipped by a change to daylight-saving time is read with the offset before it)."""
+    time skipped by a change to daylight-saving time is read with the offset before it, and a
+    time that happens twice as the clocks go back is read as the first)."""
     local = h.starts_at.replace(tzinfo=zoneinfo.ZoneInfo(h.time_zone))
     return local.astimezone(dt.UTC)
 
