@@ -420,6 +420,7 @@ def test_the_secret_address_serves_the_feed_until_revoked_then_answers_404_in_th
     feed = client.get(data["url"])  # no cookie, no header
     assert feed.status_code == 200 and uid_of(h) in events(feed.content)
     assert feed.headers["content-type"].startswith("text/calendar")
+    assert feed.headers["cache-control"] == "no-store"
     again = client.post(f"{API}/calendar/token", headers=auth).json()["data"]
     old = client.get(data["url"])
     assert old.status_code == 404
