@@ -230,6 +230,11 @@ NEEDS = {
     ("GET", "/changes"): "caseworker",
     ("GET", "/audit"): "auditor",
     ("GET", "/aggregates"): "analyst",
+    ("GET", "/calendar.ics"): "caseworker",
+    ("GET", "/calendar/{feed_token}.ics"): None,  # the secret address is the credential
+    ("GET", "/calendar/token"): "any",
+    ("POST", "/calendar/token"): "caseworker",
+    ("DELETE", "/calendar/token"): "any",
 }
 HEARING = {
     "court": "El Paso",

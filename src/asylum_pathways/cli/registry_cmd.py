@@ -27,9 +27,13 @@ app = typer.Typer(
 user_app = typer.Typer(help="Users of the registry.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+calendar_app = typer.Typer(
+    help="The secret address of a user's calendar feed of hearings.", no_args_is_help=True
+)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+app.add_typer(calendar_app, name="calendar-token")
 
 DB = typer.Option(
     None, "--db", help="Database URL (default: $ASYLUM_PATHWAYS_DB or the embedded SQLite file)."
@@ -164,6 +168,33 @@ def token_create(
         f"token {view['id']} with scopes {', '.join(view['scopes'])}, expires {view['expires_at']}",
         err=True,
     )
+
+
+@calendar_app.command("create")
+def calendar_token_create(as_user: str = AS, db: str = DB, keys: Path = KEYS) -> None:
+    """Issue the user's calendar feed address (printed once; the one before is revoked)."""
+    from asylum_pathways.registry import accounts, calendar_tokens
+    from asylum_pathways.service.app import API
+    from asylum_pathways.service.routes.registry_calendar import feed_path
+
+    reg = _open(db, keys)
+    token, view = calendar_tokens.issue(reg, accounts.cli_principal(reg, as_user))
+    typer.echo(feed_path(token, API))
+    typer.echo(
+        f"calendar token {view['id']}: subscribe to the server's origin followed by this path; "
+        "anyone with the address reads the feed until `registry calendar-token revoke`",
+        err=True,
+    )
+
+
+@calendar_app.command("revoke")
+def calendar_token_revoke(as_user: str = AS, db: str = DB, keys: Path = KEYS) -> None:
+    """Revoke the user's calendar feed address (it answers 404 from now on)."""
+    from asylum_pathways.registry import accounts, calendar_tokens
+
+    reg = _open(db, keys)
+    done = calendar_tokens.revoke(reg, accounts.cli_principal(reg, as_user))
+    typer.echo(f"revoked {done['revoked']} calendar token(s)")
 
 
 @app.command("import")

@@ -34,6 +34,7 @@ from asylum_pathways.registry.errors import (
 )
 from asylum_pathways.registry.models import (
     ApiToken,
+    CalendarToken,
     LoginSession,
     Organisation,
     SetupToken,
@@ -264,6 +265,11 @@ def _revoke_all(session: Session, user_id: str, now: dt.datetime, *, tokens: boo
         session.execute(
             update(ApiToken)
             .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        session.execute(
+            update(CalendarToken)
+            .where(CalendarToken.user_id == user_id, CalendarToken.revoked_at.is_(None))
             .values(revoked_at=now)
         )
 

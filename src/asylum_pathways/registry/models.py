@@ -97,6 +97,19 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
+class CalendarToken(Base):
+    """The secret of a user's calendar feed (`/api/v1/calendar/{token}.ics`): shown once, kept as
+    a SHA-256, one active per user, revocable; re-issuing revokes the one before."""
+
+    __tablename__ = "calendar_tokens"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(HASH, unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class Case(Base):
     """One person, or a family (a lead and riders), kept by one organisation."""
 

@@ -81,17 +81,20 @@ def create_app(settings: Settings, tree: ParameterTree | None = None) -> FastAPI
     for module in (determinations, parameters, scenarios, studies, health):
         app.include_router(module.router, prefix=API)
     if registry is not None:
-        from asylum_pathways.service import registry_deps
+        from asylum_pathways.service import access_log, registry_deps
         from asylum_pathways.service.routes import (
             registry_auth,
+            registry_calendar,
             registry_cases,
             registry_oversight,
         )
 
         app.state.registry = registry
         registry_deps.install(app)
-        for module in (registry_auth, registry_cases, registry_oversight):
+        for module in (registry_auth, registry_cases, registry_oversight, registry_calendar):
             app.include_router(module.router, prefix=API)
+        # The calendar feed's address holds its secret: keep it out of the access log.
+        access_log.install()
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=package_dir("static")), name="static")
     if settings.cors_origins:
