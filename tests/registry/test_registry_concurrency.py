@@ -95,3 +95,15 @@ def test_concurrent_changes_of_a_hearing_each_get_their_own_version_and_history(
     # each revision keeps what the hearing was just before that change
     judges = [r["was"]["judge"] for r in now["history"][1:]] + [now["judge"]]
     assert sorted(judges) == sorted(f"Judge {i}" for i in range(RACERS))
+
+
+def test_the_first_cases_opened_at_once_under_a_new_law_all_open(bench: Bench) -> None:
+    """The first determination under a law keeps that law (`law_versions.remember`); cases opened
+    at the same moment all try to keep it, and none may fail for it."""
+    reg = bench.registry()
+    me = bench.org(reg, "Org A").caseworker
+
+    out = race(lambda i: cases.create(reg, me, {"people": [person(f"First Case {i}")]}))
+
+    assert all(isinstance(o, str) for o in out), out
+    assert cases.listing(reg, me)["total"] == RACERS
