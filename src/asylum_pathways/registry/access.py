@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from asylum_pathways.registry.database import Scope
+from asylum_pathways.registry.database import FOR_EDIT, Scope
 from asylum_pathways.registry.errors import Forbidden, NotFound
 from asylum_pathways.registry.roles import Permission, Principal
 
@@ -28,10 +28,20 @@ def scope(principal: Principal) -> Scope:
     return Scope.of(principal.org_id)
 
 
-def own(session: Session, model: type[T], object_id: str, principal: Principal, what: str) -> T:
-    """The object `object_id` of `model` if it belongs to the caller's organisation."""
+def own(
+    session: Session,
+    model: type[T],
+    object_id: str,
+    principal: Principal,
+    what: str,
+    *,
+    lock: bool = False,
+) -> T:
+    """The object `object_id` of `model` if it belongs to the caller's organisation. With
+    `lock`, for a read-modify-write: its row is locked until the transaction ends (see
+    `database.lock_row`), so two concurrent edits cannot both start from the same version."""
     found = (
-        session.get(model, object_id)
+        session.get(model, object_id, with_for_update=FOR_EDIT if lock else None)
         if isinstance(object_id, str) and len(object_id) <= 64
         else None
     )

@@ -13,6 +13,7 @@ from asylum_pathways.registry import audit, hearings
 from asylum_pathways.registry.access import own, require, scope
 from asylum_pathways.registry.cases import hearing_view
 from asylum_pathways.registry.core import Registry
+from asylum_pathways.registry.database import FOR_EDIT
 from asylum_pathways.registry.errors import NotFound
 from asylum_pathways.registry.models import Case, Hearing, HearingRevision, new_id
 from asylum_pathways.registry.roles import Permission, Principal
@@ -62,7 +63,11 @@ def update(
     confirmed = fields.pop("confirmed", None)
     with reg.db.transaction(scope(principal)) as session:
         case = own(session, Case, case_id, principal, "case")
-        h = session.get(Hearing, hearing_id) if isinstance(hearing_id, str) else None
+        h = (
+            session.get(Hearing, hearing_id, with_for_update=FOR_EDIT)
+            if isinstance(hearing_id, str) and len(hearing_id) <= 64
+            else None
+        )
         if h is None or h.case_id != case.id:
             raise NotFound("no hearing with that id in this case")
         if "status" in fields:

@@ -491,7 +491,7 @@ def update(reg: Registry, principal: Principal, case_id: str, body: Any) -> dict
             ("body", extra[0]), "unknown field (expected status, set_facts, people, version)"
         )
     with reg.db.transaction(scope(principal)) as session:
-        case = own(session, Case, case_id, principal, "case")
+        case = own(session, Case, case_id, principal, "case", lock=True)
         if "version" in body and body["version"] != case.version:
             raise Conflict(
                 f"version: the case changed since version {body['version']} (now {case.version}); read it again"

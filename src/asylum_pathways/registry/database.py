@@ -21,6 +21,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ForUpdateArg
 
 from asylum_pathways.errors import Problem, UsageError
 
@@ -72,6 +73,14 @@ class Scope:
 
 
 ALL = Scope(system=True)
+
+#: How a row is read for a read-modify-write (`Session.get(..., with_for_update=FOR_EDIT)`). On
+#: PostgreSQL, `SELECT ... FOR NO KEY UPDATE`: a concurrent edit of the same row waits for this
+#: transaction and then reads what it wrote (under READ COMMITTED, two unlocked edits both read
+#: version N and both write N + 1: one of them is lost), while inserts that only refer to the row
+#: (an event or a hearing of a case) do not wait. SQLite ignores it: its `BEGIN IMMEDIATE`
+#: already serialises every writer.
+FOR_EDIT = ForUpdateArg(key_share=True)
 
 
 class Database:

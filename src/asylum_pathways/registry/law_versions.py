@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from asylum_pathways.params import DatedValue, Parameter, ParameterTree
@@ -51,19 +52,27 @@ def remember(
     tree: ParameterTree,
     programs: tuple[str, ...] | None = None,
 ) -> None:
-    """Keep this law (and the order of its programs) the first time it is used."""
+    """Keep this law (and the order of its programs) the first time it is used. Transactions
+    that use a new law at the same moment (cases opened together just after a change of law, the
+    re-determination on start) all try to keep it: the insert does nothing when another has kept
+    it first (on PostgreSQL it waits for that one to commit), instead of failing on the key."""
     row = session.get(LawVersion, fingerprint)
     if row is None:
-        session.add(
-            LawVersion(
+        insert = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )
+        session.execute(
+            insert(LawVersion)
+            .values(
                 fingerprint=fingerprint,
                 scenario=scenario,
                 values=canonical(tree),
                 programs=list(programs or ()),
             )
+            .on_conflict_do_nothing(index_elements=[LawVersion.fingerprint])
         )
-        session.flush()
-    elif programs and not row.programs:
+        row = session.get(LawVersion, fingerprint)
+    if row is not None and programs and not row.programs:
         row.programs = list(programs)
 
 
