@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from asylum_pathways.params import agreements
 from asylum_pathways.rules.context import Context
 
 #: Reason index meaning "every check passed".
@@ -28,8 +29,7 @@ class Program:
 
     def param(self, template: str) -> str:
         """Resolve '{agreement}' in a parameter name to this program's agreement folder."""
-        country = (self.country or "").lower()
-        return template.format(agreement=f"law.aca.agreements.{country}")
+        return template.format(agreement=agreements.law_folder(self.country or ""))
 
     def reason_id(self, index: int) -> str:
         if index == ALL_PASSED:
