@@ -39,6 +39,16 @@ class Program:
 
 @dataclass(frozen=True)
 class Check:
+    """One legal question: its words, the parameters it reads (`params`, names or
+    '{agreement}' templates), the record's facts it reads, its authority in words, and the
+    function that answers it for every person at once.
+
+    `cites` names parameters whose sources are this check's law although it reads none of
+    their values (a check that reads no parameter, such as "does the person seek
+    protection?"): the explanation cites each one's own references (its file's, or its
+    folder's), so every step of an answer cites its law. The sources stay data in the tree.
+    """
+
     id: str
     question: str
     passed: str
@@ -48,6 +58,7 @@ class Check:
     facts: tuple[str, ...]
     authority: str
     fn: Callable[[Context, Program], np.ndarray]
+    cites: tuple[str, ...] = ()
 
 
 def evaluate(ctx: Context, program: Program) -> tuple[np.ndarray, np.ndarray]:
