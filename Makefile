@@ -5,7 +5,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test lint bench docs clean bytecode serve
+.PHONY: run test test-fast lint bench docs clean bytecode serve
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -30,6 +30,10 @@ test: bytecode
 	.venv/bin/mypy
 	.venv/bin/lint-imports --no-cache
 	.venv/bin/pytest
+
+# The fast lane: every test but those driving a browser, starting a server or taking long.
+test-fast: bytecode
+	.venv/bin/pytest -m "not browser and not server and not slow"
 
 bench: bytecode
 	.venv/bin/python benchmarks/bench_determine.py

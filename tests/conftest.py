@@ -26,3 +26,30 @@ def pytest_configure(config: pytest.Config) -> None:
         folder = tempfile.mkdtemp(prefix="asylum-pathways-test-cache-")
         os.environ["ASYLUM_PATHWAYS_CACHE_DIR"] = folder
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+#: Tests measured over 5 s in the fast lane (`pytest --durations`, 2026-12-06): `slow`.
+SLOW = {
+    "tests/determination/test_branches.py::test_no_one_fact_change_of_the_answer_is_missed",
+    "tests/test_cache_results.py::test_results_are_the_same_bytes_with_the_cache_off_cold_and_warm",
+    "tests/report/test_chart_cache.py::test_a_report_from_a_warm_cache_is_the_same_file_and_imports_no_altair",
+}
+#: Fixtures that start a real server process (uvicorn) or database server.
+SERVER_FIXTURES = {"server", "served", "pg_url", "postgres_url"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Lanes by marker: a test in a module that drives Playwright is `browser`; a test that uses
+    a fixture starting a real server process is `server` (`pytest -m "not browser and not
+    server and not slow"` is the fast lane, `make test-fast`)."""
+    sources: dict[Path, str] = {}
+    for item in items:
+        path = Path(str(item.fspath))
+        if path not in sources:
+            sources[path] = path.read_text(encoding="utf-8") if path.suffix == ".py" else ""
+        if "playwright" in sources[path]:
+            item.add_marker(pytest.mark.browser)
+        if item.nodeid.split("[")[0] in SLOW:
+            item.add_marker(pytest.mark.slow)
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server)

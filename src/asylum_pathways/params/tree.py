@@ -10,13 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from asylum_pathways.errors import UserError
+from asylum_pathways.params import agreements
 from asylum_pathways.params.model import DatedValue, Parameter
-
-AGREEMENTS = "law.aca.agreements."
-AGREEMENT_ASSUMPTIONS = "assumptions.aca.agreements."
-#: The operating assumptions every agreement needs, one file each under
-#: assumptions/aca/agreements/<cc>/ (null where the country sets no such limit).
-REQUIRED_ASSUMPTIONS = ("seats_per_week", "annual_cap", "daily_limit", "flight_weekdays")
 
 
 class Snapshot:
@@ -88,11 +83,11 @@ class ParameterTree:
 
     def receiving_countries(self) -> tuple[str, ...]:
         """ISO codes of the ACA partner countries: one folder each under law.aca.agreements."""
-        found = {p.name[len(AGREEMENTS) :].split(".")[0] for p in self.under(AGREEMENTS)}
-        return tuple(sorted(c.upper() for c in found))
+        found = {agreements.country_of(p.name) for p in self.under(agreements.LAW)}
+        return tuple(sorted(c.upper() for c in found if c))
 
     def agreement(self, country: str, leaf: str) -> Parameter:
-        return self.get(f"{AGREEMENTS}{country.lower()}.{leaf}")
+        return self.get(agreements.law(country, leaf))
 
     def missing_agreement_files(self) -> list[str]:
         """Problems: an agreement under law/aca/agreements/<cc>/ without every required
@@ -100,22 +95,21 @@ class ParameterTree:
         country with no agreement."""
         problems = []
         for cc in self.receiving_countries():
-            for leaf in REQUIRED_ASSUMPTIONS:
-                name = f"{AGREEMENT_ASSUMPTIONS}{cc.lower()}.{leaf}"
+            for leaf in agreements.REQUIRED_ASSUMPTIONS:
+                name = agreements.assumption(cc, leaf)
                 if name not in self.params:
-                    path = name.replace(".", "/") + ".yaml"
                     problems.append(
-                        f"agreement {cc}: missing {path} (every agreement needs "
-                        f"{', '.join(REQUIRED_ASSUMPTIONS)}; null where there is no limit)"
+                        f"agreement {cc}: missing {agreements.file_path(name)} (every agreement "
+                        f"needs {', '.join(agreements.REQUIRED_ASSUMPTIONS)}; null where there "
+                        "is no limit)"
                     )
         law = {c.lower() for c in self.receiving_countries()}
         for name in self.params:
-            if name.startswith(AGREEMENT_ASSUMPTIONS):
-                cc = name[len(AGREEMENT_ASSUMPTIONS) :].split(".")[0]
-                if cc not in law:
-                    problems.append(
-                        f"{name}: no agreement law/aca/agreements/{cc}/ for these assumptions"
-                    )
+            if name.startswith(agreements.ASSUMPTIONS):
+                country = agreements.country_of(name) or ""
+                if country not in law:
+                    folder = agreements.law_folder(country).replace(".", "/")
+                    problems.append(f"{name}: no agreement {folder}/ for these assumptions")
         return problems
 
     def first_difference(self, other: ParameterTree) -> dt.date | None:

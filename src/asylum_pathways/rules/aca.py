@@ -216,6 +216,7 @@ ACA_CHECKS: tuple[Check, ...] = (
         ("claims_fear",),
         "8 CFR 208.30(e)(7)",
         _seeks_protection,
+        cites=("law.aca.ifr_in_force",),  # the interim final rule that wrote 208.30(e)(7)
     ),
     Check(
         "aca.fear_established",

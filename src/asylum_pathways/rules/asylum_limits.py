@@ -121,7 +121,9 @@ def _cbp_one_check(prefix: str, exceptions: str, authority: str) -> Check:
     )
 
 
-def _fear_check(prefix: str, authority: str, passed: str) -> Check:
+def _fear_check(prefix: str, authority: str, passed: str, law: str) -> Check:
+    """Does the person seek protection? It reads no parameter: the step cites `law`'s sources
+    (the parameter that puts the rule in force)."""
     return Check(
         f"{prefix}.seeks_protection",
         "Does the person claim fear or seek asylum?",
@@ -132,6 +134,7 @@ def _fear_check(prefix: str, authority: str, passed: str) -> Check:
         ("claims_fear",),
         authority,
         _seeks_protection,
+        cites=(law,),
     )
 
 
@@ -209,6 +212,7 @@ LAWFUL_PATHWAYS = Program(
             "lawful_pathways",
             f"{CLP_RULE}, 208.33(b)",
             "the person claims fear, so the presumption applies at the credible-fear screening",
+            f"{CLP}.applies_to_entries",
         ),
         _compelling_check("lawful_pathways", CLP_EXC, f"{CLP_RULE}, 208.33(a)(3)"),
     ),
@@ -262,6 +266,7 @@ SECURING_BORDER = Program(
             "proclamation_10773",
             f"{STB_RULE}, 235.15",
             "the person manifests fear, so a screening for withholding and CAT protection follows",
+            f"{STB}.suspension_in_effect",
         ),
         _compelling_check("proclamation_10773", STB_EXC, f"{STB_RULE}, 208.35(a)(2)"),
     ),
@@ -344,6 +349,7 @@ PROCLAMATION_10888_ASYLUM_BAR = Program(
             "proclamation_10888_asylum_bar",
             f"{P88_TEXT}; {COURTS}",
             "the person claims fear, so a screening for withholding and CAT protection follows",
+            f"{P88}.asylum_bar_operating",
         ),
     ),
 )

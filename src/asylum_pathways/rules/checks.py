@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from asylum_pathways.params import agreements
 from asylum_pathways.rules.context import Context
 
 #: Reason index meaning "every check passed".
@@ -28,8 +29,7 @@ class Program:
 
     def param(self, template: str) -> str:
         """Resolve '{agreement}' in a parameter name to this program's agreement folder."""
-        country = (self.country or "").lower()
-        return template.format(agreement=f"law.aca.agreements.{country}")
+        return template.format(agreement=agreements.law_folder(self.country or ""))
 
     def reason_id(self, index: int) -> str:
         if index == ALL_PASSED:
@@ -39,6 +39,16 @@ class Program:
 
 @dataclass(frozen=True)
 class Check:
+    """One legal question: its words, the parameters it reads (`params`, names or
+    '{agreement}' templates), the record's facts it reads, its authority in words, and the
+    function that answers it for every person at once.
+
+    `cites` names parameters whose sources are this check's law although it reads none of
+    their values (a check that reads no parameter, such as "does the person seek
+    protection?"): the explanation cites each one's own references (its file's, or its
+    folder's), so every step of an answer cites its law. The sources stay data in the tree.
+    """
+
     id: str
     question: str
     passed: str
@@ -48,6 +58,7 @@ class Check:
     facts: tuple[str, ...]
     authority: str
     fn: Callable[[Context, Program], np.ndarray]
+    cites: tuple[str, ...] = ()
 
 
 def evaluate(ctx: Context, program: Program) -> tuple[np.ndarray, np.ndarray]:

@@ -176,6 +176,9 @@ def _step(
             parameters[param.name] = used
             for ref in refs:
                 references.setdefault((ref.title, ref.href), ref)
+        for template in check.cites:  # its law, though it reads no value of it
+            for ref in tree.get(prog.param(template)).references:
+                references.setdefault((ref.title, ref.href), ref)
     inputs = {f: record.get(f) for c in checks for f in c.facts}
     return {
         "program": prog.key,

@@ -6,13 +6,13 @@ A scenario file:
     label: My scenario                   # optional: the name readers see (default: name)
     description: What this world assumes.
     extends: outlook-2020-03-10          # optional: another scenario applied first
-    reference: [{title: ..., href: ...}] # optional: the scenario's own sources
+    reference: [{title: My source, href: "https://example.org/a"}]  # optional: its sources
     law:
       mpp.enrolment_in_force:            # a parameter name under law/
-        - {from: 2020-03-12, to: 2020-06-30, value: false, note: ...,
-           reference: [{title: ..., href: ...}]}   # optional: this value's sources
+        - {from: 2020-03-12, to: 2020-06-30, value: false, note: A pause.,
+           reference: [{title: My source, href: "https://example.org/b"}]}  # optional
     assumptions:
-      aca.sv.annual_cap:
+      aca.agreements.sv.annual_cap:      # assumptions/aca/agreements/sv/annual_cap.yaml
         - {from: 2020-03-31, value: 2000}
 
 Each change sets the value from `from` (inclusive) to `to` (inclusive; absent = for

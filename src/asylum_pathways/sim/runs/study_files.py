@@ -17,10 +17,10 @@ from typing import Any
 
 from asylum_pathways.errors import UserError
 from asylum_pathways.params import Parameter, ParameterTree
+from asylum_pathways.params.agreements import assumption
 from asylum_pathways.params.loader import PORT_MAP
 from asylum_pathways.params.tree import _jsonable
 from asylum_pathways.scenarios import Scenario
-from asylum_pathways.sim.model.stages.aca import assumption
 from asylum_pathways.sim.model.windows import LawDay, Window
 from asylum_pathways.sim.runs.montecarlo import Study
 from asylum_pathways.sim.runs.study import KEYS, StudySpec, builtin_study

@@ -29,13 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from asylum_pathways import codes, tri
-from asylum_pathways.params.tree import AGREEMENT_ASSUMPTIONS
+from asylum_pathways.params import agreements
 from asylum_pathways.sim.model.queues import cumulative_capacity, daily_intake, fifo, unit_prefix
 from asylum_pathways.sim.model.stages.state import FlowState, P, unit_starts
-
-
-def assumption(cc: str, leaf: str) -> str:
-    return f"{AGREEMENT_ASSUMPTIONS}{cc.lower()}.{leaf}"
 
 
 @dataclass
@@ -54,17 +50,17 @@ class Seats:
     @classmethod
     def of(cls, s: FlowState, cc: str) -> Seats:
         h = s.horizon
-        seats = h.numbers(assumption(cc, "seats_per_week"))
-        limit = h.numbers(assumption(cc, "daily_limit"), np.inf)
+        seats = h.numbers(agreements.assumption(cc, "seats_per_week"))
+        limit = h.numbers(agreements.assumption(cc, "daily_limit"), np.inf)
         _flies, n_flights = flight_days(s, cc)
         carry = np.where(
             np.isfinite(limit), n_flights * np.where(np.isfinite(limit), limit, 0), np.inf
         )
         per_week = np.minimum(seats, carry)  # what the week's flights can carry
         whole = np.diff(cumulative_capacity(per_week / 7.0), prepend=0)
-        cap = h.numbers(assumption(cc, "annual_cap"), np.inf)
+        cap = h.numbers(agreements.assumption(cc, "annual_cap"), np.inf)
         # optional, unlike the others: an agreement folder written before it existed has none
-        month_cap = h.numbers(assumption(cc, "monthly_cap"), np.inf, optional=True)
+        month_cap = h.numbers(agreements.assumption(cc, "monthly_cap"), np.inf, optional=True)
         return cls(whole, np.zeros(h.n_days), cap, h.year(), month_cap, h.month())
 
 
@@ -209,10 +205,7 @@ class _Offer:
         if self._rank is None:
             h = self.s.horizon
             self._rank = np.stack(
-                [
-                    h.numbers(f"law.aca.agreements.{cc.lower()}.assignment_rank", 1e9)
-                    for cc in self.ranked
-                ]
+                [h.numbers(agreements.law(cc, "assignment_rank"), 1e9) for cc in self.ranked]
             )
         return self._rank
 
@@ -232,7 +225,7 @@ def flight_days(s: FlowState, cc: str) -> tuple[np.ndarray, np.ndarray]:
     """Whether a removal flight to the country leaves on each day, and how many leave in a
     week under the schedule in force that day."""
     h = s.horizon
-    index, values = h.versions(assumption(cc, "flight_weekdays"))
+    index, values = h.versions(agreements.assumption(cc, "flight_weekdays"))
     schedules = [{int(x) for x in (v or [])} for v in values]
     weekdays = np.array([[w in days for w in range(7)] for days in schedules], dtype=bool)
     flies = weekdays[index, h.weekday()]
@@ -245,9 +238,9 @@ def flight_capacity(s: FlowState, cc: str) -> np.ndarray:
     country's removal flights, at most its daily limit, while transfers operate."""
     h = s.horizon
     flies, n_flights = flight_days(s, cc)
-    seats = h.numbers(assumption(cc, "seats_per_week"))
+    seats = h.numbers(agreements.assumption(cc, "seats_per_week"))
     per_flight = np.divide(seats, n_flights, out=np.zeros(h.n_days), where=n_flights > 0)
-    limit = h.numbers(assumption(cc, "daily_limit"), np.inf)
+    limit = h.numbers(agreements.assumption(cc, "daily_limit"), np.inf)
     operating = s.tree.agreement(cc, "transfers_operating").flag(h.axis)
     return np.where(flies & operating, np.minimum(per_flight, limit), 0.0)
 
