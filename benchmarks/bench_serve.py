@@ -41,6 +41,10 @@ EXAMPLE = json.loads(
 )
 
 
+#: An open-loop connection idle longer than this is closed, not reused (seconds).
+STALE = 2.0
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -163,7 +167,7 @@ async def open_loop(url: str, rate: float, seconds: float, deadline: float) -> d
     scheduled send time, so a server that falls behind is charged for the queue."""
     host, port = url.removeprefix("http://").split(":")
     request = _request(host, floor=False)
-    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
     latencies: list[float] = []
     kinds: dict[str, int] = {}
     opened = 0
@@ -178,8 +182,10 @@ async def open_loop(url: str, rate: float, seconds: float, deadline: float) -> d
         if time.monotonic() > deadline:
             return
         try:
+            while idle and loop.time() - idle[-1][2] > STALE:
+                idle.pop()[1].close()  # the server may close it (uvicorn keeps 5 s)
             if idle:
-                conn = idle.pop()
+                conn = idle.pop()[:2]
             else:
                 conn = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 30)
                 opened += 1
@@ -189,13 +195,13 @@ async def open_loop(url: str, rate: float, seconds: float, deadline: float) -> d
         ok, kind = await _exchange(*conn, request, floor=False)
         latencies.append(loop.time() - due)
         if ok:
-            idle.append(conn)
+            idle.append((*conn, loop.time()))
         else:
             kinds[kind] = kinds.get(kind, 0) + 1
             conn[1].close()
 
     await asyncio.gather(*(one(i) for i in range(count)))
-    for _, writer in idle:
+    for _, writer, _ in idle:
         writer.close()
     return {
         "sent": count,
