@@ -6,6 +6,8 @@ reductions. JSON shows F/U/T as false/null/true.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 F = np.int8(0)
@@ -15,7 +17,9 @@ NAMES = {0: "false", 1: "unknown", 2: "true"}
 
 
 def from_bool(mask: np.ndarray) -> np.ndarray:
-    """True -> T, False -> F."""
+    """True -> T, False -> F (one value for everyone stays one value)."""
+    if mask.ndim == 0:  # a NumPy scalar, as the arithmetic below gives for one value
+        return cast(np.ndarray, T if mask else F)
     return (mask.astype(np.int8) * 2).astype(np.int8)
 
 

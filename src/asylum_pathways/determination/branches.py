@@ -25,9 +25,10 @@ called on at most `CHUNK_ROWS` rows at a time when many records are explained at
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -57,7 +58,7 @@ Setting = tuple[int, str, Any]  # (row of the person in the records, fact, value
 
 
 @dataclass(frozen=True)
-class _Family:
+class Family:
     rows: np.ndarray  # the members' rows in the records, in order
     variants: list[tuple[Setting, ...]]
 
@@ -72,20 +73,20 @@ def branches(
     """The branches of each row in `rows` (default: every row): members of one family unit
     share theirs. `det` is `determine(tree, enc, day)` of the same records."""
     wanted = range(enc.n) if rows is None else rows
-    reads = _readers(det)
+    reads = readers(det)
     order = np.argsort(enc.group, kind="stable")
     bounds = np.searchsorted(enc.group[order], enc.group[order], side="right")
-    families: dict[int, _Family] = {}
+    families: dict[int, Family] = {}
     family_of: dict[int, int] = {}
     for row in wanted:
         group = int(enc.group[row])
         if group not in families:
             start = int(np.searchsorted(enc.group[order], group, side="left"))
             members = np.sort(order[start : int(bounds[start])])
-            families[group] = _Family(members, _variants(tree, enc, det, reads, members))
+            families[group] = Family(members, _variants(tree, enc, det, reads, members))
         family_of[row] = group
     found: dict[int, list[dict[str, Any]]] = {}
-    batch: list[_Family] = []
+    batch: list[Family] = []
     size = 0
     for family in families.values():
         rows_needed = len(family.variants) * family.rows.shape[0]
@@ -99,7 +100,7 @@ def branches(
     return {row: found[int(families[group].rows[0])] for row, group in family_of.items()}
 
 
-def _readers(det: Determinations) -> dict[str, list[Program]]:
+def readers(det: Determinations) -> dict[str, list[Program]]:
     """For each fact (a receiving country's screening outcome on its own), the programs
     with a check that reads it."""
     reads: dict[str, dict[str, Program]] = {}
@@ -115,7 +116,7 @@ def _facts(
     tree: ParameterTree,
     enc: Encounters,
     det: Determinations,
-    reads: dict[str, list[Program]],
+    reads: Mapping[str, list[Program]],
     row: int,
 ) -> list[Setting]:
     """Every (fact, value) to try for the person at `row`."""
@@ -129,6 +130,19 @@ def _facts(
                 return True
         return False
 
+    return settings_of(tree, enc, [*det.programs, *det.rules], int(det.day[row]), row, reachable)
+
+
+def settings_of(
+    tree: ParameterTree,
+    enc: Encounters,
+    programs: Sequence[Program],
+    day: int,
+    row: int,
+    reachable: Callable[[str], bool],
+) -> list[Setting]:
+    """Every (fact, value) to try for the person at `row` (determined on `day`, under the
+    programs and pathway rules `programs`) among the facts `reachable` keeps."""
     out: list[Setting] = []
     for name in FLAG_FIELDS:
         if not reachable(name):
@@ -141,22 +155,22 @@ def _facts(
         else:
             values = [bool(current != tri.T)]
         out.extend((row, name, v) for v in values)
-    for cc in (p.country for p in det.programs if p.country):
+    for cc in (p.country for p in programs if p.country):
         fact = f"{FEAR}.{cc}"
         if not reachable(fact):
             continue
         current = int(enc.aca_fear[cc][row]) if cc in enc.aca_fear else int(tri.U)
         out.append((row, fact, bool(current != tri.T)))
     if enc.language[row] < 0 and reachable("language"):
-        out.extend((row, "language", lang) for lang in _languages(tree, det, int(det.day[row])))
+        out.extend((row, "language", lang) for lang in _languages(tree, programs, day))
     return out
 
 
-def _languages(tree: ParameterTree, det: Determinations, day: int) -> list[str]:
+def _languages(tree: ParameterTree, programs: Sequence[Program], day: int) -> list[str]:
     """The languages named on `day` by the list parameters of the checks that read one."""
     found: list[str] = []
     on = from_day_number(day)
-    for prog in [*det.programs, *det.rules]:
+    for prog in programs:
         for check in prog.checks:
             if "language" not in check.facts:
                 continue
@@ -172,14 +186,19 @@ def _variants(
     tree: ParameterTree,
     enc: Encounters,
     det: Determinations,
-    reads: dict[str, list[Program]],
+    reads: Mapping[str, list[Program]],
     members: np.ndarray,
 ) -> list[tuple[Setting, ...]]:
     """One-fact variants of each member, then two-fact variants of one member, bounded."""
+    return variants_of([_facts(tree, enc, det, reads, int(row)) for row in members])
+
+
+def variants_of(settings_by_member: list[list[Setting]]) -> list[tuple[Setting, ...]]:
+    """The one-fact variants of each member's settings, then the two-fact variants of one
+    member (two facts, each of its values), at most `MAX_VARIANTS`."""
     singles: list[tuple[Setting, ...]] = []
     pairs: list[tuple[Setting, ...]] = []
-    for row in members:
-        settings = _facts(tree, enc, det, reads, int(row))
+    for settings in settings_by_member:
         singles.extend((s,) for s in settings)
         by_fact: dict[str, list[Setting]] = {}
         for s in settings:
@@ -194,7 +213,7 @@ def _answer(
     enc: Encounters,
     det: Determinations,
     person_id: Sequence[Any] | np.ndarray,
-    families: list[_Family],
+    families: list[Family],
     found: dict[int, list[dict[str, Any]]],
 ) -> None:
     """Determine every variant of `families` in one call of the engine; keep the branches
@@ -218,7 +237,7 @@ def _answer(
     sub.group = np.concatenate([g + o for g, o in zip(group_parts, offsets, strict=True)]).astype(
         np.int64
     )
-    _apply(sub, families, starts)
+    apply_variants(sub, families, starts)
     out = determine(tree, sub, det.day[index])
     first = np.array(starts, dtype=np.intp)
     pathway, country = out.pathway[first], out.receiving_country[first]
@@ -229,26 +248,28 @@ def _answer(
         for settings in family.variants:
             outcome[settings] = (int(pathway[v]), int(country[v]))
             v += 1
-        found[int(family.rows[0])] = _kept(base, outcome, person_id, family)
+        found[int(family.rows[0])] = kept(base, outcome, person_id, family)
 
 
-def _apply(sub: Encounters, families: list[_Family], starts: list[int]) -> None:
+def apply_variants(sub: Encounters, families: list[Family], starts: list[int]) -> None:
     """Write each variant's settings into its copy of the family's rows, fact by fact."""
     cells: dict[str, tuple[list[int], list[Any]]] = {}
     v = 0
     for family in families:
         position = {int(r): i for i, r in enumerate(family.rows)}
         for settings in family.variants:
+            start = starts[v]
             for row, fact, value in settings:
-                rows, values = cells.setdefault(fact, ([], []))
-                rows.append(starts[v] + position[row])
-                values.append(value)
+                cell = cells.get(fact)
+                if cell is None:
+                    cell = cells[fact] = ([], [])
+                cell[0].append(start + position[row])
+                cell[1].append(value)
             v += 1
     for fact, (rows, values) in cells.items():
         at = np.array(rows, dtype=np.intp)
         if fact == "language":
-            languages = codes.languages()
-            sub.language[at] = [languages.index(x) for x in values]
+            sub.language[at] = [codes.language_index(x) for x in values]
             continue
         coded = np.array([tri.T if x else tri.F for x in values], dtype=np.int8)
         if fact.startswith(FEAR + "."):
@@ -260,11 +281,11 @@ def _apply(sub: Encounters, families: list[_Family], starts: list[int]) -> None:
             sub.flags[fact][at] = coded
 
 
-def _kept(
+def kept(
     base: tuple[int, int],
     outcome: dict[tuple[Setting, ...], tuple[int, int]],
     person_id: Sequence[Any] | np.ndarray,
-    family: _Family,
+    family: Family,
 ) -> list[dict[str, Any]]:
     """The variants whose answer differs from `base`; a pair only when neither of its
     settings alone gives the same answer, written from the setting that alone changes the
@@ -357,3 +378,11 @@ def _first(branch: dict[str, Any]) -> tuple[str, str, str]:
 
 def _title(branch: dict[str, Any]) -> str:
     return words.pathway_title(branch["pathway"], branch["receiving_country"])
+
+
+def member_variants(
+    tree: ParameterTree, enc: Encounters, det: Determinations, members: np.ndarray
+) -> list[tuple[Setting, ...]]:
+    """The variants `branches` determines for the family unit of `members` (its rows)."""
+    reads = tree.memo(f"readers {det.keys}", lambda: MappingProxyType(readers(det)))
+    return _variants(tree, enc, det, reads, members)

@@ -21,6 +21,7 @@ import numpy as np
 
 from asylum_pathways.dates import day_number, from_day_number
 from asylum_pathways.determination.branches import branches
+from asylum_pathways.determination.single import determine_family, one_family
 from asylum_pathways.errors import InputError, Problem, UsageError
 from asylum_pathways.io.encounters import EncounterTable, from_json, read_encounters
 from asylum_pathways.io.findings import MAX_SHOWN
@@ -112,6 +113,15 @@ def determine_records(
         _check_after_encounters(
             table, as_of, label, source if not isinstance(records, Path) else str(records)
         )
+    if explain and one_family(enc):  # one record or one family: one call of the engine
+        fast = determine_family(tree, table, day)
+        if fast is not None:
+            one, shared = fast
+            answers = tuple(
+                explain_row(tree, enc, one, i, str(table.person_id[i]), scenario.name, shared)
+                for i in range(enc.n)
+            )
+            return Determined(scenario, table, one, as_of, listed, answers)
     det = determine(tree, enc, day)
     explained = None
     if explain:

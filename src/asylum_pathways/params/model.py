@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -70,7 +71,10 @@ class Parameter:
     # -- one day ---------------------------------------------------------------------------
     def entry_at(self, day: dt.date) -> DatedValue | None:
         """The dated value in force on `day`, or None before the first date."""
-        i = int(np.searchsorted(self._starts, day_number(day), side="right")) - 1
+        starts = self._cache.get("start_days")
+        if starts is None:  # the start days as ints: one day is a bisection, not an array op
+            starts = self._cache["start_days"] = self._starts.tolist()
+        i = bisect_right(starts, day_number(day)) - 1
         return self.values[i] if i >= 0 else None
 
     def at(self, day: dt.date) -> Any:
@@ -81,7 +85,9 @@ class Parameter:
     # -- many days -------------------------------------------------------------------------
     def version_index(self, days: np.ndarray) -> np.ndarray:
         """For each day number, the index of the value in force, or -1 before the first."""
-        return np.searchsorted(self._starts, days, side="right").astype(np.int32) - 1
+        found = self._starts.searchsorted(days, side="right").astype(np.int32)
+        found -= 1
+        return found
 
     def table(self, key: Any, build: Any) -> np.ndarray:
         """A per-version lookup table, built once per vocabulary and cached.
@@ -122,11 +128,11 @@ class Parameter:
 
     def flag(self, days: np.ndarray) -> np.ndarray:
         """A bool parameter per day: True where the value in force is true."""
+        return self.table(("flag",), self.flag_table)[self.version_index(days)]
 
-        def build() -> np.ndarray:
-            return np.array([v.value is True for v in self.values] + [False], dtype=bool)
-
-        return self.table(("flag",), build)[self.version_index(days)]
+    def flag_table(self) -> np.ndarray:
+        """Per version (+1 row for "before the first date"): is the value true?"""
+        return np.array([v.value is True for v in self.values] + [False], dtype=bool)
 
     def numbers(self, days: np.ndarray, default: float = np.nan) -> np.ndarray:
         """A numeric parameter per day (NaN, or `default`, before the first date or if null)."""

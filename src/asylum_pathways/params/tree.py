@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from asylum_pathways.errors import UserError
 from asylum_pathways.params import agreements
 from asylum_pathways.params.model import DatedValue, Parameter
+
+T = TypeVar("T")
 
 
 class Snapshot:
@@ -46,6 +48,16 @@ class ParameterTree:
         #: `under` (ending in "."), is added to it (`recording`); trees derived by `replaced`
         #: share it. None: nothing is recorded.
         self.reads = reads
+        #: What is worked out from the parameters once and asked often (`memo`); a tree's
+        #: parameters never change after it is made (`replaced` makes another tree).
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """`build()`, worked out once for this tree under `key` (an immutable answer)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        answer: T = self._memo[key]
+        return answer
 
     def recording(self) -> ParameterTree:
         """This tree, recording what is read from it (in `reads`)."""
@@ -83,8 +95,12 @@ class ParameterTree:
 
     def receiving_countries(self) -> tuple[str, ...]:
         """ISO codes of the ACA partner countries: one folder each under law.aca.agreements."""
-        found = {agreements.country_of(p.name) for p in self.under(agreements.LAW)}
-        return tuple(sorted(c.upper() for c in found if c))
+
+        def build() -> tuple[str, ...]:
+            found = {agreements.country_of(p.name) for p in self.under(agreements.LAW)}
+            return tuple(sorted(c.upper() for c in found if c))
+
+        return self.memo("receiving_countries", build)
 
     def agreement(self, country: str, leaf: str) -> Parameter:
         return self.get(agreements.law(country, leaf))

@@ -10,6 +10,7 @@ import numpy as np
 
 from asylum_pathways import codes, tri
 from asylum_pathways.params import ParameterTree
+from asylum_pathways.params.units import ACA_EXCLUSIONS
 from asylum_pathways.rules.checks import Check, Program
 from asylum_pathways.rules.context import Context
 
@@ -45,22 +46,20 @@ def _demographic(ctx: Context, prog: Program) -> np.ndarray:
 
 
 def _excluded(ctx: Context, prog: Program, category: str) -> np.ndarray:
-    from asylum_pathways.params.units import ACA_EXCLUSIONS
-
     return ctx.listed(prog.param(f"{A}.exclusions"), category, ACA_EXCLUSIONS)
 
 
 def _not_national(ctx: Context, prog: Program) -> np.ndarray:
     # Agreement art. 2: not the receiving country's own nationals.
-    own = codes.countries().index(prog.country or "")
+    own = codes.country_index(prog.country or "")
     hit = (ctx.enc.citizenship == own) & _excluded(ctx, prog, "nationals_of_receiving_country")
     return tri.from_bool(~hit)
 
 
 def _not_stateless_resident(ctx: Context, prog: Program) -> np.ndarray:
     # Agreement art. 2: not stateless persons habitually resident in the receiving country.
-    own = codes.countries().index(prog.country or "")
-    stateless = ctx.enc.citizenship == codes.countries().index(codes.STATELESS)
+    own = codes.country_index(prog.country or "")
+    stateless = ctx.enc.citizenship == codes.country_index(codes.STATELESS)
     applies = stateless & _excluded(ctx, prog, "stateless_habitual_residents_of_receiving_country")
     residence = ctx.enc.habitual_residence
     out = tri.where(applies & (residence == own), tri.F, tri.T)

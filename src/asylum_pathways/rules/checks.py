@@ -12,6 +12,7 @@ import numpy as np
 
 from asylum_pathways.params import agreements
 from asylum_pathways.rules.context import Context
+from asylum_pathways.tri import F
 
 #: Reason index meaning "every check passed".
 ALL_PASSED = 63
@@ -74,7 +75,8 @@ def evaluate(ctx: Context, program: Program) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{program.key}: too many checks")
     n = ctx.enc.n
     if len(program.checks) == 1:
-        status = np.broadcast_to(program.checks[0].fn(ctx, program), (n,)).astype(np.int8)
+        status = np.empty(n, dtype=np.int8)
+        status[...] = program.checks[0].fn(ctx, program)  # one value for everyone, or each
         return status, (status == 2).view(np.uint8) * np.uint8(ALL_PASSED)
     acc = np.full(n, 255, dtype=np.uint8)
     rows: np.ndarray | None = None  # the rows `open_acc` holds (None: all rows, `acc` itself)
@@ -82,9 +84,16 @@ def evaluate(ctx: Context, program: Program) -> tuple[np.ndarray, np.ndarray]:
     current = ctx
     for position, check in enumerate(program.checks):
         outcome = np.asarray(check.fn(current, program), dtype=np.int8)
-        packed = np.left_shift(outcome.view(np.uint8), 6)  # a new array: `outcome` may be
-        packed |= np.uint8(position)  # a column of the records themselves
-        np.minimum(open_acc, packed, out=open_acc)
+        if outcome.ndim == 0:  # one outcome for everyone (a check of the day's law)
+            np.minimum(open_acc, np.uint8((int(outcome) << 6) | position), out=open_acc)
+            if outcome == F:
+                break  # everyone has failed a check: later ones change nothing
+            if position:
+                continue  # nobody failed here: which rows are open is unchanged
+        else:
+            packed = np.left_shift(outcome.view(np.uint8), 6)  # a new array: `outcome` may
+            packed |= np.uint8(position)  # be a column of the records themselves
+            np.minimum(open_acc, packed, out=open_acc)
         if position + 1 == len(program.checks):
             break
         still = open_acc >= 64

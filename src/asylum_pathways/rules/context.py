@@ -1,7 +1,9 @@
 """Per-evaluation lookups: every parameter as of each person's own day, vectorized.
 
 Days are turned into offsets on a short day axis once; a parameter then becomes a small
-per-day table, and a person's value is one fancy-index into it.
+per-day table, and a person's value is one fancy-index into it. Each per-day table is
+worked out once per evaluation (a context and its subsets share the day axis, and so the
+tables): the checks of one program read the same parameter several times.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import numpy as np
 
 from asylum_pathways import codes, tri
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.params.model import ALL, Parameter
+from asylum_pathways.params.model import ALL
 from asylum_pathways.records import Encounters
 
 
@@ -27,6 +29,7 @@ class Context:
         self._day: np.ndarray | None = day
         self._arrival_rel: np.ndarray | None = (enc.arrival - lo).astype(np.intp)
         self._parent: tuple[Context, np.ndarray] | None = None  # (context, rows) of a subset
+        self._tables: dict[tuple[str, ...], np.ndarray] = {}  # per-day tables, by name
 
     @property
     def day(self) -> np.ndarray:
@@ -67,13 +70,27 @@ class Context:
         sub.rel = self.rel[index]
         sub._day = sub._arrival_rel = None  # taken from this one when first read
         sub._parent = (self, index)
+        sub._tables = self._tables  # the same day axis: the same per-day tables
         return sub
+
+    def _versions(self, name: str) -> np.ndarray:
+        """Which dated value of parameter `name` is in force on each day of the axis."""
+        key = ("versions", name)
+        found = self._tables.get(key)
+        if found is None:
+            found = self._tables[key] = self.tree.get(name).version_index(self.axis)
+        return found
 
     # -- parameters by day -------------------------------------------------------------
     def flag(self, name: str, at_arrival: bool = False) -> np.ndarray:
         """A bool parameter as of each person's day (or arrival day): a bool array, or a
         0-d array when it does not change over the days evaluated (it broadcasts)."""
-        by_day = self.tree.get(name).flag(self.axis)
+        key = ("flag", name)
+        by_day = self._tables.get(key)
+        if by_day is None:
+            param = self.tree.get(name)
+            by_day = param.table(("flag",), param.flag_table)[self._versions(name)]
+            self._tables[key] = by_day
         return _per_person(by_day, self.arrival_rel if at_arrival else self.rel)
 
     def number(self, name: str, default: float = np.nan, constant_ok: bool = False) -> np.ndarray:
@@ -88,11 +105,20 @@ class Context:
         self, name: str, person_codes: np.ndarray, vocabulary: tuple[str, ...]
     ) -> np.ndarray:
         """Is each person's code in the list parameter `name` on their day? (-1 -> False)"""
-        param = self.tree.get(name)
-        by_day = _per_day_member(param, self.axis, vocabulary)
-        if _constant(param, self.axis):
+        by_day = self._member_by_day(name, vocabulary)
+        if _same_version(self._versions(name)):
             return by_day[0][person_codes]
         return pick(by_day, self.rel, person_codes)
+
+    def _member_by_day(self, name: str, vocabulary: tuple[str, ...]) -> np.ndarray:
+        """Bool table [day on the axis, code (+1 column for a missing code)] of list `name`."""
+        key = ("member", name, *vocabulary)
+        by_day = self._tables.get(key)
+        if by_day is None:
+            param = self.tree.get(name)
+            by_day = param.member_table(vocabulary)[self._versions(name)]
+            self._tables[key] = by_day
+        return by_day
 
     def member_tri(
         self, name: str, person_codes: np.ndarray, vocabulary: tuple[str, ...]
@@ -108,12 +134,11 @@ class Context:
     def is_all(self, name: str) -> np.ndarray:
         param = self.tree.get(name)
         rows = np.array([v.value == ALL for v in param.values] + [False])
-        return _per_person(rows[param.version_index(self.axis)], self.rel)
+        return _per_person(rows[self._versions(name)], self.rel)
 
     def listed(self, name: str, item: str, vocabulary: tuple[str, ...]) -> np.ndarray:
         """Is `item` in the list parameter `name` on each person's day?"""
-        param = self.tree.get(name)
-        by_day = _per_day_member(param, self.axis, vocabulary)[:, vocabulary.index(item)]
+        by_day = self._member_by_day(name, vocabulary)[:, vocabulary.index(item)]
         return _per_person(by_day, self.rel)
 
     # -- places ------------------------------------------------------------------------
@@ -127,7 +152,7 @@ class Context:
     ) -> np.ndarray:
         """A map parameter (key -> one item) as of each person's day: item code, -1 if none."""
         param = self.tree.get(name)
-        by_day = param.code_table(key_vocabulary, vocabulary)[param.version_index(self.axis)]
+        by_day = param.code_table(key_vocabulary, vocabulary)[self._versions(name)]
         return pick(by_day, self.arrival_rel if at_arrival else self.rel, keys)
 
     @cached_property
@@ -210,18 +235,12 @@ def pick(table: np.ndarray, rel: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return flat[index]
 
 
-def _per_day_member(param: Parameter, axis: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
-    """Bool table [day on the axis, code (+1 column for a missing code)]."""
-    return param.member_table(vocabulary)[param.version_index(axis)]
-
-
 def _per_person(by_day: np.ndarray, rel: np.ndarray) -> np.ndarray:
     """Each person's value from a per-day array; a 0-d array if it never changes."""
-    if by_day.shape[0] and (by_day == by_day[0]).all():
+    if by_day.shape[0] == 1 or (by_day.shape[0] and (by_day == by_day[0]).all()):
         return np.asarray(by_day[0])
     return by_day[rel]
 
 
-def _constant(param: Parameter, axis: np.ndarray) -> bool:
-    version = param.version_index(axis)
+def _same_version(version: np.ndarray) -> bool:
     return bool(version.shape[0] == 0 or version[0] == version[-1])

@@ -37,7 +37,11 @@ if len(codes.PATHWAYS) > PATHWAY_MASK:
 def programs(tree: ParameterTree) -> list[Program]:
     """The programs of the `amenable` object: one per ACA partner, then MPP and Title 42, then
     the asylum limits of 2023-2026 (lawful pathways, Proclamations 10773 and 10888)."""
-    return [*aca_programs(tree), MPP_PROGRAM, TITLE42_PROGRAM, *ASYLUM_LIMIT_PROGRAMS]
+    found = tree.memo(
+        "programs",
+        lambda: (*aca_programs(tree), MPP_PROGRAM, TITLE42_PROGRAM, *ASYLUM_LIMIT_PROGRAMS),
+    )
+    return list(found)
 
 
 @dataclass
@@ -233,7 +237,15 @@ def _rows_of_key(key: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 def _fixed(status: np.ndarray, key: int) -> tuple[np.ndarray, np.ndarray]:
-    return status.copy(), np.broadcast_to(np.int16(key), status.shape)
+    return status.copy(), _everyone(key, status.shape[0])
+
+
+def _everyone(key: int, n: int) -> np.ndarray:
+    """`key` for each of `n` people: a read-only broadcast constant (stride 0), as
+    `np.broadcast_to` makes it, without its cost (this is in every call of the engine)."""
+    out = np.ndarray((n,), np.int16, np.array([key], np.int16), 0, (0,))
+    out.flags.writeable = False
+    return out
 
 
 def _either(
@@ -274,8 +286,7 @@ def _choose_agreement(
     none = best == 65535
     chosen = np.where(none, 0, best & 127).astype(np.int16)
     out = tri.where(none, tri.F, tri.where((best & 128) > 0, tri.U, tri.T))
-    countries = codes.countries()
-    country_codes = np.array([countries.index(p.country or "") for p in aca], dtype=np.int16)
+    country_codes = np.array([codes.country_index(p.country or "") for p in aca], dtype=np.int16)
     receiving = np.where(out == tri.T, country_codes[chosen], -1).astype(np.int16)
     # the ACA programs are the first len(aca) keys of the engine's key list
     return out, chosen, receiving

@@ -70,7 +70,7 @@ def _not_uac(ctx: Context, prog: Program) -> np.ndarray:
 def _not_mexican(ctx: Context, prog: Program) -> np.ndarray:
     # INA 235(b)(2)(C) returns aliens to the contiguous territory they arrived from;
     # Mexico's own nationals are not "returned" to wait there.
-    mexican = ctx.enc.citizenship == codes.countries().index("MX")
+    mexican = ctx.enc.citizenship == codes.country_index("MX")
     return tri.from_bool(~(mexican & _listed(ctx, "nationals_of_mexico")))
 
 
