@@ -29,12 +29,21 @@ import psutil
 COMMAND = [sys.executable, "-m", "asylum_pathways", "simulate", "--no-report", "--no-progress"]
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size of one process (shared pages split between their users), bytes."""
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def _tree_rss(proc: psutil.Process) -> int:
-    total = 0
-    for p in [proc, *proc.children(recursive=True)]:
-        with contextlib.suppress(psutil.Error):  # a process may end while we look
-            total += p.memory_info().rss
-    return total
+    """Proportional set size of the process and all its descendants, summed."""
+    kids: list[psutil.Process] = []
+    with contextlib.suppress(psutil.Error):  # a process may end while we look
+        kids = proc.children(recursive=True)
+    return sum(_pss(p.pid) for p in [proc, *kids])
 
 
 def measure(args: list[str]) -> tuple[float, int]:
