@@ -92,6 +92,12 @@ def create_app(settings: Settings, tree: ParameterTree | None = None) -> FastAPI
         registry_deps.install(app)
         for module in (registry_auth, registry_cases, registry_oversight):
             app.include_router(module.router, prefix=API)
+        from asylum_pathways.service import messages
+        from asylum_pathways.service.routes import registry_oversight_pages, registry_pages
+
+        app.state.messages = messages.load()
+        app.include_router(registry_pages.router)
+        app.include_router(registry_oversight_pages.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=package_dir("static")), name="static")
     if settings.cors_origins:
