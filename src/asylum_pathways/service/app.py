@@ -95,6 +95,12 @@ def create_app(settings: Settings, tree: ParameterTree | None = None) -> FastAPI
             app.include_router(module.router, prefix=API)
         # The calendar feed's address holds its secret: keep it out of the access log.
         access_log.install()
+        from asylum_pathways.service import messages
+        from asylum_pathways.service.routes import registry_oversight_pages, registry_pages
+
+        app.state.messages = messages.load()
+        app.include_router(registry_pages.router)
+        app.include_router(registry_oversight_pages.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=package_dir("static")), name="static")
     if settings.cors_origins:
