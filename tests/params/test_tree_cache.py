@@ -102,3 +102,17 @@ def test_concurrent_processes_all_get_the_same_tree(folder: Path) -> None:
     assert prints == {load_tree(use_cache=False).fingerprint()}
     assert len(_entries(folder)) == 1
     assert [p for p in folder.iterdir() if p.suffix != ".bin"] == []
+
+
+def test_a_tree_with_worked_out_programs_can_be_sent_to_another_process() -> None:
+    """Dask and the process pool pickle the tree; the memo (programs with local check
+    functions) stays behind and is worked out again there."""
+    import pickle
+
+    from asylum_pathways.params import load_tree
+
+    tree = load_tree()
+    tree.memo("probe", lambda: lambda: 1)  # a value that cannot be pickled
+    copy = pickle.loads(pickle.dumps(tree))
+    assert copy.fingerprint() == tree.fingerprint()
+    assert copy.memo("probe", lambda: 2) == 2

@@ -59,6 +59,13 @@ class ParameterTree:
         answer: T = self._memo[key]
         return answer
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A tree sent to another process (a pool or Dask worker) goes without its memo: what
+        is worked out may hold functions that cannot be pickled, and is worked out again."""
+        state = dict(self.__dict__)
+        state["_memo"] = {}
+        return state
+
     def recording(self) -> ParameterTree:
         """This tree, recording what is read from it (in `reads`)."""
         return ParameterTree(self.params, self.ports, self.root, set())
