@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from asylum_pathways.sim.calibrate.run import uninformed
-from asylum_pathways.sim.fitting.spec import Prior
+from asylum_pathways.sim.fitting.prior import Prior
 from helpers import cli
 
 CUT = "2019-11-30"

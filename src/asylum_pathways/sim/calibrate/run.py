@@ -44,7 +44,8 @@ from asylum_pathways.scenarios import load_scenario
 from asylum_pathways.sim.calibrate import abc
 from asylum_pathways.sim.fitting import posterior as post
 from asylum_pathways.sim.fitting.measures import Measure
-from asylum_pathways.sim.fitting.spec import Prior, Spec, Target
+from asylum_pathways.sim.fitting.prior import Prior
+from asylum_pathways.sim.fitting.spec import Spec, Target
 
 METHOD = "ABC-SMC (replenishment, Drovandi and Pettitt 2011), one replication per particle"
 
