@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from asylum_pathways.sim.calibrate.run import uninformed
+from asylum_pathways.sim.calibrate.diagnostics import uninformed
 from asylum_pathways.sim.fitting.prior import Prior
 from helpers import cli
 
