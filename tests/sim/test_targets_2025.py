@@ -68,6 +68,7 @@ def test_every_covered_month_has_its_ofo_count() -> None:
         assert np.isclose(t.tensor[i, 9:].sum(), ofo[key]["value"]), key
 
 
+@pytest.mark.slow
 def test_a_horizon_across_the_gap_is_refused_with_the_covered_ranges(tmp_path: Path) -> None:
     result = cli(
         "simulate",
@@ -80,6 +81,7 @@ def test_a_horizon_across_the_gap_is_refused_with_the_covered_ranges(tmp_path: P
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_a_short_2025_simulation_writes_the_honduras_and_monthly_rows(tmp_path: Path) -> None:
     out = tmp_path / "q4"
     result = cli(
@@ -105,6 +107,7 @@ def test_a_short_2025_simulation_writes_the_honduras_and_monthly_rows(tmp_path: 
         assert released["model_p95"] == 0 and released["agrees"]
 
 
+@pytest.mark.slow
 def test_border_patrol_releases_are_independent_validation_rows(tmp_path: Path) -> None:
     out = tmp_path / "q1"
     result = cli(
