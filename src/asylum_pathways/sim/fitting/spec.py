@@ -63,6 +63,7 @@ TARGET_KEYS = {
     "weight",
     "note",
     "also",
+    "minus",
 }
 
 
@@ -517,7 +518,7 @@ def _targets(
                 figures.source(figure, series),
                 str(item.get("note", "")),
                 tuple(also),
-                known.minus if known is not None and "metric" not in item else None,
+                _minus(item, known),
                 known.of if known is not None and "metric" not in item else None,
             )
         )
@@ -540,3 +541,11 @@ def _by_construction(block: Any, where: str, problems: list[str]) -> list[ByCons
             continue
         out.append(ByConstruction(tuple(pats), item["assumption"]))
     return out
+
+
+def _minus(item: dict[str, Any], known: Measure | None) -> str | None:
+    """The metric subtracted from the target's: its own `minus`, else data/measures.yaml's
+    when the target takes the measure's metric."""
+    if item.get("minus") is not None:
+        return str(item["minus"])
+    return known.minus if known is not None and "metric" not in item else None
