@@ -153,7 +153,7 @@ def test_a_posterior_stays_valid_when_only_law_the_model_never_reads_changes(
     posterior) and nothing else: a new law the simulation never reads (a registry deadline)
     leaves the fit valid; a change to one it reads does not."""
     from asylum_pathways.params.model import DatedValue
-    from asylum_pathways.sim.calibrate.run import model_reads
+    from asylum_pathways.sim.calibrate.provenance import model_reads
     from asylum_pathways.sim.fitting import spec
 
     reads = model_reads(spec.load(None, None), tree)

@@ -13,7 +13,7 @@ import pytest
 
 from asylum_pathways.codes import SECTORS
 from asylum_pathways.data import load
-from asylum_pathways.sim.model import targets
+from asylum_pathways.sim.model import targets, targets_months
 from helpers import cli
 
 PUBLISHED = load("encounters-2025.yaml")["usbp_swb_monthly"]["months"]
@@ -35,7 +35,7 @@ def test_ofo_uses_the_published_month_where_there_is_one() -> None:
 def test_the_covered_ranges_are_the_2019_data_and_the_2025_months() -> None:
     first, last = min(PUBLISHED), max(PUBLISHED)
     assert targets.describe() == (
-        f"2018-10-01..2021-01-31 and {first}-01..{targets._last_day(targets._month_of(last))}"
+        f"2018-10-01..2021-01-31 and {first}-01..{targets_months.last_day(targets_months.month_of(last))}"
     )
     assert len(targets.build().months) == 28 + len(PUBLISHED)
 

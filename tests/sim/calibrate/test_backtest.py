@@ -10,8 +10,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from asylum_pathways.sim.calibrate.run import uninformed
-from asylum_pathways.sim.fitting.spec import Prior
+from asylum_pathways.sim.calibrate.diagnostics import uninformed
+from asylum_pathways.sim.fitting.prior import Prior
 from helpers import cli
 
 CUT = "2019-11-30"
