@@ -83,3 +83,41 @@ def test_agreement_with_a_bound_is_one_sided() -> None:
     assert validation.agrees("at_most", False, 5.0, 9.0, 8.0)
     assert not validation.agrees("at_most", False, 9.0, 12.0, 8.0)
     assert not validation.agrees("about", False, 20.0, 25.0, 16.0)
+
+
+def test_a_series_target_is_its_monthly_row_once(study: Study, tmp_path: Path) -> None:
+    """A target addressed in a series (a month of CBP's table, with the metric it subtracts)
+    is that month's validation row, marked calibration, not a second row beside it."""
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        "start: 2019-01-01\n"
+        "parameters:\n"
+        "  - {id: a, parameter: assumptions.mpp.hearing_process, key: absence_first,"
+        " prior: {distribution: uniform, bounds: [0.1, 0.6]}}\n"
+        "targets:\n"
+        "  - {id: usbp.encounters.2019-10, series: usbp_swb_fy2020_monthly,"
+        " path: [data, 2019-10, total], metric: encounters, minus: encounters_ofo,"
+        " period: {from: 2019-10-01, to: 2019-10-31}, tolerance: 0.1}\n"
+    )
+    table = validation.table(study, spec=spec.load(path, None))
+    rows = table.filter(table["id"] == "usbp.encounters.2019-10")
+    assert rows.height == 1
+    assert rows["kind"][0] == "calibration"
+
+
+def test_a_target_may_subtract_a_metric(tree: ParameterTree, tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        "start: 2019-01-01\n"
+        "parameters:\n"
+        "  - {id: a, parameter: assumptions.mpp.hearing_process, key: absence_first,"
+        " prior: {distribution: uniform, bounds: [0.1, 0.6]}}\n"
+        "targets:\n"
+        "  - {id: usbp.title42.2020-03, series: usbp_swb_fy2020_monthly,"
+        " path: [data, 2020-03, title42_expulsions], metric: pathway_TITLE42_EXPULSION,"
+        " minus: title42_expulsions_ofo, period: {from: 2020-03-01, to: 2020-03-31},"
+        " tolerance: 0.1}\n"
+    )
+    (target,) = spec.load(path, tree).targets
+    assert target.minus == "title42_expulsions_ofo"
+    assert target.published == 7081

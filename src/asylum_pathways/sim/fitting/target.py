@@ -30,6 +30,7 @@ TARGET_KEYS = {
     "weight",
     "note",
     "also",
+    "minus",
 }
 
 
@@ -159,7 +160,7 @@ def _target(
         figures.source(figure, series),
         str(item.get("note", "")),
         also,
-        known.minus if measured and known is not None else None,
+        _minus(item, known, measured),
         known.of if measured and known is not None else None,
     )
 
@@ -269,3 +270,11 @@ def _also(item: Any, tid: str, at: str, problems: list[str]) -> tuple[tuple[str,
             )
         also.append((fig, fld))
     return tuple(also)
+
+
+def _minus(item: Any, known: Measure | None, measured: bool) -> str | None:
+    """The metric subtracted from the target's: its own `minus`, else data/measures.yaml's
+    when the target is measured as the measure is."""
+    if item.get("minus") is not None:
+        return str(item["minus"])
+    return known.minus if measured and known is not None else None

@@ -1,11 +1,16 @@
 """Every person's fate in one scenario and replication (day indexes on the horizon; -1 =
-none)."""
+none): the stages' records put together, which is what the metrics read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from asylum_pathways.sim.model.stages.aca import Outcome
+from asylum_pathways.sim.model.stages.mpp_court import Court
+from asylum_pathways.sim.model.stages.mpp_enrolment import Enrolment
+from asylum_pathways.sim.model.stages.state import FlowState
 
 
 @dataclass
@@ -33,3 +38,32 @@ class Fate:
     #: receiving country -> daily demand (people amenable) and capacity (seats), stages.aca
     aca_demand: dict[str, np.ndarray] = field(default_factory=dict)
     aca_capacity: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, assigned: np.ndarray, s: FlowState) -> Fate:
+        """The fate after every stage has run on `s` (`assigned`: the rules' pathways)."""
+        transfers, enrolment, court = s.record(Outcome), s.record(Enrolment), s.record(Court)
+        return cls(
+            assigned=assigned,
+            pathway=s.pathway,
+            receiving=s.receiving,
+            transfer=transfers.transfer,
+            mpp_port=enrolment.port,
+            enrolled=enrolment.returned,
+            first_hearing=court.first_hearing,
+            completion=court.completion,
+            outcome=court.outcome,
+            left_mexico=court.left_mexico,
+            aca_admitted=transfers.admitted,
+            aca_left=transfers.left,
+            mpp_case=enrolment.case,
+            mpp_inland=enrolment.inland,
+            mpp_routed=enrolment.routed,
+            case_rows=court.rows,
+            hearing_day=court.hearing_day,
+            hearing_absent=court.hearing_absent,
+            reopened_termination=court.reopened_termination,
+            reopened=court.reopened,
+            aca_demand=transfers.demand,
+            aca_capacity=transfers.capacity,
+        )

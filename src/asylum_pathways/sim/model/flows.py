@@ -13,7 +13,7 @@ exit or is still in the system (an ACA queue, or an MPP case while returned to M
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +28,15 @@ from asylum_pathways.sim.model.stages.mpp_court import OUTCOMES
 from asylum_pathways.sim.model.stages.state import FlowState
 from asylum_pathways.sim.model.windows import Window
 
-__all__ = ["OUTCOMES", "Fate", "Result", "simulate"]
+__all__ = ["OUTCOMES", "STAGES", "Fate", "Result", "simulate"]
+
+#: The stages in the order they run; each is `run(state) -> its record` (stages.state).
+STAGES: tuple[Callable[[FlowState], object], ...] = (
+    title42.run,
+    aca.run,
+    mpp_enrolment.run,
+    mpp_court.run,
+)
 
 
 @dataclass
@@ -52,34 +60,9 @@ def simulate(
     det = determine(tree, pop.enc, groups=pop.groups) if det is None else det
     s = FlowState.start(tree, pop, det)
     assigned = det.pathway.copy()
-    title42.run(s)
-    transfers = aca.run(s)
-    enrolment = mpp_enrolment.run(s)
-    court = mpp_court.run(s, enrolment)
-    fate = Fate(
-        assigned=assigned,
-        pathway=s.pathway,
-        receiving=s.receiving,
-        transfer=transfers.transfer,
-        mpp_port=enrolment.port,
-        enrolled=enrolment.returned,
-        first_hearing=court.first_hearing,
-        completion=court.completion,
-        outcome=court.outcome,
-        left_mexico=court.left_mexico,
-        aca_admitted=transfers.admitted,
-        aca_left=transfers.left,
-        mpp_case=enrolment.case,
-        mpp_inland=enrolment.inland,
-        mpp_routed=enrolment.routed,
-        case_rows=court.rows,
-        hearing_day=court.hearing_day,
-        hearing_absent=court.hearing_absent,
-        reopened_termination=court.reopened_termination,
-        reopened=court.reopened,
-        aca_demand=transfers.demand,
-        aca_capacity=transfers.capacity,
-    )
+    for stage in STAGES:
+        s.keep(stage(s))
+    fate = Fate.of(assigned, s)
     daily = metrics.daily(tree, pop, fate)
     headline = metrics.headline(tree, pop, fate, daily, windows)
     return Result(daily, headline, fate if keep_fate else None)

@@ -38,13 +38,14 @@ def with_targets(spec: Spec, metrics: set[str]) -> list[tuple[Measure, str]]:
     by_key: dict[tuple[str | None, str, dt.date], Target] = {
         (t.figure, t.field, t.end): t for t in fitted if t.figure is not None
     }
+    by_id = {t.id: t for t in fitted if t.figure is None}  # a series target names its row
     restated = {ref for t in fitted for ref in t.also}
     out: list[tuple[Measure, str]] = []
     seen = set()
     for p in points():
-        target = by_key.get((p.figure, p.field, p.date))
+        target = by_key.get((p.figure, p.field, p.date)) or by_id.get(p.id)
         if target is not None:
-            seen.add((p.figure, p.field, p.date))
+            seen.add(target.id)
             out.append((as_measure(target, p.quantity, p.note, p.id), "calibration"))
             continue
         if (p.figure, p.field) in restated:
@@ -55,7 +56,7 @@ def with_targets(spec: Spec, metrics: set[str]) -> list[tuple[Measure, str]]:
             kind = "validation"
         out.append((p, kind))
     for t in fitted:
-        if (t.figure, t.field, t.end) not in seen:
+        if t.id not in seen:
             out.append(
                 (
                     as_measure(t, f"{t.field.replace('_', ' ')} ({t.figure})", t.note),

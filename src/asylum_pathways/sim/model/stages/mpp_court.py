@@ -80,7 +80,9 @@ class Court:
     left_mexico: np.ndarray  # day an absentee stopped waiting in Mexico, -1
 
 
-def run(s: FlowState, enrolment: Enrolment) -> Court:
+def run(s: FlowState) -> Court:
+    """The court cases of the people MPP enrolled (`mpp_enrolment`'s record)."""
+    enrolment = s.record(Enrolment)
     n, h = s.n, s.horizon
     n_hearings = MAX_MASTER_HEARINGS + 2
     rows = np.flatnonzero(enrolment.case)
@@ -97,50 +99,75 @@ def run(s: FlowState, enrolment: Enrolment) -> Court:
     )
     if not rows.shape[0]:
         return court
-    held = ~h.flag(POSTPONED)
-    next_held = h.next_open_day(held)
-    process = {k: _process(s, k) for k in PROCESS_KEYS}
-    ruling = h.flag(RULING)
-    enrolled = s.dayidx[rows]
-    notice = h.numbers(NOTICE)[np.clip(enrolled, 0, h.n_days - 1)].astype(np.int64)
-    name = _court_names(s, rows, enrolment.port[rows])
+    d = _Docket.of(s, rows, enrolment)
     first = np.full(rows.shape[0], -1, dtype=np.int64)
-    for c in np.unique(name[name >= 0]):
-        mine = np.flatnonzero(name == c)
-        capacity = h.key(CAPACITY, f"{_courts(s)[c]}:first") * held
-        first[mine] = fifo(enrolled[mine] + notice[mine], capacity)
+    for c in np.unique(d.name[d.name >= 0]):
+        mine = np.flatnonzero(d.name == c)
+        capacity = h.key(CAPACITY, f"{_courts(s)[c]}:first") * d.held
+        first[mine] = fifo(d.enrolled[mine] + d.notice[mine], capacity)
     court.first_hearing[rows] = first
-    draws = [s.pop.draws[d][rows] for d in HEARING_DRAWS]
-    masters = np.clip(process["master_hearings"], 1, MAX_MASTER_HEARINGS)
+    _hearings(s, court, d, enrolment, first)
+    _reopened_hearings(s, court, rows, d.notice, d.next_held, d.draws[-1], d.process, d.ruling)
+    return court
 
+
+@dataclass
+class _Docket:
+    """What every hearing of the cases `rows` reads: the court of each, the days hearings are
+    held, the process rates by day, the BIA ruling by day, each case's notice and draws."""
+
+    rows: np.ndarray
+    name: np.ndarray  # index into `_courts`, -1: none
+    held: np.ndarray  # [day] bool
+    next_held: np.ndarray  # [day] the next day hearings are held
+    process: dict[str, np.ndarray]
+    ruling: np.ndarray
+    enrolled: np.ndarray
+    notice: np.ndarray
+    draws: list[np.ndarray]
+
+    @classmethod
+    def of(cls, s: FlowState, rows: np.ndarray, enrolment: Enrolment) -> _Docket:
+        h = s.horizon
+        held = ~h.flag(POSTPONED)
+        enrolled = s.dayidx[rows]
+        return cls(
+            rows,
+            _court_names(s, rows, enrolment.port[rows]),
+            held,
+            h.next_open_day(held),
+            {k: _process(s, k) for k in PROCESS_KEYS},
+            h.flag(RULING),
+            enrolled,
+            h.numbers(NOTICE)[np.clip(enrolled, 0, h.n_days - 1)].astype(np.int64),
+            [s.pop.draws[k][rows] for k in HEARING_DRAWS],
+        )
+
+
+def _hearings(
+    s: FlowState, court: Court, dk: _Docket, enrolment: Enrolment, first: np.ndarray
+) -> None:
+    """The master-calendar hearings and the merits hearing, one round a loop: at each, the
+    absent are ordered removed (or terminated), the present terminated, decided (merits) or
+    continued to the next."""
+    h, rows, process = s.horizon, dk.rows, dk.process
+    masters = np.clip(process["master_hearings"], 1, MAX_MASTER_HEARINGS)
     day = first.copy()  # the next hearing's day (-1: none within the horizon)
     open_ = np.ones(rows.shape[0], dtype=bool)  # still pending
-    previous = enrolled.copy()
+    previous = dk.enrolled.copy()
     for k in range(MAX_MASTER_HEARINGS + 1):
         on = open_ & (day >= 0)
         d = np.clip(day, 0, h.n_days - 1)
-        n_masters = masters[d].astype(np.int64)
-        is_merits = on & (k >= n_masters)
+        is_merits = on & (k >= masters[d].astype(np.int64))
         absent_p = process["absence_first"][d] if k == 0 else process["absence_later"][d]
-        u = draws[k]
+        u = dk.draws[k]
         absent = on & (u < absent_p)
         present = on & ~absent
         court.hearing_day[k, on] = day[on]
         court.hearing_absent[k, absent] = True
         v = np.divide(u, absent_p, out=np.zeros_like(u), where=absent_p > 0)
         w = np.divide(u - absent_p, 1 - absent_p, out=np.zeros_like(u), where=absent_p < 1)
-        # absentees: ordered removed, or (before the BIA ruling) terminated
-        share = process["absentee_termination_share"][d] * ~ruling[d]
-        term_abs = absent & (v < share)
-        _end(court, rows, absent & ~term_abs, day, IN_ABSENTIA)
-        _terminate(
-            court,
-            rows,
-            term_abs,
-            day,
-            np.divide(v, share, out=np.ones_like(v), where=share > 0),
-            process,
-        )
+        _absentees(court, dk, absent, day, d, v)
         leave = (previous + day) // 2
         court.left_mexico[rows[absent]] = np.where(
             enrolment.inland[rows[absent]], -1, leave[absent]
@@ -152,35 +179,69 @@ def run(s: FlowState, enrolment: Enrolment) -> Court:
         _terminate(
             court, rows, term_p, day, np.divide(w, tp, out=np.ones_like(w), where=tp > 0), process
         )
-        # present at the merits hearing: granted, terminated or ordered removed
         merits = present & is_merits
-        g, t2 = process["final_grant_rate"][d], process["final_termination_rate"][d]
-        _end(court, rows, merits & (w < g), day, GRANTED)
-        _terminate(
-            court,
-            rows,
-            merits & (w >= g) & (w < g + t2),
-            day,
-            np.divide(w - g, t2, out=np.ones_like(w), where=t2 > 0),
-            process,
-        )
-        _end(court, rows, merits & (w >= g + t2), day, REMOVAL_ORDERED)
+        _decide(court, dk, merits, day, d, w)
         open_ &= ~(absent | term_p | merits)
-        # the next hearing
         goes_on = master & ~term_p
-        cont = process["continuance_days"][d].astype(np.int64)
-        nxt = np.full(rows.shape[0], -1, dtype=np.int64)
-        to_merits = goes_on & (k + 1 >= n_masters)
-        later = goes_on & ~to_merits
-        nxt[later] = _on_held_day(day[later] + cont[later], next_held)
-        for c in np.unique(name[to_merits]):
-            mine = np.flatnonzero(to_merits & (name == c))
-            capacity = h.key(CAPACITY, f"{_courts(s)[c]}:final") * held
-            nxt[mine] = fifo(day[mine] + cont[mine], capacity)
+        nxt = _next_hearing(s, dk, goes_on, k + 1 >= masters[d].astype(np.int64), day, d)
         previous = np.where(on, day, previous)
         day = np.where(goes_on, nxt, -1)
-    _reopened_hearings(s, court, rows, notice, next_held, draws[-1], process, ruling)
-    return court
+
+
+def _absentees(
+    court: Court, dk: _Docket, absent: np.ndarray, day: np.ndarray, d: np.ndarray, v: np.ndarray
+) -> None:
+    """Absentees are ordered removed, or (before the BIA ruling) a share terminated."""
+    share = dk.process["absentee_termination_share"][d] * ~dk.ruling[d]
+    term_abs = absent & (v < share)
+    _end(court, dk.rows, absent & ~term_abs, day, IN_ABSENTIA)
+    _terminate(
+        court,
+        dk.rows,
+        term_abs,
+        day,
+        np.divide(v, share, out=np.ones_like(v), where=share > 0),
+        dk.process,
+    )
+
+
+def _decide(
+    court: Court, dk: _Docket, merits: np.ndarray, day: np.ndarray, d: np.ndarray, w: np.ndarray
+) -> None:
+    """Present at the merits hearing: granted, terminated or ordered removed."""
+    g, t2 = dk.process["final_grant_rate"][d], dk.process["final_termination_rate"][d]
+    _end(court, dk.rows, merits & (w < g), day, GRANTED)
+    _terminate(
+        court,
+        dk.rows,
+        merits & (w >= g) & (w < g + t2),
+        day,
+        np.divide(w - g, t2, out=np.ones_like(w), where=t2 > 0),
+        dk.process,
+    )
+    _end(court, dk.rows, merits & (w >= g + t2), day, REMOVAL_ORDERED)
+
+
+def _next_hearing(
+    s: FlowState,
+    dk: _Docket,
+    goes_on: np.ndarray,
+    merits_next: np.ndarray,
+    day: np.ndarray,
+    d: np.ndarray,
+) -> np.ndarray:
+    """The day of each continued case's next hearing: a master-calendar hearing
+    `continuance_days` later, or a place in its court's merits queue."""
+    cont = dk.process["continuance_days"][d].astype(np.int64)
+    nxt = np.full(dk.rows.shape[0], -1, dtype=np.int64)
+    to_merits = goes_on & merits_next
+    later = goes_on & ~to_merits
+    nxt[later] = _on_held_day(day[later] + cont[later], dk.next_held)
+    for c in np.unique(dk.name[to_merits]):
+        mine = np.flatnonzero(to_merits & (dk.name == c))
+        capacity = s.horizon.key(CAPACITY, f"{_courts(s)[c]}:final") * dk.held
+        nxt[mine] = fifo(day[mine] + cont[mine], capacity)
+    return nxt
 
 
 def _process(s: FlowState, key: str) -> np.ndarray:

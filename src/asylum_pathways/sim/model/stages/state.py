@@ -1,8 +1,15 @@
-"""What the stages share: the people, the rules' answers and each person's fate so far."""
+"""What the stages share: the people, the rules' answers, each person's fate so far and the
+records of the stages already run.
+
+Every stage has one shape: `run(state) -> record`. It reads the state (and the records of
+earlier stages, `state.record(Kind)`), may change people's pathways, and returns its own
+record, which `sim.model.flows` keeps on the state for the stages after it and for the fate
+the metrics read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -12,6 +19,7 @@ from asylum_pathways.sim.model.horizon import Horizon
 from asylum_pathways.sim.model.population import Population
 
 P = PATHWAY_CODE
+R = TypeVar("R")
 
 
 @dataclass
@@ -23,6 +31,7 @@ class FlowState:
     dayidx: np.ndarray  # each person's encounter day (index on the horizon)
     pathway: np.ndarray  # current pathway (codes.PATHWAYS index)
     receiving: np.ndarray  # receiving country of an ACA candidate (countries() index), -1
+    records: dict[type, Any] = field(default_factory=dict)  # each stage's record, by its type
 
     @classmethod
     def start(cls, tree: ParameterTree, pop: Population, det: Determinations) -> FlowState:
@@ -33,6 +42,18 @@ class FlowState:
         return cls(
             tree, pop, horizon, own, pop.day_index(), det.pathway.copy(), det.aca_country.copy()
         )
+
+    def keep(self, record: object) -> None:
+        """Keep a stage's record for the stages after it."""
+        self.records[type(record)] = record
+
+    def record(self, kind: type[R]) -> R:
+        """The record of the stage that returns `kind` (run before this one)."""
+        try:
+            found: R = self.records[kind]
+        except KeyError:
+            raise LookupError(f"no stage has returned a {kind.__name__} yet") from None
+        return found
 
     @property
     def n(self) -> int:

@@ -8,6 +8,8 @@ each person's day. The excepted take their next pathway.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from asylum_pathways.sim.model.stages.state import FlowState
@@ -15,10 +17,19 @@ from asylum_pathways.sim.model.stages.state import FlowState
 EXCEPTION = "assumptions.title42.exception_rate"
 
 
-def run(s: FlowState) -> None:
+@dataclass
+class Exceptions:
+    """The people the order covered whom CBP excepted (indexes into the population)."""
+
+    excepted: np.ndarray
+
+
+def run(s: FlowState) -> Exceptions:
     covered = s.rows("TITLE42_EXPULSION")
     day = s.dayidx[covered]
     usbp = s.horizon.key(EXCEPTION, "USBP")[day]
     ofo = s.horizon.key(EXCEPTION, "OFO")[day]
     rate = np.where(s.pop.ofo[covered], ofo, usbp)
-    s.unavailable(covered[s.pop.draws["title42_exception"][covered] < rate], "TITLE42_EXPULSION")
+    excepted = covered[s.pop.draws["title42_exception"][covered] < rate]
+    s.unavailable(excepted, "TITLE42_EXPULSION")
+    return Exceptions(excepted)
