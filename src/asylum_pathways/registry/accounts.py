@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from asylum_pathways.registry import audit, passwords, totp
 from asylum_pathways.registry.core import Registry
-from asylum_pathways.registry.database import ALL, Scope
+from asylum_pathways.registry.database import ALL, FOR_EDIT, Scope
 from asylum_pathways.registry.errors import (
     Conflict,
     Forbidden,
@@ -284,26 +284,88 @@ class SignedIn:
 
 
 def login(reg: Registry, email: Any, password: Any, code: Any) -> SignedIn:
-    """Password and TOTP code; failures are counted per account and slow the next attempt."""
+    """Password and TOTP code; failures are counted per account and slow the next attempt.
+
+    An attempt is counted as a failure before its password is checked (`_claim`), in one
+    guarded `UPDATE ... SET failed_logins = failed_logins + 1`, and a success sets the count back
+    to 0: however many attempts arrive at once, no more than `policy.max_failures` passwords are
+    tried in a row (NIST SP 800-63B rev. 4 3.2.2), and the check itself, the slow part, holds no
+    lock."""
     if not isinstance(password, str) or not isinstance(email, str):
         raise Unauthenticated(GENERIC)
-    address = email.strip().lower()
     now = reg.now()
-    refusal: Unauthenticated | None = None
+    claimed = _claim(reg, email.strip().lower(), now)
+    if claimed is None:
+        passwords.verify(
+            _dummy_hash(reg.policy.argon2), password, reg.policy.argon2
+        )  # same work as for a real account
+        raise Unauthenticated(GENERIC)
+    good = passwords.verify(claimed.password_hash, password, reg.policy.argon2)
+    return _finish(reg, claimed.user_id, good, password, code, now)
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    user_id: str
+    password_hash: str
+
+
+def _claim(reg: Registry, address: str, now: dt.datetime) -> _Claimed | None:
+    """Count this attempt as a failure of the account, unless it is throttled (`Throttled`) or
+    locked (refused, audited); None for an unknown e-mail. The guard is in the UPDATE's WHERE,
+    so concurrent attempts are counted one by one (PostgreSQL re-checks it on the row a
+    concurrent attempt just wrote; SQLite's `BEGIN IMMEDIATE` serialises writers)."""
+    policy = reg.policy
     with reg.db.transaction(ALL) as session:
         user = session.scalar(select(User).where(User.email == address))
         if user is None:
-            passwords.verify(
-                _dummy_hash(reg.policy.argon2), password, reg.policy.argon2
-            )  # same work as for a real account
-            raise Unauthenticated(GENERIC)
+            return None
+        guard = [or_(User.throttled_until.is_(None), User.throttled_until <= now)]
+        if not _last_admin(session, user):
+            guard.append(User.failed_logins < policy.max_failures)
+        count = session.execute(
+            update(User)
+            .where(User.id == user.id, *guard)
+            .values(failed_logins=User.failed_logins + 1)
+            .returning(User.failed_logins)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+        if count is not None:
+            over = count - policy.free_failures
+            if over > 0:
+                delay = min(2 ** min(over - 1, 20), policy.max_delay_seconds)
+                session.execute(
+                    update(User)
+                    .where(User.id == user.id)
+                    .values(throttled_until=now + dt.timedelta(seconds=delay))
+                    .execution_options(synchronize_session=False)
+                )
+            return _Claimed(user.id, user.password_hash)
+        session.refresh(user)
         if user.throttled_until is not None and user.throttled_until > now:
             wait = int((user.throttled_until - now).total_seconds()) + 1
-            raise Throttled(f"too many failed sign-ins: try again in {wait} s", wait)
-        locked = user.failed_logins >= reg.policy.max_failures and not _last_admin(session, user)
-        good = passwords.verify(user.password_hash, password, reg.policy.argon2)
+            throttled = Throttled(f"too many failed sign-ins: try again in {wait} s", wait)
+        else:
+            throttled = None
+            audit.append(
+                session,
+                [audit.Entry(f"user:{user.id}", user.org_id, "login_failed", "user", user.id)],
+            )
+    raise throttled or Unauthenticated(
+        "sign-in refused: this account is locked after too many failures; an admin can reset it"
+    )
+
+
+def _finish(
+    reg: Registry, user_id: str, good: bool, password: str, code: Any, now: dt.datetime
+) -> SignedIn:
+    """After the password check: the TOTP code (each code used once: the row is locked while its
+    last step is compared and set), then a session and the count back to 0, or a failure."""
+    with reg.db.transaction(ALL) as session:
+        user = session.get(User, user_id, with_for_update=FOR_EDIT)
+        assert user is not None
         step = None
-        if good and user.totp_secret_enc:
+        if good and not user.disabled and user.totp_secret_enc:
             secret = reg.cipher.decrypt(user.totp_secret_enc, "users", "totp_secret_enc", user.id)
             step = totp.matching_step(
                 secret,
@@ -311,43 +373,37 @@ def login(reg: Registry, email: Any, password: Any, code: Any) -> SignedIn:
                 user.totp_last_step,
                 now.replace(tzinfo=dt.UTC).timestamp(),
             )
-        if user.disabled or locked or not good or step is None:
-            _failed(reg, session, user, now)
+        if step is None:
             audit.append(
                 session,
                 [audit.Entry(f"user:{user.id}", user.org_id, "login_failed", "user", user.id)],
             )
-            refusal = Unauthenticated(
-                "sign-in refused: this account is locked after too many failures; an admin can "
-                "reset it"
-                if locked
-                else GENERIC
-            )
+            signed = None
         else:
             user.failed_logins, user.throttled_until, user.totp_last_step = 0, None, step
             if passwords.needs_rehash(user.password_hash, reg.policy.argon2):
                 user.password_hash = passwords.hash_password(password, reg.policy.argon2)
-            token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-            row = LoginSession(
-                id=new_id(),
-                user_id=user.id,
-                token_hash=digest(token),
-                csrf_hash=digest(csrf),
-                created_at=now,
-                last_seen_at=now,
-                expires_at=now + reg.policy.session_absolute,
-            )
-            session.add(row)
-            audit.append(
-                session, [audit.Entry(f"user:{user.id}", user.org_id, "login", "session", row.id)]
-            )
-            principal = Principal(
-                user.id, user.org_id, Role(user.role), "session", None, session_id=row.id
-            )
-            signed = SignedIn(token, csrf, principal, row.expires_at)
-    if refusal is not None:
-        raise refusal
+            signed = _new_session(reg, session, user, now)
+    if signed is None:
+        raise Unauthenticated(GENERIC)
     return signed
+
+
+def _new_session(reg: Registry, session: Session, user: User, now: dt.datetime) -> SignedIn:
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    row = LoginSession(
+        id=new_id(),
+        user_id=user.id,
+        token_hash=digest(token),
+        csrf_hash=digest(csrf),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + reg.policy.session_absolute,
+    )
+    session.add(row)
+    audit.append(session, [audit.Entry(f"user:{user.id}", user.org_id, "login", "session", row.id)])
+    principal = Principal(user.id, user.org_id, Role(user.role), "session", None, session_id=row.id)
+    return SignedIn(token, csrf, principal, row.expires_at)
 
 
 @cache
@@ -362,14 +418,6 @@ def _last_admin(session: Session, user: User) -> bool:
         and not user.disabled
         and _active_admins(session, user.org_id) <= 1
     )
-
-
-def _failed(reg: Registry, session: Session, user: User, now: dt.datetime) -> None:
-    user.failed_logins += 1
-    over = user.failed_logins - reg.policy.free_failures
-    if over > 0:
-        delay = min(2 ** min(over - 1, 20), reg.policy.max_delay_seconds)
-        user.throttled_until = now + dt.timedelta(seconds=delay)
 
 
 def session_principal(
