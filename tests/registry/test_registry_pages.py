@@ -343,6 +343,10 @@ def test_a_law_change_shows_the_cases_difference_on_its_page_and_on_changes(site
     page = c.get(f"/cases/{case_id}").text
     assert "The pathway changed from" in page and "The law (the parameter tree) changed." in page
     assert "When the law changed, Lead became: Transfer to Guatemala" in page
+    # what would change the new answer is worked out under the law it holds under
+    branches = page.split('data-testid="branches"')[1][:4000]
+    assert "Not worked out" not in branches
+    assert 'class="branch"' in branches or "No change of one or two facts" in branches
 
 
 def test_asvs_8_3_1_an_a_number_is_searched_in_the_form_body_never_the_url(site: Site) -> None:

@@ -29,6 +29,7 @@ from asylum_pathways.registry.models import (
     new_id,
 )
 from asylum_pathways.registry.roles import Permission, Principal
+from asylum_pathways.scenarios import Scenario
 
 MAX_PEOPLE = 30
 ENCRYPTED = {
@@ -241,7 +242,7 @@ def _case_view(reg: Registry, session: Session, case: Case) -> dict[str, Any]:
             select(Determination).where(Determination.case_id == case.id, Determination.current)
         )
     }
-    _explain_missing(reg, case, people, current)
+    _explain_missing(reg, session, case, people, current)
     programs = (
         law_versions.programs(session, next(iter(current.values())).fingerprint) if current else []
     )
@@ -296,26 +297,53 @@ def _case_view(reg: Registry, session: Session, case: Case) -> dict[str, Any]:
 
 
 def _explain_missing(
-    reg: Registry, case: Case, people: Sequence[Person], current: Mapping[str, Determination]
+    reg: Registry,
+    session: Session,
+    case: Case,
+    people: Sequence[Person],
+    current: Mapping[str, Determination],
 ) -> None:
-    """Answers stored by a re-determination carry no explanation yet: build it now from the same
-    law and day (kept on the row), when the law is still the registry's."""
-    todo = [p for p in people if p.id in current and current[p.id].answer is None]
-    if not todo or any(current[p.id].fingerprint != reg.tree_fingerprint for p in todo):
+    """Answers stored by a re-determination carry no explanation (nor what would change them)
+    yet: build it now through the entry point, under the law and day the answer holds under
+    (kept on the row; another law than the registry's is rebuilt from `law_versions`), for
+    the whole family at once, and keep it when it gives the stored answer."""
+    todo: dict[tuple[str, dt.date], list[Determination]] = {}
+    for p in people:
+        d = current.get(p.id)
+        if d is not None and d.answer is None:
+            todo.setdefault((d.fingerprint, d.as_of), []).append(d)
+    if not todo:
         return
     stored = [facts_of(reg, p) for p in people]
     group = case.id if len(people) > 1 else None
     records = [facts.record(p.id, group, f) for p, f in zip(people, stored, strict=True)]
     days = [dt.date.fromisoformat(str(f["encounter_date"])) for f in stored]
-    batch = determining.determine(reg, records, days, current[todo[0].id].as_of, explain=True)
-    for i, p in enumerate(people):
-        d = current.get(p.id)
-        if (
-            d is not None
-            and d.answer is None
-            and batch.key(i)[:2] == (d.pathway, d.receiving_country)
-        ):
-            d.answer = batch.explained[i]
+    for (fingerprint, as_of), waiting in todo.items():
+        law = _law(reg, session, fingerprint)
+        if law is None:
+            continue
+        try:
+            batch = determining.determine(reg, records, days, as_of, explain=True, scenario=law)
+        except UserError:
+            if law is reg.scenario:
+                raise
+            continue  # a rebuilt law that no longer takes these facts: left unexplained
+        row = {p.id: i for i, p in enumerate(people)}
+        for d in waiting:
+            i = row[d.person_id]
+            if batch.key(i) == (d.pathway, d.receiving_country, d.status_codes) and (
+                batch.as_of[i] == d.as_of
+            ):
+                d.answer = batch.explained[i]
+
+
+def _law(reg: Registry, session: Session, fingerprint: str) -> Scenario | None:
+    """The scenario of law `fingerprint`: the registry's own, or one kept (rebuilt once)."""
+    if fingerprint == reg.tree_fingerprint:
+        return reg.scenario
+    if fingerprint not in reg.other_laws:
+        reg.other_laws[fingerprint] = law_versions.scenario_of(session, fingerprint, reg.scenario)
+    return reg.other_laws[fingerprint]
 
 
 def determination_view(

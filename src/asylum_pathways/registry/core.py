@@ -49,6 +49,9 @@ class Registry:
     scenario: Scenario
     clock: Callable[[], dt.datetime] = utcnow
     policy: Policy = field(default_factory=Policy)
+    #: Laws other than `scenario` that stored answers hold under, rebuilt once each from
+    #: `law_versions` (by fingerprint; None: not kept, or not rebuilt exactly).
+    other_laws: dict[str, Scenario | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(
