@@ -449,3 +449,28 @@ def test_an_admin_adds_a_user_and_sees_the_second_factor_secret_once(site: Site)
     assert r.status_code == 201 and 'data-testid="totp-secret"' in r.text
     again = c.get("/users")
     assert "new@org-a.example" in again.text and 'data-testid="totp-secret"' not in again.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "who"), [("en", "Member of a family unit"), ("es", "Miembro de una unidad familiar")]
+)
+def test_a_cases_facts_are_shown_in_words_not_codes(site: Site, lang: str, who: str) -> None:
+    """Sector, port and who was encountered in the words the screener and the new-case form use
+    (`codes.SECTOR_NAMES`, `law.geo.port_sector`'s names, the catalogue), in each language."""
+    reg = site.app.state.registry
+    lead = person(canary(4), demographic="FMUA", sector="SDC", port="SYS", citizenship="SV")
+    case_id = cases.create(reg, site.a.caseworker, {"people": [lead]})
+    c, _ = site.login(site.a, "caseworker")
+
+    html = c.get(f"/cases/{case_id}?lang={lang}").text
+
+    facts = dict(re.findall(r'<th scope="row">([^<]*)</th><td>([^<]*)</td>', html))
+    sector = messages.load().text(lang, "fact.sector")
+    port = messages.load().text(lang, "fact.port")
+    demographic = messages.load().text(lang, "fact.demographic")
+    assert facts[sector] == "San Diego (SDC)"
+    assert facts[port] == "San Ysidro (SYS)"
+    assert facts[demographic] == who
+    assert not {"SDC", "SYS", "FMUA"} & set(facts.values())
+    new = c.get(f"/cases/new?lang={lang}").text
+    assert '<option value="RGV">Rio Grande Valley (RGV)</option>' in new
