@@ -9,38 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from registry_helpers import PASSWORD, Bench, person
+from registry_helpers import PASSWORD, RACERS, Bench, person, race
 
 from asylum_pathways.registry import accounts, case_determinations, case_hearings, cases
 from asylum_pathways.registry.database import ALL
 from asylum_pathways.registry.errors import Conflict, Throttled, Unauthenticated
 from asylum_pathways.registry.models import User
-
-RACERS = 6
-
-
-def race(work: Callable[[int], Any]) -> list[Any]:
-    """Run `work(i)` in RACERS threads released together; their results (or exceptions)."""
-    gate = threading.Barrier(RACERS)
-    out: list[Any] = [None] * RACERS
-
-    def one(i: int) -> None:
-        gate.wait()
-        try:
-            out[i] = work(i)
-        except Exception as exc:
-            out[i] = exc
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(RACERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return out
 
 
 def test_concurrent_edits_of_a_case_from_the_same_version_let_exactly_one_through(
