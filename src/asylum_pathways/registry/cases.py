@@ -6,7 +6,6 @@ encrypted before they reach the database (`crypto`)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,8 +13,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from asylum_pathways.errors import UserError
-from asylum_pathways.registry import audit, determining, facts, hearings, law_versions
+from asylum_pathways.registry import (
+    audit,
+    case_explanations,
+    case_people,
+    determining,
+    facts,
+    law_versions,
+)
 from asylum_pathways.registry.access import own, require, scope
+from asylum_pathways.registry.case_people import facts_of, identity_of
+from asylum_pathways.registry.case_views import (
+    change_view,
+    determination_view,
+    event_view,
+    hearing_view,
+)
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.errors import Conflict, invalid
 from asylum_pathways.registry.models import (
@@ -29,62 +42,13 @@ from asylum_pathways.registry.models import (
     new_id,
 )
 from asylum_pathways.registry.roles import Permission, Principal
-from asylum_pathways.scenarios import Scenario
 
 MAX_PEOPLE = 30
-ENCRYPTED = {
-    "name": "name_enc",
-    "a_number": "a_number_enc",
-    "birth_date": "birth_date_enc",
-    "address": "address_enc",
-}
 WHAT_WOULD_CHANGE = {
     "status": "not_available",
     "note": "what would change the answer is computed by determination.branches (not yet built); "
     "this is its place on the case",
 }
-
-
-# -- writing people ------------------------------------------------------------------------------
-def _seal_person(
-    reg: Registry, person: Person, ident: Mapping[str, str | None], record: Mapping[str, Any]
-) -> None:
-    c = reg.cipher
-    for field, column in ENCRYPTED.items():
-        value = ident.get(field)
-        setattr(
-            person,
-            column,
-            c.encrypt(value, "people", column, person.id) if value is not None else None,
-        )
-    a_number = ident.get("a_number")
-    person.a_number_index = c.blind_index(a_number) if a_number else None
-    person.facts_enc = c.encrypt(
-        json.dumps(record, sort_keys=True), "people", "facts_enc", person.id
-    )
-    person.encounter_date = dt.date.fromisoformat(str(record["encounter_date"]))
-    person.sector = str(record["sector"])
-    person.citizenship = str(record["citizenship"])
-    person.demographic = str(record["demographic"])
-
-
-def facts_of(reg: Registry, person: Person) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        reg.cipher.decrypt(person.facts_enc, "people", "facts_enc", person.id)
-    )
-    return data
-
-
-def identity_of(reg: Registry, person: Person) -> dict[str, str | None]:
-    c = reg.cipher
-    return {
-        field: (
-            c.decrypt(getattr(person, col), "people", col, person.id)
-            if getattr(person, col)
-            else None
-        )
-        for field, col in ENCRYPTED.items()
-    }
 
 
 def _records(
@@ -185,7 +149,7 @@ def _insert_case(
     session.add(case)
     session.flush()
     for person, ident, f in zip(people, idents, stored, strict=True):
-        _seal_person(reg, person, ident, f)
+        case_people.seal(reg, person, ident, f)
         session.add(person)
     session.flush()
     _keep(reg, session, case, people, batch, trigger)
@@ -242,7 +206,7 @@ def _case_view(reg: Registry, session: Session, case: Case) -> dict[str, Any]:
             select(Determination).where(Determination.case_id == case.id, Determination.current)
         )
     }
-    _explain_missing(reg, session, case, people, current)
+    case_explanations.explain_missing(reg, session, case, people, current)
     programs = (
         law_versions.programs(session, next(iter(current.values())).fingerprint) if current else []
     )
@@ -296,131 +260,6 @@ def _case_view(reg: Registry, session: Session, case: Case) -> dict[str, Any]:
     }
 
 
-def _explain_missing(
-    reg: Registry,
-    session: Session,
-    case: Case,
-    people: Sequence[Person],
-    current: Mapping[str, Determination],
-) -> None:
-    """Answers stored by a re-determination carry no explanation (nor what would change them)
-    yet: build it now through the entry point, under the law and day the answer holds under
-    (kept on the row; another law than the registry's is rebuilt from `law_versions`), for
-    the whole family at once, and keep it when it gives the stored answer."""
-    todo: dict[tuple[str, dt.date], list[Determination]] = {}
-    for p in people:
-        d = current.get(p.id)
-        if d is not None and d.answer is None:
-            todo.setdefault((d.fingerprint, d.as_of), []).append(d)
-    if not todo:
-        return
-    stored = [facts_of(reg, p) for p in people]
-    group = case.id if len(people) > 1 else None
-    records = [facts.record(p.id, group, f) for p, f in zip(people, stored, strict=True)]
-    days = [dt.date.fromisoformat(str(f["encounter_date"])) for f in stored]
-    for (fingerprint, as_of), waiting in todo.items():
-        law = _law(reg, session, fingerprint)
-        if law is None:
-            continue
-        try:
-            batch = determining.determine(reg, records, days, as_of, explain=True, scenario=law)
-        except UserError:
-            if law is reg.scenario:
-                raise
-            continue  # a rebuilt law that no longer takes these facts: left unexplained
-        row = {p.id: i for i, p in enumerate(people)}
-        for d in waiting:
-            i = row[d.person_id]
-            if batch.key(i) == (d.pathway, d.receiving_country, d.status_codes) and (
-                batch.as_of[i] == d.as_of
-            ):
-                d.answer = batch.explained[i]
-
-
-def _law(reg: Registry, session: Session, fingerprint: str) -> Scenario | None:
-    """The scenario of law `fingerprint`: the registry's own, or one kept (rebuilt once)."""
-    if fingerprint == reg.tree_fingerprint:
-        return reg.scenario
-    if fingerprint not in reg.other_laws:
-        reg.other_laws[fingerprint] = law_versions.scenario_of(session, fingerprint, reg.scenario)
-    return reg.other_laws[fingerprint]
-
-
-def determination_view(
-    d: Determination, programs: Sequence[str], *, with_answer: bool = True
-) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "person_id": d.person_id,
-        "pathway": d.pathway,
-        "receiving_country": d.receiving_country,
-        "as_of": d.as_of.isoformat(),
-        "tree_fingerprint": d.fingerprint,
-        "scenario": d.scenario,
-        "statuses": determining.statuses(programs, d.status_codes)
-        if len(programs) == len(d.status_codes)
-        else {},
-        "trigger": d.trigger,
-        "current": d.current,
-        "created_at": d.created_at.isoformat(timespec="seconds") + "Z",
-        **({"answer": d.answer} if with_answer else {}),
-    }
-
-
-def hearing_view(tree: Any, h: Hearing, revisions: Sequence[HearingRevision]) -> dict[str, Any]:
-    values = {f: getattr(h, f) for f in hearings.FIELDS}
-    found = hearings.flags(tree, values)
-    return {
-        "id": h.id,
-        **{
-            k: (v.isoformat(timespec="minutes") if isinstance(v, dt.datetime) else v)
-            for k, v in values.items()
-        },
-        "version": h.version,
-        "confirmed": h.confirmed_by is not None,
-        "confirmed_by": h.confirmed_by,
-        "confirmed_at": h.confirmed_at.isoformat(timespec="seconds") + "Z"
-        if h.confirmed_at
-        else None,
-        "flags": found,
-        "unconfirmed": h.confirmed_by is None or bool(found),
-        "deadlines": hearings.deadlines(tree, values),
-        "history": [
-            {
-                "version": r.version,
-                "changed": r.changed,
-                "changed_by": r.changed_by,
-                "changed_at": r.changed_at.isoformat(timespec="seconds") + "Z",
-                "was": r.snapshot,
-            }
-            for r in revisions
-        ],
-    }
-
-
-def event_view(e: Event) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "kind": e.kind,
-        "occurred_on": e.occurred_on.isoformat(),
-        "person_id": e.person_id,
-        "detail": e.detail,
-    }
-
-
-def change_view(c: Change) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "case_id": c.case_id,
-        "person_id": c.person_id,
-        "kind": c.kind,
-        "effective_on": c.effective_on.isoformat(),
-        "from": {"pathway": c.from_pathway, "receiving_country": c.from_country},
-        "to": {"pathway": c.to_pathway, "receiving_country": c.to_country},
-        "run_id": c.run_id,
-    }
-
-
 def listing(
     reg: Registry,
     principal: Principal,
@@ -449,44 +288,7 @@ def listing(
         found = list(
             session.scalars(q.order_by(Case.created_at.desc(), Case.id).limit(limit).offset(offset))
         )
-        leads = {
-            p.case_id: p
-            for p in session.scalars(
-                select(Person).where(
-                    Person.case_id.in_([c.id for c in found]), Person.role == "lead"
-                )
-            )
-        }
-        sizes = dict(
-            session.execute(
-                select(Person.case_id, func.count())
-                .where(Person.case_id.in_([c.id for c in found]))
-                .group_by(Person.case_id)
-            ).all()
-        )
-        current = {
-            d.person_id: d
-            for d in session.scalars(
-                select(Determination).where(
-                    Determination.case_id.in_([c.id for c in found]), Determination.current
-                )
-            )
-        }
-        items = []
-        for c in found:
-            lead = leads.get(c.id)
-            d = current.get(lead.id) if lead else None
-            items.append(
-                {
-                    "id": c.id,
-                    "status": c.status,
-                    "lead_name": identity_of(reg, lead)["name"] if lead else None,
-                    "people": sizes.get(c.id, 0),
-                    "pathway": d.pathway if d else None,
-                    "receiving_country": d.receiving_country if d else None,
-                    "created_at": c.created_at.isoformat(timespec="seconds") + "Z",
-                }
-            )
+        items = _listed(reg, session, found)
         audit.append(
             session,
             [
@@ -502,6 +304,48 @@ def listing(
             ],
         )
     return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+def _listed(reg: Registry, session: Session, found: Sequence[Case]) -> list[dict[str, Any]]:
+    """Each case of a page of the list: its lead's name, its size and the lead's pathway (three
+    queries for the page, not three per case)."""
+    leads = {
+        p.case_id: p
+        for p in session.scalars(
+            select(Person).where(Person.case_id.in_([c.id for c in found]), Person.role == "lead")
+        )
+    }
+    sizes = dict(
+        session.execute(
+            select(Person.case_id, func.count())
+            .where(Person.case_id.in_([c.id for c in found]))
+            .group_by(Person.case_id)
+        ).all()
+    )
+    current = {
+        d.person_id: d
+        for d in session.scalars(
+            select(Determination).where(
+                Determination.case_id.in_([c.id for c in found]), Determination.current
+            )
+        )
+    }
+    items = []
+    for c in found:
+        lead = leads.get(c.id)
+        d = current.get(lead.id) if lead else None
+        items.append(
+            {
+                "id": c.id,
+                "status": c.status,
+                "lead_name": identity_of(reg, lead)["name"] if lead else None,
+                "people": sizes.get(c.id, 0),
+                "pathway": d.pathway if d else None,
+                "receiving_country": d.receiving_country if d else None,
+                "created_at": c.created_at.isoformat(timespec="seconds") + "Z",
+            }
+        )
+    return items
 
 
 def update(reg: Registry, principal: Principal, case_id: str, body: Any) -> dict[str, Any]:
@@ -582,5 +426,5 @@ def _set_facts(reg: Registry, session: Session, case: Case, body: Mapping[str, A
     _keep(reg, session, case, people, batch, "facts")
     for p, f in zip(people, stored, strict=True):
         if p.id in targets:
-            _seal_person(reg, p, identity_of(reg, p), f)
+            case_people.seal(reg, p, identity_of(reg, p), f)
     return {f"people.facts.{k}" for k in updates}
