@@ -102,7 +102,8 @@ def token_principal(reg: Registry, token: str) -> Principal:
         user = session.get(User, row.user_id)
         if user is None or user.disabled:
             raise Unauthenticated("the API token is unknown, revoked or expired")
-        row.last_used_at = now
+        if row.last_used_at is None or now - row.last_used_at >= reg.policy.touch_every:
+            row.last_used_at = now
         role = Role(user.role)
         scopes = frozenset(Permission(s) for s in row.scopes) & GRANTS[role]
         return Principal(user.id, user.org_id, role, "token", scopes, token_id=row.id)

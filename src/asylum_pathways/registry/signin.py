@@ -195,7 +195,8 @@ def session_principal(
             raise Forbidden(
                 "forbidden: a state-changing request needs the session's CSRF token (X-CSRF-Token)"
             )
-        row.last_seen_at = now
+        if now - row.last_seen_at >= reg.policy.touch_every:
+            row.last_seen_at = now
         return Principal(user.id, user.org_id, Role(user.role), "session", None, session_id=row.id)
 
 
