@@ -11,9 +11,10 @@ server `.ci/postgres.sh` starts); without them only SQLite is measured. For each
 imports N generated cases (a tenth of them families of three), then changes the law under them
 (the Guatemala agreement implemented in every sector from 2020-02-03) and times
 `registry redetermine` as of 2020-02-20: every open case is a candidate, read, decrypted,
-determined by ONE call of `determine_records` and compared, and the changed ones stored with
-their explanation. The baseline, measured in the same run on the same records, is the bare
-`determine_records` call (no database, no decryption). Target: <= 10 s per database.
+determined by ONE call of `determine_records` and compared, and the changed ones stored (their
+explanations are built when a case is next read). The baseline, measured in the same run on the
+same records, is the bare `determine_records` call (no database, no decryption). Target: <= 10 s
+per database.
 
 Part 2 (`registry_load.py`): a real `asylum-pathways serve --db URL` on loopback, a caseworker's
 API token made with the command line (`registry init`, `bootstrap`, `user add`, `token create`),

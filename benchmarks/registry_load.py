@@ -466,7 +466,7 @@ def lost_writes(app_url: str, keys: Path, ledger: Ledger) -> dict[str, int]:
     """Acknowledged writes not in the database (read directly, not through the server), by kind."""
     from sqlalchemy import select
 
-    from asylum_pathways.registry.cases import facts_of
+    from asylum_pathways.registry.case_people import facts_of
     from asylum_pathways.registry.core import Registry
     from asylum_pathways.registry.database import ALL
     from asylum_pathways.registry.models import Case, Event, Hearing, HearingRevision, Person

@@ -7,6 +7,8 @@ import datetime as dt
 import secrets
 import shutil
 import subprocess
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,3 +161,26 @@ def raw_bytes(bench: Bench) -> bytes:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+RACERS = 6
+
+
+def race(work: Callable[[int], Any]) -> list[Any]:
+    """Run `work(i)` in RACERS threads released together; their results (or exceptions)."""
+    gate = threading.Barrier(RACERS)
+    out: list[Any] = [None] * RACERS
+
+    def one(i: int) -> None:
+        gate.wait()
+        try:
+            out[i] = work(i)
+        except Exception as exc:
+            out[i] = exc
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(RACERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return out

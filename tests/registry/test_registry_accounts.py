@@ -11,7 +11,7 @@ from registry_helpers import PASSWORD, Bench
 from asylum_pathways.registry import accounts, passwords
 from asylum_pathways.registry.database import ALL
 from asylum_pathways.registry.errors import Conflict, Forbidden, Throttled, Unauthenticated
-from asylum_pathways.registry.models import LoginSession, User
+from asylum_pathways.registry.models import ApiToken, LoginSession, User
 
 
 def test_nist_3_1_1_2_passwords_of_at_least_15_characters_when_single_factor() -> None:
@@ -165,6 +165,39 @@ def test_asvs_3_3_2_sessions_end_after_30_minutes_idle_and_12_hours_in_all(bench
         if bench.now[0] >= signed.expires_at:
             break
         accounts.session_principal(reg, signed.token)
+    with pytest.raises(Unauthenticated, match="expired"):
+        accounts.session_principal(reg, signed.token)
+
+
+def test_a_sessions_idle_timer_and_a_tokens_last_use_are_written_at_most_once_a_minute(
+    bench: Bench,
+) -> None:
+    """A request that only reads writes nothing but its audit row (on SQLite each commit that
+    writes waits for the disk); the idle timeout stays 30 minutes at most."""
+    reg = bench.registry()
+    org = bench.org(reg, "Org A")
+    signed = _signed(bench, reg, org)
+    token, view = accounts.create_token(reg, org.caseworker, "script", [])
+
+    def stamps() -> tuple[dt.datetime, dt.datetime | None]:
+        with reg.db.transaction(ALL) as session:
+            s = session.get(LoginSession, signed.principal.session_id)
+            t = session.get(ApiToken, view["id"])
+            assert s is not None and t is not None
+            return s.last_seen_at, t.last_used_at
+
+    start = bench.now[0]
+    accounts.token_principal(reg, token)
+    assert stamps() == (start, start)
+    bench.now[0] += dt.timedelta(seconds=50)
+    accounts.session_principal(reg, signed.token)
+    accounts.token_principal(reg, token)
+    assert stamps() == (start, start)
+    bench.now[0] += dt.timedelta(seconds=20)
+    accounts.session_principal(reg, signed.token)
+    accounts.token_principal(reg, token)
+    assert stamps() == (bench.now[0], bench.now[0])
+    bench.now[0] += dt.timedelta(minutes=30, seconds=1)
     with pytest.raises(Unauthenticated, match="expired"):
         accounts.session_principal(reg, signed.token)
 

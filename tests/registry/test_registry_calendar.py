@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from registry_helpers import FAST, Bench, Org, canary, family
+from registry_helpers import FAST, Bench, Org, canary, family, race
 from registry_server import RegistryServer
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from asylum_pathways.cli.app import main
 from asylum_pathways.registry import (
@@ -27,12 +27,15 @@ from asylum_pathways.registry import (
     calendar_tokens,
     case_hearings,
     cases,
+    deadline_events,
+    hearings,
     ical,
 )
 from asylum_pathways.registry.database import ALL
 from asylum_pathways.registry.errors import Forbidden, NotFound
 from asylum_pathways.registry.models import AuditEntry, CalendarToken, Person
-from asylum_pathways.service import access_log
+from asylum_pathways.scenarios import load_overlay
+from asylum_pathways.service import access_log, conditional
 from asylum_pathways.service.app import create_app
 from asylum_pathways.service.settings import Settings
 
@@ -97,6 +100,11 @@ def events(raw: bytes) -> dict[str, dict[str, str]]:
     return out
 
 
+def hearing_events(raw: bytes) -> dict[str, dict[str, str]]:
+    """The events of hearings (the others are their deadlines)."""
+    return {u: e for u, e in events(raw).items() if u.startswith("hearing-")}
+
+
 def utc(value: str) -> dt.datetime:
     assert value.endswith("Z"), value
     return dt.datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
@@ -155,7 +163,7 @@ def uid_of(hearing_id: str) -> str:
 
 # -- the text format -----------------------------------------------------------------------------
 def test_the_examples_in_the_serializer_and_the_log_filter_hold() -> None:
-    for module in (ical, access_log):
+    for module in (ical, access_log, conditional):
         failed, tried = doctest.testmod(module)
         assert tried > 0 and failed == 0, module.__name__
 
@@ -176,10 +184,10 @@ def test_each_hearing_is_one_event_whose_uid_comes_from_the_hearing_and_stays_as
     world: World,
 ) -> None:
     h = world.hearing(world.a, world.a_case)
-    first = events(world.feed())
+    first = hearing_events(world.feed())
     assert list(first) == [uid_of(h)] and h in uid_of(h)
     world.change(h, starts_at="2020-02-12T10:00", court="Harlingen", time_zone="America/Chicago")
-    second = events(world.feed())
+    second = hearing_events(world.feed())
     assert list(second) == [uid_of(h)]
     assert second[uid_of(h)]["DTSTART"] != first[uid_of(h)]["DTSTART"]
     assert untext(second[uid_of(h)]["LOCATION"]) == "Harlingen"
@@ -284,13 +292,16 @@ def test_no_name_a_number_nationality_or_encrypted_value_is_in_the_feed(world: W
         assert value[-24:].encode() not in raw
     event = next(iter(events(raw).values()))
     assert untext(event["SUMMARY"]) == f"Hearing (master calendar) — case {world.a_case[:8]}"
+    assert len(events(raw)) > len(hearing_events(raw))  # the deadlines were looked at too
 
 
 def test_another_organisations_hearings_never_appear(world: World) -> None:
     mine = world.hearing(world.a, world.a_case)
     theirs = world.hearing(world.b, world.b_case, court="Brownsville")
     a_feed, b_feed = world.feed(world.a), world.feed(world.b)
-    assert list(events(a_feed)) == [uid_of(mine)] and list(events(b_feed)) == [uid_of(theirs)]
+    assert list(hearing_events(a_feed)) == [uid_of(mine)]
+    assert list(hearing_events(b_feed)) == [uid_of(theirs)]
+    assert all(mine in u for u in events(a_feed)) and all(theirs in u for u in events(b_feed))
     assert world.b_case.encode() not in a_feed and b"Brownsville" not in a_feed
     assert world.a_case.encode() not in b_feed and theirs.encode() not in a_feed
 
@@ -400,7 +411,7 @@ def test_the_signed_in_feed_is_text_calendar_never_cached(world: World, client: 
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "text/calendar; charset=utf-8"
     assert r.headers["cache-control"] == "no-store"
-    assert list(events(r.content)) == [uid_of(h)]
+    assert list(hearing_events(r.content)) == [uid_of(h)]
     refused = client.get(f"{API}/calendar.ics", headers=bearer(world, world.a, ["cases:write"]))
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
     nobody = client.get(f"{API}/calendar.ics")
@@ -480,3 +491,141 @@ def test_the_cli_issues_and_revokes_a_feed_address(
     assert done.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("error: forbidden") and "Traceback" not in err
+
+
+# -- deadlines -------------------------------------------------------------------------------------
+def deadline_uid(hearing_id: str, kind: str = "filing") -> str:
+    return deadline_events.uid(hearing_id, kind)
+
+
+def shown_deadlines(world: World, hearing_id: str) -> dict[str, str | None]:
+    case = cases.read(world.reg, world.a.caseworker, world.a_case)
+    (h,) = [x for x in case["hearings"] if x["id"] == hearing_id]
+    return {d["kind"]: d["due"] for d in h["deadlines"]}
+
+
+def day_of(value: str) -> dt.date:
+    return dt.datetime.strptime(value, "%Y%m%d").date()
+
+
+def test_each_deadline_is_an_all_day_event_on_the_day_the_case_page_shows(world: World) -> None:
+    h = world.hearing(world.a, world.a_case)
+    mpp = world.hearing(world.a, world.a_case, starts_at="2020-03-24T09:00", mpp=True)
+    raw = world.feed()
+    got = events(raw)
+    for hearing_id in (h, mpp):
+        for kind, due in shown_deadlines(world, hearing_id).items():
+            assert due is not None
+            event = got[deadline_uid(hearing_id, kind)]
+            assert day_of(event["DTSTART"]) == dt.date.fromisoformat(due)
+            assert day_of(event["DTEND"]) == dt.date.fromisoformat(due) + dt.timedelta(days=1)
+            assert event["SEQUENCE"] == "0" and event["TRANSP"] == "TRANSPARENT"
+            assert event["STATUS"] == "TENTATIVE"  # its hearing is not confirmed
+            assert f"DTSTART;VALUE=DATE:{event['DTSTART']}" in unfold(raw)
+            assert "DURATION" not in event
+    assert {deadline_uid(h), deadline_uid(mpp), deadline_uid(mpp, "mpp_report")} <= set(got)
+    assert untext(got[deadline_uid(h)]["SUMMARY"]) == f"Filing deadline — case {world.a_case[:8]}"
+    assert "El Paso" in untext(got[deadline_uid(h)]["DESCRIPTION"])
+    assert world.feed() == raw  # nothing changed: the same bytes
+
+
+def test_a_deadline_moved_by_its_hearing_bumps_its_sequence_and_stamp_once(world: World) -> None:
+    h = world.hearing(world.a, world.a_case)
+    first = events(world.feed())[deadline_uid(h)]
+    world.bench.now[0] += dt.timedelta(minutes=7)
+    world.change(h, starts_at="2020-02-25T09:00")
+    second = events(world.feed())[deadline_uid(h)]
+    assert second["SEQUENCE"] == "1" and second["UID"] == first["UID"]
+    assert day_of(second["DTSTART"]) - day_of(first["DTSTART"]) == dt.timedelta(days=14)
+    assert utc(second["DTSTAMP"]).replace(tzinfo=None) == world.bench.now[0]
+    assert second["DTSTAMP"] == second["LAST-MODIFIED"] and second["CREATED"] == first["CREATED"]
+    world.bench.now[0] += dt.timedelta(minutes=7)
+    assert events(world.feed())[deadline_uid(h)] == second  # read again: not bumped again
+    world.change(h, judge="Judge Example")  # the deadline's event does not say the judge
+    assert events(world.feed())[deadline_uid(h)] == second
+    world.change(h, confirmed=True)
+    assert events(world.feed())[deadline_uid(h)]["STATUS"] == "CONFIRMED"
+    assert events(world.feed())[deadline_uid(h)]["SEQUENCE"] == "2"
+
+
+def test_a_deadline_moved_by_the_law_bumps_its_sequence(world: World) -> None:
+    h = world.hearing(world.a, world.a_case)
+    before = events(world.feed())[deadline_uid(h)]
+    rule = hearings.MASTER_DAYS.removeprefix("law.")
+    overlay = {"name": "longer-notice", "law": {rule: [{"from": "2019-01-01", "value": 30}]}}
+    world.reg.scenario = load_overlay(overlay, world.reg.scenario.tree, "longer-notice")
+    after = events(world.feed())[deadline_uid(h)]
+    assert after["SEQUENCE"] == "1"
+    assert day_of(after["DTSTART"]) < day_of(before["DTSTART"])
+    assert day_of(after["DTSTART"]).isoformat() == shown_deadlines(world, h)["filing"]
+
+
+@pytest.mark.parametrize("ended", ["vacated", "held"])
+def test_a_deadline_that_no_longer_follows_stays_as_cancelled(world: World, ended: str) -> None:
+    h = world.hearing(world.a, world.a_case)
+    before = events(world.feed())[deadline_uid(h)]
+    world.change(h, status=ended)
+    after = events(world.feed())[deadline_uid(h)]
+    assert after["STATUS"] == "CANCELLED" and after["SEQUENCE"] == "1"
+    assert after["DTSTART"] == before["DTSTART"]
+    assert events(world.feed())[deadline_uid(h)] == after
+
+
+def test_feeds_read_at_once_agree_on_new_and_moved_deadlines(world: World) -> None:
+    h = world.hearing(world.a, world.a_case)
+    got = race(lambda _: world.feed())
+    assert all(isinstance(x, bytes) for x in got) and len(set(got)) == 1, got
+    world.bench.now[0] += dt.timedelta(minutes=3)
+    world.change(h, starts_at="2020-02-25T09:00")
+    got = race(lambda _: world.feed())
+    assert all(isinstance(x, bytes) for x in got) and len(set(got)) == 1, got
+    assert events(got[0])[deadline_uid(h)]["SEQUENCE"] == "1"
+
+
+def test_the_feed_answers_an_etag_and_304_to_a_client_that_holds_it(
+    world: World, client: TestClient
+) -> None:
+    h = world.hearing(world.a, world.a_case)
+    auth = bearer(world, world.a, ["cases:read"])
+    first = client.get(f"{API}/calendar.ics", headers=auth)
+    tag = first.headers["etag"]
+    assert first.status_code == 200 and tag.startswith('"') and len(tag) == 34
+    for held in (tag, f"W/{tag}", f'"nope", {tag}', "*"):
+        again = client.get(f"{API}/calendar.ics", headers={**auth, "if-none-match": held})
+        assert again.status_code == 304 and again.content == b"", held
+        assert again.headers["etag"] == tag
+    world.bench.now[0] += dt.timedelta(minutes=1)
+    world.change(h, court="Harlingen")
+    moved = client.get(f"{API}/calendar.ics", headers={**auth, "if-none-match": tag})
+    assert moved.status_code == 200 and moved.headers["etag"] != tag
+    assert b"Harlingen" in moved.content
+    token, _ = calendar_tokens.issue(world.reg, world.a.caseworker)
+    url = f"{API}/calendar/{token}.ics"
+    by_token = client.get(url)
+    assert by_token.headers["etag"] == moved.headers["etag"]
+    held = client.get(url, headers={"if-none-match": by_token.headers["etag"]})
+    assert held.status_code == 304 and held.content == b""
+    assert client.get(url, headers={"if-none-match": tag}).status_code == 200
+
+
+def test_kept_deadlines_are_behind_row_level_security_for_the_application_role(
+    world: World,
+) -> None:
+    if world.bench.backend != "postgres":
+        pytest.skip("row-level security is PostgreSQL's")
+    world.hearing(world.a, world.a_case)
+    world.feed()
+    app = create_engine(world.bench.url)
+    try:
+        for org_id, seen in (
+            ("", 0),
+            (world.b.caseworker.org_id, 0),
+            (world.a.caseworker.org_id, 1),
+        ):
+            with app.begin() as conn:
+                conn.execute(text("SELECT set_config('app.org_id', :o, true)"), {"o": org_id})
+                assert (
+                    conn.execute(text("SELECT count(*) FROM calendar_deadlines")).scalar() == seen
+                )
+    finally:
+        app.dispose()

@@ -6,36 +6,22 @@ COMMITTED) they did, until the row was locked for the edit (`database.FOR_EDIT`)
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from registry_helpers import Bench, person
+import pytest
+from registry_helpers import PASSWORD, RACERS, Bench, person, race
 
-from asylum_pathways.registry import case_determinations, case_hearings, cases
-from asylum_pathways.registry.errors import Conflict
+from asylum_pathways.registry import accounts, case_determinations, case_hearings, cases
+from asylum_pathways.registry.database import ALL
+from asylum_pathways.registry.errors import Conflict, Throttled, Unauthenticated
+from asylum_pathways.registry.models import User
 
-RACERS = 6
-
-
-def race(work: Callable[[int], Any]) -> list[Any]:
-    """Run `work(i)` in RACERS threads released together; their results (or exceptions)."""
-    gate = threading.Barrier(RACERS)
-    out: list[Any] = [None] * RACERS
-
-    def one(i: int) -> None:
-        gate.wait()
-        try:
-            out[i] = work(i)
-        except Exception as exc:
-            out[i] = exc
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(RACERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return out
+#: Most sign-in attempts one thread of `hammer` makes.
+MAX_TRIES = 400
 
 
 def test_concurrent_edits_of_a_case_from_the_same_version_let_exactly_one_through(
@@ -107,3 +93,68 @@ def test_the_first_cases_opened_at_once_under_a_new_law_all_open(bench: Bench) -
 
     assert all(isinstance(o, str) for o in out), out
     assert cases.listing(reg, me)["total"] == RACERS
+
+
+def hammer(
+    bench: Bench, reg: Any, email: str, enough: Callable[[Counter[str]], bool]
+) -> Counter[str]:
+    """RACERS threads each try wrong passwords for one account as fast as they can, moving the
+    clock past any throttle first (as an attacker who waits would), until `enough(heard)` (at
+    most MAX_TRIES each); what they heard: "wrong" (the password was tried and refused),
+    "locked", "throttled" (another thread's failure had just set a wait)."""
+    heard: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def one(_: int) -> None:
+        for _ in range(MAX_TRIES):
+            with lock:
+                if enough(heard):
+                    return
+                bench.now[0] += dt.timedelta(seconds=reg.policy.max_delay_seconds + 1)
+            try:
+                accounts.login(reg, email, "wrong password here", "000000")
+            except Throttled:
+                outcome = "throttled"
+            except Unauthenticated as exc:
+                outcome = "locked" if "locked" in str(exc) else "wrong"
+            with lock:
+                heard[outcome] += 1
+
+    out = race(one)
+    assert all(o is None for o in out), out
+    return heard
+
+
+def test_concurrent_wrong_passwords_for_one_account_get_no_more_than_100_tries(
+    bench: Bench,
+) -> None:
+    """NIST SP 800-63B rev. 4 3.2.2: no more than 100 consecutive failed attempts on one account,
+    however many arrive at once (the count is claimed before the password is checked)."""
+    reg = bench.registry()
+    org = bench.org(reg, "Org A")
+
+    heard = hammer(bench, reg, org.emails["caseworker"], lambda h: h["locked"] >= RACERS)
+
+    assert heard["wrong"] == reg.policy.max_failures <= 100, heard
+    assert heard["locked"] >= RACERS
+    with reg.db.transaction(ALL) as session:
+        user = session.get(User, org.caseworker.user_id)
+        assert user is not None and user.failed_logins == reg.policy.max_failures
+    bench.now[0] += dt.timedelta(hours=1)
+    with pytest.raises(Unauthenticated, match="locked"):
+        accounts.login(
+            reg, org.emails["caseworker"], PASSWORD, bench.code(org.secrets["caseworker"])
+        )
+
+
+def test_concurrent_wrong_passwords_never_lock_out_the_last_admin(bench: Bench) -> None:
+    reg = bench.registry()
+    org = bench.org(reg, "Org A")
+    beyond = reg.policy.max_failures + 2 * RACERS
+
+    heard = hammer(bench, reg, org.emails["admin"], lambda h: h["wrong"] >= beyond)
+
+    assert heard["locked"] == 0, heard
+    assert heard["wrong"] > reg.policy.max_failures, heard
+    bench.now[0] += dt.timedelta(seconds=reg.policy.max_delay_seconds + 1)
+    accounts.login(reg, org.emails["admin"], PASSWORD, bench.code(org.secrets["admin"]))

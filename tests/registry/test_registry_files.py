@@ -18,9 +18,17 @@ from sqlalchemy import func, select
 
 from asylum_pathways.determination import determine_records
 from asylum_pathways.errors import InputError
-from asylum_pathways.registry import backup, cases, cohort, imports, retention
+from asylum_pathways.registry import (
+    backup,
+    calendar_feed,
+    case_hearings,
+    cases,
+    cohort,
+    imports,
+    retention,
+)
 from asylum_pathways.registry.database import ALL
-from asylum_pathways.registry.models import AuditEntry, Case, Person
+from asylum_pathways.registry.models import AuditEntry, CalendarDeadline, Case, Person
 
 
 def write_files(folder: Path, n: int, suffix: str = ".csv", families: int = 0) -> tuple[Path, Path]:
@@ -267,6 +275,14 @@ def test_purge_dry_run_lists_closed_cases_past_retention_and_purge_deletes_them(
     old = cases.create(reg, org.caseworker, {"people": [person("Old Closed")]})
     recent = cases.create(reg, org.caseworker, {"people": [person("Recent Closed")]})
     still_open = cases.create(reg, org.caseworker, {"people": [person("Open")]})
+    case_hearings.add(
+        reg,
+        org.caseworker,
+        old,
+        {"court": "El Paso", "time_zone": "America/Denver", "starts_at": "2020-02-11T09:00",
+         "type": "master", "medium": "video", "source": "eoir_notice"},
+    )  # fmt: skip
+    assert b"deadline-filing-" in calendar_feed.feed(reg, org.caseworker)  # a kept deadline
     bench.now[0] = dt.datetime(2018, 6, 1, 9, 0)
     cases.update(reg, org.caseworker, old, {"status": "closed"})
     bench.now[0] = dt.datetime(2025, 6, 1, 9, 0)
@@ -278,4 +294,5 @@ def test_purge_dry_run_lists_closed_cases_past_retention_and_purge_deletes_them(
     retention.purge(reg, dry_run=False)
     with reg.db.transaction(ALL) as s:
         assert set(s.scalars(select(Case.id))) == {recent, still_open}
+        assert s.scalar(select(func.count()).select_from(CalendarDeadline)) == 0
         assert s.query(AuditEntry).filter(AuditEntry.action == "purge").count() == 1

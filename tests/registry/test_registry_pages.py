@@ -351,6 +351,10 @@ def test_a_law_change_shows_the_cases_difference_on_its_page_and_on_changes(site
     page = c.get(f"/cases/{case_id}").text
     assert "The pathway changed from" in page and "The law (the parameter tree) changed." in page
     assert "When the law changed, Lead became: Transfer to Guatemala" in page
+    # what would change the new answer is worked out under the law it holds under
+    branches = page.split('data-testid="branches"')[1][:4000]
+    assert "Not worked out" not in branches
+    assert 'class="branch"' in branches or "No change of one or two facts" in branches
 
 
 def test_asvs_8_3_1_an_a_number_is_searched_in_the_form_body_never_the_url(site: Site) -> None:
@@ -455,3 +459,28 @@ def test_an_admin_adds_a_user_and_sees_the_second_factor_secret_once(site: Site)
     assert r.status_code == 201 and 'data-testid="totp-secret"' in r.text
     again = c.get("/users")
     assert "new@org-a.example" in again.text and 'data-testid="totp-secret"' not in again.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "who"), [("en", "Member of a family unit"), ("es", "Miembro de una unidad familiar")]
+)
+def test_a_cases_facts_are_shown_in_words_not_codes(site: Site, lang: str, who: str) -> None:
+    """Sector, port and who was encountered in the words the screener and the new-case form use
+    (`codes.SECTOR_NAMES`, `law.geo.port_sector`'s names, the catalogue), in each language."""
+    reg = site.app.state.registry
+    lead = person(canary(4), demographic="FMUA", sector="SDC", port="SYS", citizenship="SV")
+    case_id = cases.create(reg, site.a.caseworker, {"people": [lead]})
+    c, _ = site.login(site.a, "caseworker")
+
+    html = c.get(f"/cases/{case_id}?lang={lang}").text
+
+    facts = dict(re.findall(r'<th scope="row">([^<]*)</th><td>([^<]*)</td>', html))
+    sector = messages.load().text(lang, "fact.sector")
+    port = messages.load().text(lang, "fact.port")
+    demographic = messages.load().text(lang, "fact.demographic")
+    assert facts[sector] == "San Diego (SDC)"
+    assert facts[port] == "San Ysidro (SYS)"
+    assert facts[demographic] == who
+    assert not {"SDC", "SYS", "FMUA"} & set(facts.values())
+    new = c.get(f"/cases/new?lang={lang}").text
+    assert '<option value="RGV">Rio Grande Valley (RGV)</option>' in new

@@ -7,9 +7,13 @@ import datetime as dt
 
 import pytest
 from registry_helpers import Bench, person
+from sqlalchemy import update
 
+from asylum_pathways.determination import determine_records
 from asylum_pathways.params import load_tree
 from asylum_pathways.registry import cases, changes, redetermine
+from asylum_pathways.registry.database import ALL
+from asylum_pathways.registry.models import Determination
 from asylum_pathways.scenarios import load_overlay
 
 #: The Guatemala agreement implemented in every sector from 2020-02-03 (it was in El Paso and the
@@ -141,3 +145,53 @@ def test_future_change_days_come_from_the_law_only() -> None:
     tree = load_tree()
     days = law_versions.change_days(tree, dt.date(2020, 1, 1), dt.date(2020, 3, 31))
     assert days and all(dt.date(2020, 1, 1) < d <= dt.date(2020, 3, 31) for d in days)
+
+
+def test_an_answer_stored_under_an_overlay_is_explained_under_that_law_when_read(
+    bench: Bench,
+) -> None:
+    """`registry redetermine --scenario OVERLAY` stores answers under the overlay's law; a
+    registry serving another law (the bundled one) still explains them, with what would change
+    them, under the law they hold under (rebuilt from `law_versions`), not "not worked out"."""
+    bench.now[0] = dt.datetime(2020, 2, 20, 9, 0)
+    reg = bench.registry()
+    org = bench.org(reg, "Org A")
+    (case_id,) = _salvadorans(bench, reg, org, 1)
+    world = _gt_world(bench, reg)
+    redetermine.run(world, trigger="test")
+
+    served = bench.registry()  # the bundled law, as `serve --db` without --scenario
+    assert served.tree_fingerprint != world.tree_fingerprint
+    got = cases.read(served, org.caseworker, case_id)["people"][0]["determination"]
+    assert got["tree_fingerprint"] == world.tree_fingerprint
+    answer = got["answer"]
+    assert answer is not None and "branches" in answer
+    assert (answer["pathway"], answer["receiving_country"]) == ("ACA_TRANSFER", "GT")
+    assert answer["scenario"] == "guatemala-everywhere" and answer["date"] == "2020-02-20"
+    # the same answer and branches as the overlay's own registry works out
+    facts = person("x", citizenship="SV", sector="SDC")["facts"]
+    record = {"person_id": got["person_id"], **facts}
+    own = determine_records([record], world.scenario, as_of=dt.date(2020, 2, 20)).answer(0)
+    for key in ("branches", "amenable", "missing_facts"):
+        assert answer[key] == own[key], key
+    assert [(s["rule"], s["outcome"]) for s in answer["explanation"]] == [
+        (s["rule"], s["outcome"]) for s in own["explanation"]
+    ]
+    # kept on the row: the next read does not work it out again
+    with served.db.transaction(ALL) as session:
+        row = session.get(Determination, got["id"])
+        assert row is not None and row.answer == answer
+
+
+def test_a_stored_law_that_was_never_kept_is_left_unexplained(bench: Bench) -> None:
+    bench.now[0] = dt.datetime(2020, 2, 20, 9, 0)
+    reg = bench.registry()
+    org = bench.org(reg, "Org A")
+    (case_id,) = _salvadorans(bench, reg, org, 1)
+    redetermine.run(_gt_world(bench, reg), trigger="test")
+    with reg.db.transaction(ALL) as session:
+        session.execute(update(Determination).values(fingerprint="f" * 64))
+
+    got = cases.read(bench.registry(), org.caseworker, case_id)["people"][0]["determination"]
+
+    assert got["answer"] is None and got["receiving_country"] == "GT"

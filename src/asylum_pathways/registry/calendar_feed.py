@@ -1,5 +1,6 @@
 """A user's calendar feed: one iCalendar event (RFC 5545 VEVENT) per hearing of their
-organisation's cases, for a role that may read cases.
+organisation's cases, and one all-day event per deadline a hearing gives (`deadline_events`),
+for a role that may read cases.
 
 - UID: from the hearing's id (random, never personal), so an event keeps its identity as the
   hearing moves; SEQUENCE: the number of changes the hearing has had (its version less one);
@@ -25,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from asylum_pathways.registry import audit, calendar_tokens, hearings, ical
+from asylum_pathways.registry import audit, calendar_tokens, deadline_events, hearings, ical
 from asylum_pathways.registry.access import require, scope
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.models import Hearing
@@ -54,6 +55,7 @@ def feed(reg: Registry, principal: Principal) -> bytes:
                 .order_by(Hearing.starts_at, Hearing.id)
             )
         )
+        deadlines = deadline_events.events(reg, session, principal.org_id, rows, status)
         case_ids = sorted({h.case_id for h in rows})
         audit.append(
             session,
@@ -72,7 +74,7 @@ def feed(reg: Registry, principal: Principal) -> bytes:
             ],
         )
     events = [event(reg.scenario.tree, h) for h in rows]
-    return ical.document(ical.component("VCALENDAR", header(), *events))
+    return ical.document(ical.component("VCALENDAR", header(), *events, *deadlines))
 
 
 def header() -> list[tuple[str, str]]:

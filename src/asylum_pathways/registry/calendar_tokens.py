@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 
 from asylum_pathways.registry import audit
 from asylum_pathways.registry.access import require
-from asylum_pathways.registry.accounts import digest
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.database import ALL
 from asylum_pathways.registry.errors import Forbidden, NotFound
 from asylum_pathways.registry.models import CalendarToken, User, new_id
 from asylum_pathways.registry.roles import Permission, Principal, Role
+from asylum_pathways.registry.users import digest
 
 PREFIX = "cal_"
 #: A principal reached through a feed token: it may read the calendar feed only.

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from asylum_pathways.registry import audit, law_versions
 from asylum_pathways.registry.access import own, require, scope
-from asylum_pathways.registry.cases import determination_view
+from asylum_pathways.registry.case_views import determination_view
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.determining import statuses
 from asylum_pathways.registry.models import Case, Determination

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from asylum_pathways.registry import audit
 from asylum_pathways.registry.access import own, require, scope
-from asylum_pathways.registry.cases import event_view
+from asylum_pathways.registry.case_views import event_view
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.errors import invalid
 from asylum_pathways.registry.models import Case, Event, Person, new_id

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from asylum_pathways.registry import audit, hearings
 from asylum_pathways.registry.access import own, require, scope
-from asylum_pathways.registry.cases import hearing_view
+from asylum_pathways.registry.case_views import hearing_view
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.database import FOR_EDIT
 from asylum_pathways.registry.errors import NotFound

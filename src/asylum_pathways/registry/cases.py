@@ -6,16 +6,30 @@ encrypted before they reach the database (`crypto`)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from asylum_pathways.errors import UserError
-from asylum_pathways.registry import audit, determining, facts, hearings, law_versions
+from asylum_pathways.registry import (
+    audit,
+    case_explanations,
+    case_people,
+    determining,
+    facts,
+    law_versions,
+)
 from asylum_pathways.registry.access import own, require, scope
+from asylum_pathways.registry.case_listing import listing as listing  # cases.listing, as before
+from asylum_pathways.registry.case_people import facts_of, identity_of
+from asylum_pathways.registry.case_views import (
+    change_view,
+    determination_view,
+    event_view,
+    hearing_view,
+)
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.errors import Conflict, invalid
 from asylum_pathways.registry.models import (
@@ -31,59 +45,11 @@ from asylum_pathways.registry.models import (
 from asylum_pathways.registry.roles import Permission, Principal
 
 MAX_PEOPLE = 30
-ENCRYPTED = {
-    "name": "name_enc",
-    "a_number": "a_number_enc",
-    "birth_date": "birth_date_enc",
-    "address": "address_enc",
-}
 WHAT_WOULD_CHANGE = {
     "status": "not_available",
     "note": "what would change the answer is computed by determination.branches (not yet built); "
     "this is its place on the case",
 }
-
-
-# -- writing people ------------------------------------------------------------------------------
-def _seal_person(
-    reg: Registry, person: Person, ident: Mapping[str, str | None], record: Mapping[str, Any]
-) -> None:
-    c = reg.cipher
-    for field, column in ENCRYPTED.items():
-        value = ident.get(field)
-        setattr(
-            person,
-            column,
-            c.encrypt(value, "people", column, person.id) if value is not None else None,
-        )
-    a_number = ident.get("a_number")
-    person.a_number_index = c.blind_index(a_number) if a_number else None
-    person.facts_enc = c.encrypt(
-        json.dumps(record, sort_keys=True), "people", "facts_enc", person.id
-    )
-    person.encounter_date = dt.date.fromisoformat(str(record["encounter_date"]))
-    person.sector = str(record["sector"])
-    person.citizenship = str(record["citizenship"])
-    person.demographic = str(record["demographic"])
-
-
-def facts_of(reg: Registry, person: Person) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        reg.cipher.decrypt(person.facts_enc, "people", "facts_enc", person.id)
-    )
-    return data
-
-
-def identity_of(reg: Registry, person: Person) -> dict[str, str | None]:
-    c = reg.cipher
-    return {
-        field: (
-            c.decrypt(getattr(person, col), "people", col, person.id)
-            if getattr(person, col)
-            else None
-        )
-        for field, col in ENCRYPTED.items()
-    }
 
 
 def _records(
@@ -184,7 +150,7 @@ def _insert_case(
     session.add(case)
     session.flush()
     for person, ident, f in zip(people, idents, stored, strict=True):
-        _seal_person(reg, person, ident, f)
+        case_people.seal(reg, person, ident, f)
         session.add(person)
     session.flush()
     _keep(reg, session, case, people, batch, trigger)
@@ -241,7 +207,7 @@ def _case_view(reg: Registry, session: Session, case: Case) -> dict[str, Any]:
             select(Determination).where(Determination.case_id == case.id, Determination.current)
         )
     }
-    _explain_missing(reg, case, people, current)
+    case_explanations.explain_missing(reg, session, case, people, current)
     programs = (
         law_versions.programs(session, next(iter(current.values())).fingerprint) if current else []
     )
@@ -293,187 +259,6 @@ def _case_view(reg: Registry, session: Session, case: Case) -> dict[str, Any]:
         ],
         "what_would_change": WHAT_WOULD_CHANGE,
     }
-
-
-def _explain_missing(
-    reg: Registry, case: Case, people: Sequence[Person], current: Mapping[str, Determination]
-) -> None:
-    """Answers stored by a re-determination carry no explanation yet: build it now from the same
-    law and day (kept on the row), when the law is still the registry's."""
-    todo = [p for p in people if p.id in current and current[p.id].answer is None]
-    if not todo or any(current[p.id].fingerprint != reg.tree_fingerprint for p in todo):
-        return
-    stored = [facts_of(reg, p) for p in people]
-    group = case.id if len(people) > 1 else None
-    records = [facts.record(p.id, group, f) for p, f in zip(people, stored, strict=True)]
-    days = [dt.date.fromisoformat(str(f["encounter_date"])) for f in stored]
-    batch = determining.determine(reg, records, days, current[todo[0].id].as_of, explain=True)
-    for i, p in enumerate(people):
-        d = current.get(p.id)
-        if (
-            d is not None
-            and d.answer is None
-            and batch.key(i)[:2] == (d.pathway, d.receiving_country)
-        ):
-            d.answer = batch.explained[i]
-
-
-def determination_view(
-    d: Determination, programs: Sequence[str], *, with_answer: bool = True
-) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "person_id": d.person_id,
-        "pathway": d.pathway,
-        "receiving_country": d.receiving_country,
-        "as_of": d.as_of.isoformat(),
-        "tree_fingerprint": d.fingerprint,
-        "scenario": d.scenario,
-        "statuses": determining.statuses(programs, d.status_codes)
-        if len(programs) == len(d.status_codes)
-        else {},
-        "trigger": d.trigger,
-        "current": d.current,
-        "created_at": d.created_at.isoformat(timespec="seconds") + "Z",
-        **({"answer": d.answer} if with_answer else {}),
-    }
-
-
-def hearing_view(tree: Any, h: Hearing, revisions: Sequence[HearingRevision]) -> dict[str, Any]:
-    values = {f: getattr(h, f) for f in hearings.FIELDS}
-    found = hearings.flags(tree, values)
-    return {
-        "id": h.id,
-        **{
-            k: (v.isoformat(timespec="minutes") if isinstance(v, dt.datetime) else v)
-            for k, v in values.items()
-        },
-        "version": h.version,
-        "confirmed": h.confirmed_by is not None,
-        "confirmed_by": h.confirmed_by,
-        "confirmed_at": h.confirmed_at.isoformat(timespec="seconds") + "Z"
-        if h.confirmed_at
-        else None,
-        "flags": found,
-        "unconfirmed": h.confirmed_by is None or bool(found),
-        "deadlines": hearings.deadlines(tree, values),
-        "history": [
-            {
-                "version": r.version,
-                "changed": r.changed,
-                "changed_by": r.changed_by,
-                "changed_at": r.changed_at.isoformat(timespec="seconds") + "Z",
-                "was": r.snapshot,
-            }
-            for r in revisions
-        ],
-    }
-
-
-def event_view(e: Event) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "kind": e.kind,
-        "occurred_on": e.occurred_on.isoformat(),
-        "person_id": e.person_id,
-        "detail": e.detail,
-    }
-
-
-def change_view(c: Change) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "case_id": c.case_id,
-        "person_id": c.person_id,
-        "kind": c.kind,
-        "effective_on": c.effective_on.isoformat(),
-        "from": {"pathway": c.from_pathway, "receiving_country": c.from_country},
-        "to": {"pathway": c.to_pathway, "receiving_country": c.to_country},
-        "run_id": c.run_id,
-    }
-
-
-def listing(
-    reg: Registry,
-    principal: Principal,
-    *,
-    a_number: str | None = None,
-    status: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> dict[str, Any]:
-    """Cases of the caller's organisation (lead's name and current pathway), newest first; with
-    `a_number`, the cases whose members have it (looked up by its blind index)."""
-    require(principal, Permission.CASES_READ)
-    if status not in (None, "open", "closed"):
-        raise invalid(("query", "status"), "expected open or closed", status)
-    with reg.db.transaction(scope(principal)) as session:
-        q = select(Case).where(Case.org_id == principal.org_id)
-        if status:
-            q = q.where(Case.status == status)
-        if a_number is not None:
-            try:
-                index = reg.cipher.blind_index(a_number)
-            except ValueError as exc:
-                raise invalid(("query", "a_number"), str(exc)) from None
-            q = q.where(Case.id.in_(select(Person.case_id).where(Person.a_number_index == index)))
-        total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
-        found = list(
-            session.scalars(q.order_by(Case.created_at.desc(), Case.id).limit(limit).offset(offset))
-        )
-        leads = {
-            p.case_id: p
-            for p in session.scalars(
-                select(Person).where(
-                    Person.case_id.in_([c.id for c in found]), Person.role == "lead"
-                )
-            )
-        }
-        sizes = dict(
-            session.execute(
-                select(Person.case_id, func.count())
-                .where(Person.case_id.in_([c.id for c in found]))
-                .group_by(Person.case_id)
-            ).all()
-        )
-        current = {
-            d.person_id: d
-            for d in session.scalars(
-                select(Determination).where(
-                    Determination.case_id.in_([c.id for c in found]), Determination.current
-                )
-            )
-        }
-        items = []
-        for c in found:
-            lead = leads.get(c.id)
-            d = current.get(lead.id) if lead else None
-            items.append(
-                {
-                    "id": c.id,
-                    "status": c.status,
-                    "lead_name": identity_of(reg, lead)["name"] if lead else None,
-                    "people": sizes.get(c.id, 0),
-                    "pathway": d.pathway if d else None,
-                    "receiving_country": d.receiving_country if d else None,
-                    "created_at": c.created_at.isoformat(timespec="seconds") + "Z",
-                }
-            )
-        audit.append(
-            session,
-            [
-                audit.Entry(
-                    principal.actor,
-                    principal.org_id,
-                    "list",
-                    "case",
-                    c.id,
-                    ("people.name", "determination"),
-                )
-                for c in found
-            ],
-        )
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
 def update(reg: Registry, principal: Principal, case_id: str, body: Any) -> dict[str, Any]:
@@ -554,5 +339,5 @@ def _set_facts(reg: Registry, session: Session, case: Case, body: Mapping[str, A
     _keep(reg, session, case, people, batch, "facts")
     for p, f in zip(people, stored, strict=True):
         if p.id in targets:
-            _seal_person(reg, p, identity_of(reg, p), f)
+            case_people.seal(reg, p, identity_of(reg, p), f)
     return {f"people.facts.{k}" for k in updates}

@@ -80,7 +80,7 @@ def listing(reg: Registry, principal: Principal, limit: int = 200) -> dict[str, 
             (c.case_id, c.to_pathway, c.to_country, c.effective_on, c.kind) for c in rows
         )
         from asylum_pathways.registry import audit
-        from asylum_pathways.registry.cases import change_view
+        from asylum_pathways.registry.case_views import change_view
 
         audit.append(
             session,

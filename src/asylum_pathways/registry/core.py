@@ -29,6 +29,11 @@ class Policy:
 
     session_idle: dt.timedelta = dt.timedelta(minutes=30)
     session_absolute: dt.timedelta = dt.timedelta(hours=12)
+    #: A session's idle timer and a token's last use are written at most this often: a request
+    #: that only reads (but its audit row) then commits nothing else, and on SQLite every
+    #: commit that writes waits for the disk. A session may so end up to this much before 30
+    #: minutes of idleness, never after.
+    touch_every: dt.timedelta = dt.timedelta(minutes=1)
     setup_token_life: dt.timedelta = dt.timedelta(hours=24)
     #: Consecutive failures of one account before its password is refused until an admin
     #: resets it (NIST: no more than 100); the organisation's last admin is never locked.
@@ -49,6 +54,9 @@ class Registry:
     scenario: Scenario
     clock: Callable[[], dt.datetime] = utcnow
     policy: Policy = field(default_factory=Policy)
+    #: Laws other than `scenario` that stored answers hold under, rebuilt once each from
+    #: `law_versions` (by fingerprint; None: not kept, or not rebuilt exactly).
+    other_laws: dict[str, Scenario | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(

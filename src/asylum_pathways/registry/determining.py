@@ -23,6 +23,7 @@ from asylum_pathways.determination import Determined, determine_records
 from asylum_pathways.errors import Problem, UserError
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.models import Determination, new_id, utcnow
+from asylum_pathways.scenarios import Scenario
 
 LETTERS = bytes.maketrans(b"\x00\x01\x02", b"FUT")
 NAMES = {"F": "false", "U": "unknown", "T": "true"}
@@ -71,9 +72,12 @@ def determine(
     *,
     explain: bool,
     source: str = "case",
+    scenario: Scenario | None = None,
 ) -> Batch:
-    """Determine `records` as of `as_of` (people encountered later: as of their own day).
-    Raises the entry point's `UserError`s (problems naming records by their place here)."""
+    """Determine `records` as of `as_of` (people encountered later: as of their own day), under
+    the registry's law or `scenario`. Raises the entry point's `UserError`s (problems naming
+    records by their place here)."""
+    law = scenario or reg.scenario
     n = len(records)
     days = np.fromiter((d.toordinal() for d in encounter_days), dtype=np.int64, count=n)
     late = days > as_of.toordinal()
@@ -92,7 +96,7 @@ def determine(
             continue
         chunk = list(records) if rows.shape[0] == n else [records[int(i)] for i in rows]
         try:
-            det = determine_records(chunk, reg.scenario, as_of=day, explain=explain, source=source)
+            det = determine_records(chunk, law, as_of=day, explain=explain, source=source)
         except UserError as exc:
             if rows.shape[0] < n:
                 _renumber(exc, rows)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from asylum_pathways.errors import ParameterError
 from asylum_pathways.params import ParameterTree
@@ -38,8 +40,13 @@ def _day_of(rule: str, year: int) -> dt.date:
         ) from None
 
 
-def holidays(tree: ParameterTree, year: int) -> dict[dt.date, str]:
-    """The observed legal public holidays of `year` (the law in force on each holiday)."""
+def holidays(tree: ParameterTree, year: int) -> Mapping[dt.date, str]:
+    """The observed legal public holidays of `year` (the law in force on each holiday), worked
+    out once per tree and year (every hearing read asks for them)."""
+    return tree.memo(f"registry.holidays.{year}", lambda: MappingProxyType(_holidays(tree, year)))
+
+
+def _holidays(tree: ParameterTree, year: int) -> dict[dt.date, str]:
     out: dict[dt.date, str] = {}
     param = tree.get(HOLIDAYS)
     rules: dict[str, str] = {}

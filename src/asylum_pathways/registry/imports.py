@@ -26,7 +26,7 @@ from asylum_pathways.errors import InputError, Problem
 from asylum_pathways.io.files import read_bytes
 from asylum_pathways.registry import audit, determining, facts
 from asylum_pathways.registry.access import require, scope
-from asylum_pathways.registry.cases import ENCRYPTED
+from asylum_pathways.registry.case_people import ENCRYPTED
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.models import Case, Person, new_id, utcnow
 from asylum_pathways.registry.roles import Permission, Principal

@@ -1,10 +1,13 @@
 """The parameter trees the registry has determined under, kept by fingerprint, so that after the
 law changes the first day on which the old and the new law differ can still be computed
-(`ParameterTree.first_difference`), and which later days bring a change (`change_days`)."""
+(`ParameterTree.first_difference`), which later days bring a change (`change_days`), and an
+answer stored under another law (a re-determination run with an overlay) can be explained under
+that law (`scenario_of`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from asylum_pathways.params import DatedValue, Parameter, ParameterTree
 from asylum_pathways.registry.models import LawVersion
+from asylum_pathways.scenarios import Scenario
 
 
 def canonical(tree: ParameterTree) -> dict[str, list[list[Any]]]:
@@ -43,6 +47,71 @@ def from_canonical(values: dict[str, list[list[Any]]]) -> ParameterTree:
         for name, rows in values.items()
     }
     return ParameterTree(params, (), Path())
+
+
+def scenario_of(session: Session, fingerprint: str, current: Scenario) -> Scenario | None:
+    """The law kept as `fingerprint`, as a scenario the entry point determines under: its dated
+    values laid over `current`'s parameters (their labels, units and sources; a dated value both
+    hold keeps its own references and note). None when that law was never kept or is not
+    rebuilt exactly (the rebuilt tree's fingerprint must be `fingerprint`)."""
+    row = session.get(LawVersion, fingerprint)
+    if row is None:
+        return None
+    base = current.tree
+    params: dict[str, Parameter] = {}
+    changed = []
+    for name, rows in row.values.items():
+        like = base.params.get(name)
+        kept = {(v.start.isoformat(), _key(v.value)): v for v in like.values} if like else {}
+        values = tuple(
+            kept.get((start, _key(value)))
+            or DatedValue(
+                dt.date.fromisoformat(start),
+                _revive(value, like),
+                (),
+                origin=f"the law kept as {fingerprint[:12]}",
+            )
+            for start, value in rows
+        )
+        if like is None:
+            params[name] = from_canonical({name: rows}).params[name]
+            changed.append(name)
+        elif values != like.values:
+            params[name] = like.with_values(values)
+            changed.append(name)
+        else:
+            params[name] = like
+    tree = ParameterTree(params, base.ports, base.root)
+    if tree.fingerprint() != fingerprint:
+        return None
+    return Scenario(
+        name=row.scenario,
+        description=f"the law the registry kept as {fingerprint[:12]}",
+        tree=tree,
+        source="registry",
+        sha256=fingerprint,
+        changed=tuple(sorted(changed)),
+        label=row.scenario,
+    )
+
+
+def _key(value: Any) -> str:
+    return json.dumps(_jsonable(value), sort_keys=True)
+
+
+def _revive(value: Any, like: Parameter | None) -> Any:
+    """A kept value as the tree holds it: an ISO day of a parameter whose values are days (JSON
+    keeps them as text) is a date again."""
+    if (
+        isinstance(value, str)
+        and like is not None
+        and any(isinstance(v.value, dt.date) for v in like.values)
+    ):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 def remember(

@@ -205,6 +205,24 @@ class HearingRevision(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class CalendarDeadline(Base):
+    """What the calendar feed last said of one deadline of a hearing (`deadline_events`):
+    deadlines are worked out on every read from the hearing and the law, so this is what lets
+    the event's SEQUENCE and DTSTAMP move when, and only when, the deadline does."""
+
+    __tablename__ = "calendar_deadlines"
+    hearing_id: Mapped[str] = mapped_column(
+        ForeignKey("hearings.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: The event's properties but its identity and stamps: [[name, value], ...].
+    said: Mapped[list[Any]] = mapped_column(JSON)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Determination(Base):
     """One answer for one person: the pathway, each program's status, the explained answer, the
     tree fingerprint and the as-of day. A re-determination stores the answer without its

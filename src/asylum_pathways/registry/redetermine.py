@@ -86,16 +86,7 @@ def run(
 ) -> Outcome:
     marks = [("start", time.perf_counter())]
     tree = reg.scenario.tree
-    note = ""
-    if as_of is None:
-        as_of = reg.default_as_of()
-        if as_of != reg.today():
-            note = (
-                f"as of {as_of.isoformat()}, the last day the law tree answers for (today is "
-                f"{reg.today().isoformat()}; {coverage.describe(tree)})"
-            )
-    else:
-        coverage.check_day(tree, as_of, "--as-of")
+    as_of, note = _as_of(reg, as_of)
     fp = reg.tree_fingerprint
     run_id = new_id()
     with reg.db.transaction(ALL) as session:
@@ -128,19 +119,7 @@ def run(
         marks.append(("read", time.perf_counter()))
         changed_rows: list[Row] = []
         if idx:
-            try:
-                batch = determining.determine(
-                    reg,
-                    records,
-                    [people.encounter[i] for i in idx],
-                    as_of,
-                    explain=False,
-                    source="registry",
-                )
-            except UserError as exc:
-                raise UserError(
-                    f"a stored case no longer validates under this law: {exc}", exc.problems
-                ) from None
+            batch = _determine(reg, records, [people.encounter[i] for i in idx], as_of)
             marks.append(("determine", time.perf_counter()))
             changed_rows = _store(reg, session, people, idx, batch, since, run_id)
         marks.append(("store", time.perf_counter()))
@@ -176,6 +155,33 @@ def run(
         note,
         seconds,
     )
+
+
+def _as_of(reg: Registry, as_of: dt.date | None) -> tuple[dt.date, str]:
+    """The day to determine as of (checked against the tree), and a note when it is not today."""
+    tree = reg.scenario.tree
+    if as_of is not None:
+        coverage.check_day(tree, as_of, "--as-of")
+        return as_of, ""
+    day = reg.default_as_of()
+    if day == reg.today():
+        return day, ""
+    return day, (
+        f"as of {day.isoformat()}, the last day the law tree answers for (today is "
+        f"{reg.today().isoformat()}; {coverage.describe(tree)})"
+    )
+
+
+def _determine(
+    reg: Registry, records: list[dict[str, Any]], days: list[dt.date], as_of: dt.date
+) -> determining.Batch:
+    """The candidates, by ONE call of the entry point (two when some were encountered later)."""
+    try:
+        return determining.determine(reg, records, days, as_of, explain=False, source="registry")
+    except UserError as exc:
+        raise UserError(
+            f"a stored case no longer validates under this law: {exc}", exc.problems
+        ) from None
 
 
 def _open_people(session: Session, last: Any) -> _Open:

@@ -13,6 +13,7 @@ from asylum_pathways.registry import audit
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.database import ALL
 from asylum_pathways.registry.models import (
+    CalendarDeadline,
     Case,
     Change,
     Determination,
@@ -60,6 +61,7 @@ def purge(reg: Registry, *, dry_run: bool) -> list[Due]:
             hearing_ids = select(Hearing.id).where(Hearing.case_id.in_(part))
             for stmt in (
                 delete(HearingRevision).where(HearingRevision.hearing_id.in_(hearing_ids)),
+                delete(CalendarDeadline).where(CalendarDeadline.hearing_id.in_(hearing_ids)),
                 delete(Hearing).where(Hearing.case_id.in_(part)),
                 delete(Change).where(Change.case_id.in_(part)),
                 delete(Determination).where(Determination.case_id.in_(part)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from asylum_pathways.registry import audit
-from asylum_pathways.registry.cases import ENCRYPTED
+from asylum_pathways.registry.case_people import ENCRYPTED
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.crypto import FieldCipher
 from asylum_pathways.registry.database import ALL

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from asylum_pathways.registry import audit
 from asylum_pathways.registry.access import require, scope
-from asylum_pathways.registry.cases import hearing_view
+from asylum_pathways.registry.case_views import hearing_view
 from asylum_pathways.registry.core import Registry
 from asylum_pathways.registry.models import Case, Hearing
 from asylum_pathways.registry.roles import Permission, Principal

@@ -93,8 +93,9 @@ def hearing_body(form: dict[str, str]) -> dict[str, Any]:
     return body
 
 
-def sectors() -> list[str]:
-    return list(codes.SECTORS)
+def sectors() -> list[tuple[str, str]]:
+    """Each sector's code and name (`codes.SECTOR_NAMES`, as the screener names them)."""
+    return [(s, codes.SECTOR_NAMES[s]) for s in codes.SECTORS]
 
 
 def countries() -> list[tuple[str, str]]:

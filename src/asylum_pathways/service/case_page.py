@@ -46,11 +46,22 @@ def fact_label(t: Translate, name: str) -> str:
     return t(f"fact.{name}") if name in KNOWN_FACTS else name
 
 
-def fact_value(t: Translate, name: str, value: Any) -> str:
+def fact_value(
+    t: Translate, name: str, value: Any, port_names: Mapping[str, str] | None = None
+) -> str:
+    """A fact in words, from the labels the screener and the new-case form use: a sector's and
+    a country's name (`codes`), a port's (`law.geo.port_sector`), who was encountered and yes or
+    no from the catalogue (English and Spanish); the code after a place's name."""
     if isinstance(value, bool):
         return t("yes") if value else t("no")
     if name in ("citizenship", "habitual_residence") and isinstance(value, str):
         return f"{codes.country_name(value)} ({value})"
+    if name == "sector" and value in codes.SECTOR_NAMES:
+        return f"{codes.SECTOR_NAMES[value]} ({value})"
+    if name == "port" and isinstance(value, str) and value in (port_names or {}):
+        return f"{(port_names or {})[value]} ({value})"
+    if name == "demographic" and value in codes.DEMOGRAPHICS:
+        return t(f"demographic.{value}")
     if name == "language" and isinstance(value, str):
         return codes.language_name(value)
     if isinstance(value, dict):
@@ -69,7 +80,10 @@ def labels(t: Translate, people: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 
 
 def view(
-    t: Translate, case: Mapping[str, Any], history: Sequence[Mapping[str, Any]]
+    t: Translate,
+    case: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    port_names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     who = labels(t, case["people"])
     people = []
@@ -85,7 +99,7 @@ def view(
                 "birth_date": p.get("birth_date"),
                 "address": p.get("address"),
                 "facts": [
-                    {"label": fact_label(t, k), "value": fact_value(t, k, v)}
+                    {"label": fact_label(t, k), "value": fact_value(t, k, v, port_names)}
                     for k, v in sorted(
                         p["facts"].items(),
                         key=lambda kv: (

@@ -3,7 +3,8 @@
 `calendar.ics` answers the feed to a signed-in caller (session cookie or API token, as every
 registry route). A calendar application can send neither, so `calendar/token` issues a secret
 address, `calendar/{token}.ics`, to subscribe to: shown once, kept hashed, one per user,
-revocable, re-issued by another POST; the access log writes `[redacted]` in its place."""
+revocable, re-issued by another POST; the access log writes `[redacted]` in its place. Both
+answer an ETag and `304 Not Modified` to an If-None-Match that names it (`conditional`)."""
 
 from __future__ import annotations
 
@@ -12,24 +13,29 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from asylum_pathways.registry import calendar_feed, calendar_tokens
+from asylum_pathways.service import conditional
 from asylum_pathways.service.registry_deps import REFUSALS, Caller, Ok, Reg, ok
 
 router = APIRouter(tags=["registry: calendar"])
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 FEED: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "An iCalendar (RFC 5545) object: one VEVENT per hearing",
+        "description": "An iCalendar (RFC 5545) object: one VEVENT per hearing and per deadline",
         "content": {"text/calendar": {"schema": {"type": "string"}}},
     },
+    304: {"description": "Not modified: the feed is the one whose ETag If-None-Match names"},
 }
 FEED_ROUTE = "calendar_feed_by_token"
 
 
-def _calendar(body: bytes) -> Response:
+def _calendar(body: bytes, request: Request) -> Response:
+    tag = conditional.etag(body)
+    if conditional.none_match(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers={"etag": tag})
     return Response(
         body,
         media_type=MEDIA_TYPE,
-        headers={"content-disposition": 'inline; filename="hearings.ics"'},
+        headers={"content-disposition": 'inline; filename="hearings.ics"', "etag": tag},
     )
 
 
@@ -44,8 +50,8 @@ def feed_path(token: str, prefix: str) -> str:
     responses={**FEED, **REFUSALS},
     summary="Your organisation's hearings as an iCalendar feed (signed in)",
 )
-def calendar(reg: Reg, caller: Caller) -> Response:
-    return _calendar(calendar_feed.feed(reg, caller))
+def calendar(reg: Reg, caller: Caller, request: Request) -> Response:
+    return _calendar(calendar_feed.feed(reg, caller), request)
 
 
 @router.get(
@@ -88,7 +94,8 @@ def revoke_token(reg: Reg, caller: Caller) -> Ok:
     responses={**FEED, **REFUSALS},
     summary="The iCalendar feed at its secret address (for calendar applications)",
 )
-def calendar_by_token(reg: Reg, feed_token: str) -> Response:
+def calendar_by_token(reg: Reg, feed_token: str, request: Request) -> Response:
     """No cookie and no header: the token in the address is the credential. An unknown or
     revoked token answers 404."""
-    return _calendar(calendar_feed.feed(reg, calendar_tokens.principal_of(reg, feed_token)))
+    principal = calendar_tokens.principal_of(reg, feed_token)
+    return _calendar(calendar_feed.feed(reg, principal), request)

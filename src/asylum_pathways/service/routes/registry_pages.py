@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from asylum_pathways.errors import UserError
+from asylum_pathways.params.loader import PORT_MAP
 from asylum_pathways.registry import (
     accounts,
     case_determinations,
@@ -401,7 +402,7 @@ def _case_page(
     t = catalogue(request).translator(lang)
     case = cases.read(reg, who, case_id)
     history = case_determinations.history(reg, who, case_id)
-    shown = case_page.view(t, case, history)
+    shown = case_page.view(t, case, history, reg.scenario.tree.get(PORT_MAP).names)
     return render(
         request,
         "case.html.j2",
