@@ -188,3 +188,29 @@ def test_a_family_too_large_for_one_call_is_answered_by_the_vectorized_path() ->
     table = from_json(family, "records", history.tree, answerable=True)
     assert determine_family(history.tree, table, None) is None  # more than MAX_ROWS rows
     _same(family, history, None)
+
+
+@settings(
+    max_examples=max(EXAMPLES // 6, 20),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.data(), st.sampled_from(sorted(SCENARIOS)), st.integers(2, 12))
+def test_many_records_explained_together_answer_as_each_explained_alone(
+    data: st.DataObject, scenario: str, size: int
+) -> None:
+    """What records alike share is worked out once (`explain`'s memo): records of a few
+    places and days, some the same person again, some the same facts under another id, give
+    exactly what each row's explanation alone gives."""
+    places = data.draw(st.lists(encounter(), min_size=1, max_size=3))
+    people = data.draw(st.lists(person(), min_size=1, max_size=4))
+    records = [
+        {
+            "person_id": f"P-{i}",
+            **data.draw(st.sampled_from(places)),
+            **data.draw(st.sampled_from(people)),
+        }
+        for i in range(size)
+    ]
+    day = data.draw(st.sampled_from([None, LAST]))
+    _same(records, SCENARIOS[scenario], day)
