@@ -21,4 +21,5 @@ def health(ctx: Ctx) -> dict[str, Any]:
         "version": __version__,
         "parameters": len(list(ctx.tree)),
         "studies": studies,
+        "determination_worker": ctx.batcher.worker.state if ctx.batcher.worker else "off",
     }
