@@ -73,3 +73,16 @@ def test_the_worker_answers_the_bytes_and_errors_the_server_answers(
         assert after[:3] == _written(_requests(), builtins["history"], None, "body")[:3]
 
     asyncio.run(run())
+
+
+def test_a_worker_stopped_while_it_starts_ends_and_is_not_used(
+    builtins: dict[str, Scenario],
+) -> None:
+    async def run() -> None:
+        worker = DeterminationWorker(builtins)
+        await worker.start()
+        await worker.stop()
+        assert worker.state == "stopped" and not worker._process.is_alive()
+        assert await worker.each_alone(_requests(), builtins["history"], None) is None
+
+    asyncio.run(run())

@@ -148,6 +148,13 @@ def _serve(sock: socket.socket, scenarios: dict[str, Scenario]) -> None:
     the worker ends when the server closes its end, or ends itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        _answer(sock, scenarios)
+    except (BrokenPipeError, ConnectionResetError):
+        return  # the server's end closed while the worker wrote
+
+
+def _answer(sock: socket.socket, scenarios: dict[str, Scenario]) -> None:
     with sock, sock.makefile("rb") as incoming, sock.makefile("wb") as outgoing:
 
         def send(message: Any) -> None:
