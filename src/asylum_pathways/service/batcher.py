@@ -2,13 +2,14 @@
 (engine, what would change each answer, explanations) for every request waiting, instead of
 one per request.
 
-While a batch is computed (in a worker thread), new requests queue for the next one, so under
-load batches grow by themselves and when idle a request waits for nobody. Requests are batched
-only with others of the same scenario (by name) and date. Each answer is exactly, byte for
-byte, what its record alone gets (`determination.together`); a record with any problem is
-answered alone, so its error names its own request's field. Each answer is written as JSON in
-the same worker thread, so a request costs the event loop no second hop. Nothing is kept after
-the answer is sent.
+While a batch is computed (by the determination worker process, `determination_worker`, or
+else in a thread of the server's), new requests queue for the next one, so under load batches
+grow by themselves and when idle a request waits for nobody. Requests are batched only with
+others of the same scenario (by name) and date. Each answer is exactly, byte for byte, what
+its record alone gets (`determination.together`); a record with any problem is answered
+alone, so its error names its own request's field. Each answer is written as JSON where it is
+computed, so a request costs the event loop no second hop. Nothing is kept after the answer is
+sent.
 """
 
 from __future__ import annotations
