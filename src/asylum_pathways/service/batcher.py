@@ -2,14 +2,14 @@
 (engine, what would change each answer, explanations) for every request waiting, instead of
 one per request.
 
-While a batch is computed (by the determination worker process, `determination_worker`, or
-else in a thread of the server's), new requests queue for the next one, so under load batches
-grow by themselves and when idle a request waits for nobody. Requests are batched only with
-others of the same scenario (by name) and date. Each answer is exactly, byte for byte, what
-its record alone gets (`determination.together`); a record with any problem is answered
-alone, so its error names its own request's field. Each answer is written as JSON where it is
-computed, so a request costs the event loop no second hop. Nothing is kept after the answer is
-sent.
+While a batch is computed (one of `WORKER_BATCH` or more by the determination worker process,
+`determination_worker`; a smaller one in a thread of the server's), new requests queue for the
+next one, so under load batches grow by themselves and when idle a request waits for nobody.
+Requests are batched only with others of the same scenario (by name) and date. Each answer is
+exactly, byte for byte, what its record alone gets (`determination.together`); a record with
+any problem is answered alone, so its error names its own request's field. Each answer is
+written as JSON where it is computed, so a request costs the event loop no second hop.
+Nothing is kept after the answer is sent.
 """
 
 from __future__ import annotations
@@ -27,6 +27,10 @@ from asylum_pathways.service.determinations import answers, dumps
 
 #: Largest batch; more requests wait for the next one.
 MAX_BATCH = 256
+#: Smallest batch sent to the determination worker: a smaller one is computed here, since a
+#: trip to another process (two wake-ups on a busy machine) costs a request more time than
+#: it saves when the server is not busy.
+WORKER_BATCH = 8
 
 
 @dataclass
@@ -71,7 +75,7 @@ class Batcher:
                 records = [r for r, _ in batch]
                 found = None
                 results: list[bytes | BaseException]
-                if self.worker is not None:
+                if self.worker is not None and len(records) >= WORKER_BATCH:
                     found = await self.worker.each_alone(records, scenario, date)
                 if found is None:
                     results = await asyncio.to_thread(_written, records, scenario, date, date_in)
