@@ -16,10 +16,10 @@
    one batch of 1,000 records with explanations, for scale.
 Baselines measured in the same run: the floor, and the same work in-process (no HTTP), so
 the ratios say what HTTP, JSON and validation cost. The server's own CPU time per request
-(/proc/PID/stat, its worker processes included) for the floor and for the determinations: their ratio does not move with
-what else the machine runs, as throughput on shared cores does. Server RSS (current and peak) from
-/proc. Bounded: every request has a timeout and the whole run stops at --max-seconds;
-loopback only.
+(/proc/PID/stat, its study worker process included) for the floor and for the
+determinations: their ratio does not move with what else the machine runs, as throughput on
+shared cores does. Server RSS (current and peak) from /proc. Bounded: every request has a
+timeout and the whole run stops at --max-seconds; loopback only.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def rss(pid: int) -> tuple[float, float]:
 
 def cpu_seconds(pid: int) -> float:
     """User and system CPU time used so far by a process and every process below it (the
-    server and its workers), seconds (/proc/PID/stat)."""
+    server and its study worker), seconds (/proc/PID/stat)."""
     stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -314,18 +314,16 @@ def main() -> None:
             stderr=subprocess.STDOUT,
         )
     try:
-        while True:  # up, and its determination worker started (a server without one: up)
+        while True:
             try:
-                r = httpx.get(f"{url}/api/v1/health", timeout=2)
-                if r.status_code == 200 and r.json().get("determination_worker") != "starting":
+                if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             time.sleep(0.3)
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"the server did not start: {log.read_text()[-1000:]}")
-        time.sleep(2)  # the study pool's workers finish starting, off the measurements
-        worker = r.json().get("determination_worker", "none")
+        time.sleep(2)  # the study pool's worker finishes starting, off the measurements
         idle, _ = rss(server.pid)
         cpu0 = cpu_seconds(server.pid)
         h = asyncio.run(singles(url, args.clients, args.requests, deadline, floor=True))
@@ -350,11 +348,9 @@ def main() -> None:
             f"{pct(hl, 95):.0f} ms; determinations / floor throughput = "
             f"{rate / floor_rate:.2f} (target >= 0.6)"
         )
-        print(f"   determination worker: {worker}")
         print(
-            f"   server CPU time per request (its worker processes too; the machine's other "
-            f"load aside): floor "
-            f"{floor_cpu * 1000:.2f} ms, determination {single_cpu * 1000:.2f} ms; floor / "
+            f"   server CPU time per request (its processes; the machine's other load aside): "
+            f"floor {floor_cpu * 1000:.2f} ms, determination {single_cpu * 1000:.2f} ms; floor / "
             f"determination = {floor_cpu / single_cpu:.2f}"
         )
         print(

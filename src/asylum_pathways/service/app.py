@@ -58,13 +58,9 @@ def create_app(settings: Settings, tree: ParameterTree | None = None) -> FastAPI
                 target=_redetermine_on_start, args=(registry,), name="registry-start", daemon=True
             ).start()
         ctx.runner.start()
-        if ctx.batcher.worker is not None:
-            await ctx.batcher.worker.start()
         try:
             yield
         finally:
-            if ctx.batcher.worker is not None:
-                await ctx.batcher.worker.stop()
             ctx.runner.stop()
 
     app = FastAPI(

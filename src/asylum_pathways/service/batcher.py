@@ -2,14 +2,13 @@
 (engine, what would change each answer, explanations) for every request waiting, instead of
 one per request.
 
-While a batch is computed (one of `WORKER_BATCH` or more by the determination worker process,
-`determination_worker`; a smaller one in a thread of the server's), new requests queue for the
-next one, so under load batches grow by themselves and when idle a request waits for nobody.
-Requests are batched only with others of the same scenario (by name) and date. Each answer is
-exactly, byte for byte, what its record alone gets (`determination.together`); a record with
-any problem is answered alone, so its error names its own request's field. Each answer is
-written as JSON where it is computed, so a request costs the event loop no second hop.
-Nothing is kept after the answer is sent.
+While a batch is computed (in a worker thread), new requests queue for the next one, so under
+load batches grow by themselves and when idle a request waits for nobody. Requests are batched
+only with others of the same scenario (by name) and date. Each answer is exactly, byte for
+byte, what its record alone gets (`determination.together`); a record with any problem is
+answered alone, so its error names its own request's field. Each answer is written as JSON in
+the same worker thread, so a request costs the event loop no second hop. Nothing is kept after
+the answer is sent.
 """
 
 from __future__ import annotations
@@ -22,15 +21,10 @@ from typing import Any
 from asylum_pathways.determination.together import each_alone
 from asylum_pathways.errors import UserError
 from asylum_pathways.scenarios import Scenario
-from asylum_pathways.service.determination_worker import DeterminationWorker
 from asylum_pathways.service.determinations import answers, dumps
 
 #: Largest batch; more requests wait for the next one.
 MAX_BATCH = 256
-#: Smallest batch sent to the determination worker: a smaller one is computed here, since a
-#: trip to another process (two wake-ups on a busy machine) costs a request more time than
-#: it saves when the server is not busy.
-WORKER_BATCH = 8
 
 
 @dataclass
@@ -41,10 +35,8 @@ class _Queue:
 
 
 class Batcher:
-    def __init__(self, worker: DeterminationWorker | None = None) -> None:
+    def __init__(self) -> None:
         self._queues: dict[tuple[str, dt.date | None, str], _Queue] = {}
-        #: Computes batches in a process of its own when it can (`determination_worker`).
-        self.worker = worker
 
     async def determine(
         self,
@@ -73,18 +65,7 @@ class Batcher:
             while queue.waiting:
                 batch, queue.waiting = queue.waiting[:MAX_BATCH], queue.waiting[MAX_BATCH:]
                 records = [r for r, _ in batch]
-                found = None
-                results: list[bytes | BaseException]
-                if self.worker is not None and len(records) >= WORKER_BATCH:
-                    found = await self.worker.each_alone(records, scenario, date)
-                if found is None:
-                    results = await asyncio.to_thread(_written, records, scenario, date, date_in)
-                elif all(w is not None for w in found):
-                    results = [w for w in found if w is not None]
-                else:  # a record with a problem is answered alone, with its own error
-                    results = await asyncio.to_thread(
-                        _with_errors, found, records, scenario, date, date_in
-                    )
+                results = await asyncio.to_thread(_written, records, scenario, date, date_in)
                 for (_, future), result in zip(batch, results, strict=True):
                     if future.done():
                         continue
@@ -94,30 +75,6 @@ class Batcher:
                         future.set_result(result)
         finally:
             queue.running = False
-
-
-def _with_errors(
-    found: list[bytes | None],
-    records: list[dict[str, Any]],
-    scenario: Scenario,
-    date: dt.date | None,
-    date_in: str,
-) -> list[bytes | BaseException]:
-    """The worker's answers, each record it did not answer answered here alone."""
-    return [
-        _alone(record, scenario, date, date_in) if w is None else w
-        for record, w in zip(records, found, strict=True)
-    ]
-
-
-def _alone(
-    record: dict[str, Any], scenario: Scenario, date: dt.date | None, date_in: str
-) -> bytes | BaseException:
-    """The record's answer alone, written, or its error."""
-    try:
-        return dumps(answers(record, scenario, date, 1, True, date_in))
-    except UserError as exc:
-        return exc
 
 
 def _written(

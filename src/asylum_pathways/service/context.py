@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.scenarios import Scenario, builtin_names, load_overlay, load_scenario
 from asylum_pathways.service.batcher import Batcher
-from asylum_pathways.service.determination_worker import DeterminationWorker
 from asylum_pathways.service.problems import ApiError, with_loc
 from asylum_pathways.service.settings import Settings
 
@@ -27,9 +26,7 @@ class Context:
 
     @classmethod
     def create(cls, settings: Settings, tree: ParameterTree) -> Context:
-        builtins = {n: load_scenario(n, tree) for n in builtin_names()}
-        worker = DeterminationWorker(builtins) if settings.determination_worker else None
-        return cls(settings, tree, builtins, batcher=Batcher(worker))
+        return cls(settings, tree, {n: load_scenario(n, tree) for n in builtin_names()})
 
     def scenario(self, ref: str | dict[str, Any] | None, where: str = "scenario") -> Scenario:
         """A built-in scenario by name (default: history) or an inline overlay."""

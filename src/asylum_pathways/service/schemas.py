@@ -232,11 +232,6 @@ class Health(BaseModel):
     version: str
     parameters: int
     studies: dict[str, int]
-    determination_worker: Literal["off", "starting", "ready", "stopped"] = Field(
-        "off",
-        description="The process that computes single determinations: off (the server "
-        "computes them), starting, ready, or stopped (failed; the server computes them).",
-    )
 
 
 class Validated(BaseModel):

@@ -41,6 +41,3 @@ class Settings:
     registry_scenario: str | None = None
     #: Re-determine the open cases whose answer may differ when the service starts.
     redetermine_on_start: bool = True
-    #: Compute single determinations in a worker process of their own (off the event loop's
-    #: core); False: in the server's threads.
-    determination_worker: bool = True

@@ -21,5 +21,4 @@ def health(ctx: Ctx) -> dict[str, Any]:
         "version": __version__,
         "parameters": len(list(ctx.tree)),
         "studies": studies,
-        "determination_worker": ctx.batcher.worker.state if ctx.batcher.worker else "off",
     }
