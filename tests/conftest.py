@@ -33,6 +33,16 @@ SLOW = {
     "tests/determination/test_branches.py::test_no_one_fact_change_of_the_answer_is_missed",
     "tests/test_cache_results.py::test_results_are_the_same_bytes_with_the_cache_off_cold_and_warm",
     "tests/report/test_chart_cache.py::test_a_report_from_a_warm_cache_is_the_same_file_and_imports_no_altair",
+    # Over 1.5 s under load (2026-12-06) in modules that do not import pytest for a decorator:
+    "tests/determination/test_single.py::test_one_record_alone_answers_as_the_vectorized_path",
+    "tests/determination/test_single.py::test_one_family_unit_answers_as_the_vectorized_path",
+    "tests/edges/test_real_processes.py::test_a_far_date_and_a_corrupted_parquet_are_refused",
+    "tests/registry/test_registry_concurrency.py::test_concurrent_changes_of_a_hearing_each_get_their_own_version_and_history",
+    "tests/rules/test_property.py::test_one_case_at_a_time_agrees_with_the_whole_table",
+    "tests/sim/test_sensitivity.py::test_each_finding_gets_an_index_per_assumption_and_the_driver_stands_out",
+    "tests/sim/test_sensitivity.py::test_only_effects_above_the_dummies_noise_floor_are_shown",
+    "tests/sim/test_sensitivity.py::test_the_deciding_assumption_is_the_one_a_finding_follows",
+    "tests/params/test_sources.py::test_mirrors_without_a_primary_source_do_not_grow",
 }
 #: Fixtures that start a real server process (uvicorn) or database server.
 SERVER_FIXTURES = {"server", "served", "pg_url", "postgres_url"}

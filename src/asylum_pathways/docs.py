@@ -1,10 +1,14 @@
-"""Generate the reference docs from the code: `python -m asylum_pathways.docs [--check]`.
+"""Generate the reference docs from the code: `python -m asylum_pathways.docs [--check] [NAME...]`.
 
 - docs/cli.md: every command's --help, and the contract for bad input (cli.contract)
 - docs/encounter-schema.md: the encounter record (records.FIELDS)
 - docs/legal-timeline.md: every dated change in the law tree, with its citation
 - docs/assumptions.md: every operational assumption with its notes
-Written by the code, checked by a test, never edited by hand.
+- docs/simulation-outputs.md: the files `simulate` writes and every daily metric
+- docs/architecture.md: the import contracts, packages and modules (architecture.py), above
+  a hand-written part that is kept as it is
+Written by the code, checked by a test, never edited by hand (but architecture.md's last part).
+NAME (e.g. `architecture` or `cli.md`) limits the run to those files; `make docs` writes all.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import sys
 from pathlib import Path
 
 from asylum_pathways import codes
+from asylum_pathways.architecture import architecture
 from asylum_pathways.params import ParameterTree, load_tree
 from asylum_pathways.params.tree import _jsonable
 from asylum_pathways.records import FIELDS
@@ -165,6 +170,11 @@ def simulation_metrics() -> str:
     return "".join(lines)
 
 
+def _current(name: str) -> str:
+    path = DOCS / name
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
 def generated() -> dict[str, str]:
     tree = load_tree()
     return {
@@ -173,14 +183,26 @@ def generated() -> dict[str, str]:
         "encounter-schema.md": encounter_schema(),
         "legal-timeline.md": legal_timeline(tree),
         "assumptions.md": assumptions(tree),
+        "architecture.md": architecture(_current("architecture.md")),
     }
 
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
+    wanted = {a if a.endswith(".md") else f"{a}.md" for a in argv if not a.startswith("-")}
+    everything = generated()
+    unknown = sorted(wanted - set(everything))
+    if unknown:
+        print(
+            f"unknown doc: {', '.join(unknown)} (expected one of {', '.join(sorted(everything))})",
+            file=sys.stderr,
+        )
+        return 2
     stale = []
     DOCS.mkdir(exist_ok=True)
-    for name, text in generated().items():
+    for name, text in everything.items():
+        if wanted and name not in wanted:
+            continue
         path = DOCS / name
         if check:
             if not path.exists() or path.read_text() != text:

@@ -107,6 +107,7 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     assert result.returncode != 0 and "Traceback" in result.stderr
 
 
+@pytest.mark.slow
 def test_many_records_from_csv_and_parquet_are_written_with_reason_codes(tmp_path: Path) -> None:
     base = json.loads(EXAMPLE.read_text())
     rows = [
@@ -138,6 +139,7 @@ def test_many_records_from_csv_and_parquet_are_written_with_reason_codes(tmp_pat
     assert pl.read_csv(out_csv).height == 4
 
 
+@pytest.mark.slow
 def test_a_bad_csv_row_is_named_by_its_file_line(tmp_path: Path) -> None:
     base = json.loads(EXAMPLE.read_text())
     rows = [base | {"person_id": f"P{i}"} for i in range(5)]
@@ -149,6 +151,7 @@ def test_a_bad_csv_row_is_named_by_its_file_line(tmp_path: Path) -> None:
     assert "in.csv line 5, column sector: 'NOPE' is not a USBP sector code" in result.stderr
 
 
+@pytest.mark.slow
 def test_params_list_and_show() -> None:
     listed = cli("params", "list", "--json")
     names = {p["name"] for p in json.loads(listed.stdout)}
@@ -162,6 +165,7 @@ def test_params_list_and_show() -> None:
     assert missing.returncode == 2 and "no parameter named" in missing.stderr
 
 
+@pytest.mark.slow
 def test_params_list_prints_whole_names_in_a_pipe_at_any_width() -> None:
     import os
     import subprocess
@@ -186,6 +190,7 @@ def test_params_list_prints_whole_names_in_a_pipe_at_any_width() -> None:
         )
 
 
+@pytest.mark.slow
 def test_params_list_searches_every_word() -> None:
     found = json.loads(cli("params", "list", "--search", "Guatemala TRANSFERS", "--json").stdout)
     names = [p["name"] for p in found]
@@ -194,6 +199,7 @@ def test_params_list_searches_every_word() -> None:
     assert json.loads(cli("params", "list", "--search", "zzz-nothing", "--json").stdout) == []
 
 
+@pytest.mark.slow
 def test_params_show_takes_a_unique_prefix_and_refuses_an_ambiguous_one() -> None:
     shown = json.loads(cli("params", "show", "law.title42.cov", "--json").stdout)
     assert shown["name"] == "law.title42.covers_uac"

@@ -78,6 +78,7 @@ def outcome(records: list[dict[str, Any]], scenario: str) -> tuple[str, str | No
 
 @settings(max_examples=40, deadline=None)
 @given(cases(), st.sampled_from(sorted(SCENARIOS)))
+@pytest.mark.slow
 def test_every_branch_is_the_answer_of_the_changed_record(
     records: list[dict[str, Any]], scenario: str
 ) -> None:

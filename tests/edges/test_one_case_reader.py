@@ -98,6 +98,7 @@ def _same(a: EncounterTable | InputError, b: EncounterTable | InputError) -> Non
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cells=st.fixed_dictionaries({}, optional={name: CELL for name in FIELDS}))
+@pytest.mark.slow
 def test_a_case_read_cell_by_cell_equals_the_same_case_read_as_a_table(
     cells: dict[str, str | None],
 ) -> None:
@@ -123,6 +124,7 @@ def test_the_bundled_example_is_read_the_same_both_ways() -> None:
 
 
 @pytest.mark.parametrize("as_json", [False, True])
+@pytest.mark.slow
 def test_one_case_through_determine_loads_no_table_library(as_json: bool) -> None:
     """What makes a one-case `determine` start quickly: no Polars, PyArrow, PyYAML or rich."""
     probe = (

@@ -91,6 +91,7 @@ def test_a_corrupt_entry_is_rebuilt(folder: Path) -> None:
     assert pickle.dumps(load_tree()) == pickle.dumps(fresh)
 
 
+@pytest.mark.slow
 def test_concurrent_processes_all_get_the_same_tree(folder: Path) -> None:
     code = "from asylum_pathways.params import load_tree; print(load_tree().fingerprint())"
     procs = [

@@ -246,6 +246,7 @@ def _fail(bench: Bench, reg, email: str, times: int) -> None:  # type: ignore[no
             accounts.login(reg, email, "wrong password here", "000000")
 
 
+@pytest.mark.slow
 def test_nist_3_2_2_no_more_than_100_consecutive_failures_per_account(bench: Bench) -> None:
     reg = bench.registry()
     org = bench.org(reg, "Org A")
@@ -260,6 +261,7 @@ def test_nist_3_2_2_no_more_than_100_consecutive_failures_per_account(bench: Ben
     accounts.login(reg, org.emails["caseworker"], PASSWORD, bench.code(org.secrets["caseworker"]))
 
 
+@pytest.mark.slow
 def test_the_last_admin_is_throttled_but_never_locked_out(bench: Bench) -> None:
     reg = bench.registry()
     org = bench.org(reg, "Org A")

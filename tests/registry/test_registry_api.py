@@ -107,6 +107,7 @@ def test_asvs_8_2_1_case_responses_are_never_cached(api: Api) -> None:
     assert r.json()["data"]["people"][0]["name"] == api.a_name
 
 
+@pytest.mark.slow
 def test_asvs_8_3_1_a_numbers_are_searched_in_the_body_never_the_url(api: Api) -> None:
     c, csrf = api.login(api.a, "caseworker")
     r = c.post(
@@ -272,6 +273,7 @@ def test_the_matrix_knows_every_registry_route(api: Api) -> None:
     assert set(_registry_routes(api.app)) == set(NEEDS)
 
 
+@pytest.mark.slow
 def test_every_route_times_every_role_times_another_organisations_object_finds_no_unauthorized_access(
     api: Api,
 ) -> None:
@@ -362,6 +364,7 @@ def test_aggregates_suppress_cells_under_five_and_name_no_case(api: Api) -> None
     assert api.a_case not in str(data) and api.a_name not in str(data)
 
 
+@pytest.mark.slow
 def test_the_changes_route_lists_this_organisations_changes(api: Api) -> None:
     from asylum_pathways.registry import redetermine
 

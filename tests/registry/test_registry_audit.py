@@ -159,6 +159,7 @@ def test_the_application_role_cannot_change_or_delete_audit_rows(bench: Bench) -
     app.dispose()
 
 
+@pytest.mark.slow
 def test_audit_verify_on_the_command_line_exits_4_and_names_the_row(
     bench: Bench, tmp_path: Path
 ) -> None:

@@ -242,6 +242,7 @@ def test_an_unconfirmed_or_flagged_hearing_is_tentative(world: World) -> None:
         ("America/New_York", "2020-11-01T01:30", "2020-11-01T05:30"),  # twice: the first (EDT)
     ],
 )
+@pytest.mark.slow
 def test_the_start_is_the_right_utc_instant_across_a_change_of_daylight_saving_time(
     world: World, zone: str, local: str, instant: str
 ) -> None:
@@ -406,6 +407,7 @@ def test_the_signed_in_feed_is_text_calendar_never_cached(world: World, client: 
     assert nobody.status_code == 401 and nobody.json()["ok"] is False
 
 
+@pytest.mark.slow
 def test_the_secret_address_serves_the_feed_until_revoked_then_answers_404_in_the_envelope(
     world: World, client: TestClient
 ) -> None:
@@ -434,6 +436,7 @@ def test_the_secret_address_serves_the_feed_until_revoked_then_answers_404_in_th
         assert junk not in r.text
 
 
+@pytest.mark.slow
 def test_the_access_log_holds_no_feed_token_on_the_served_registry(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
     world.hearing(world.a, world.a_case)
     token, _ = calendar_tokens.issue(world.reg, world.a.caseworker)
@@ -453,6 +456,7 @@ def test_the_access_log_holds_no_feed_token_on_the_served_registry(world: World,
         assert secret[4:20] not in log
 
 
+@pytest.mark.slow
 def test_the_cli_issues_and_revokes_a_feed_address(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -62,6 +62,7 @@ def _count(reg, model) -> int:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".json"])
+@pytest.mark.slow
 def test_an_import_makes_one_case_per_person_or_family(
     bench: Bench, tmp_path: Path, suffix: str
 ) -> None:
@@ -110,6 +111,7 @@ def test_a_bad_identity_names_file_line_and_field_without_the_value(
     assert _count(reg, Case) == 0
 
 
+@pytest.mark.slow
 def test_a_killed_import_leaves_nothing_written(bench: Bench, tmp_path: Path) -> None:
     reg = bench.registry()
     bench.org(reg, "Org A")
@@ -144,6 +146,7 @@ def test_a_killed_import_leaves_nothing_written(bench: Bench, tmp_path: Path) ->
     assert _count(fresh, AuditEntry) == before
 
 
+@pytest.mark.slow
 def test_the_cli_refuses_a_bad_import_with_exit_2_and_one_line(
     bench: Bench, tmp_path: Path
 ) -> None:
@@ -199,6 +202,7 @@ def test_export_cohort_writes_de_identified_records_that_determine_and_simulate_
         assert s.query(AuditEntry).filter(AuditEntry.action == "export").count() == 2
 
 
+@pytest.mark.slow
 def test_exports_need_the_export_permission(bench: Bench, tmp_path: Path) -> None:
     from asylum_pathways.registry.errors import Forbidden
 
@@ -209,6 +213,7 @@ def test_exports_need_the_export_permission(bench: Bench, tmp_path: Path) -> Non
             cohort.export(reg, org.of(role), tmp_path / "x.csv")
 
 
+@pytest.mark.slow
 def test_a_backup_restores_into_a_new_registry_with_everything_and_a_verifying_log(
     bench: Bench, tmp_path: Path
 ) -> None:

@@ -102,6 +102,7 @@ def site(bench: Bench, tmp_path: Path) -> Iterator[Site]:
     app.state.registry.db.dispose()
 
 
+@pytest.mark.slow
 def test_a_caseworker_signs_in_with_password_then_code_and_lands_on_the_cases(
     site: Site,
 ) -> None:
@@ -129,6 +130,7 @@ def test_a_caseworker_signs_in_with_password_then_code_and_lands_on_the_cases(
     assert page.headers["cache-control"] == "no-store"
 
 
+@pytest.mark.slow
 def test_a_wrong_code_or_a_missing_code_signs_nobody_in(site: Site) -> None:
     c = site.client()
     token = TOKEN.findall(c.get("/login").text)[0]
@@ -162,6 +164,7 @@ def test_the_sign_in_form_needs_its_own_token(site: Site) -> None:
     assert r.status_code == 403 and "__Host-ap_session" not in r.headers.get("set-cookie", "")
 
 
+@pytest.mark.slow
 def test_asvs_4_2_2_every_state_changing_form_refuses_a_missing_or_wrong_csrf_token(
     site: Site,
 ) -> None:
@@ -212,6 +215,7 @@ def test_asvs_4_2_2_every_state_changing_form_refuses_a_missing_or_wrong_csrf_to
 
 
 @pytest.mark.parametrize("role", sorted(PAGES))
+@pytest.mark.slow
 def test_each_role_reaches_exactly_the_pages_the_api_lets_it(site: Site, role: str) -> None:
     c, _ = site.login(site.a, role)
     for path, expected in PAGES[role].items():
@@ -229,6 +233,7 @@ def test_each_role_reaches_exactly_the_pages_the_api_lets_it(site: Site, role: s
         assert other.status_code == 404
 
 
+@pytest.mark.slow
 def test_another_organisations_case_is_not_found_for_reading_and_writing(site: Site) -> None:
     c, csrf = site.login(site.a, "caseworker")
     assert c.get(f"/cases/{site.b_case}").status_code == 404
@@ -247,6 +252,7 @@ def test_another_organisations_case_is_not_found_for_reading_and_writing(site: S
     assert r.status_code == 404 and "Other Org Person" not in r.text
 
 
+@pytest.mark.slow
 def test_signed_out_pages_send_to_the_sign_in_page(site: Site) -> None:
     c = site.client()
     for path in ("/cases", f"/cases/{site.a_case}", "/changes", "/audit", "/users", "/calendar"):
@@ -274,6 +280,7 @@ def _family_form(csrf: str, lead: str) -> dict[str, str]:
     return form
 
 
+@pytest.mark.slow
 def test_a_family_case_and_a_hearing_are_added_and_shown_with_everything_the_case_holds(
     site: Site,
 ) -> None:
@@ -318,6 +325,7 @@ def test_a_family_case_and_a_hearing_are_added_and_shown_with_everything_the_cas
         assert stored["people"][0]["id"] not in html.split('data-testid="branches"')[1][:4000]
 
 
+@pytest.mark.slow
 def test_a_law_change_shows_the_cases_difference_on_its_page_and_on_changes(site: Site) -> None:
     c, csrf = site.login(site.a, "caseworker")
     form = _family_form(csrf, canary(3))
@@ -409,6 +417,7 @@ def test_the_language_is_the_users_choice_then_the_query_then_the_browser(site: 
 
 
 @pytest.mark.parametrize("lang", messages.LANGUAGES)
+@pytest.mark.slow
 def test_every_page_renders_in_each_language(site: Site, lang: str) -> None:
     pages = {
         "caseworker": ["/cases", "/cases/new?people=2", f"/cases/{site.a_case}", "/calendar",
@@ -435,6 +444,7 @@ def test_the_audit_page_lists_reads_of_a_case_with_field_names_only(site: Site) 
     assert site.a_case[:8] in r.text and site.a_name not in r.text and "246813579" not in r.text
 
 
+@pytest.mark.slow
 def test_an_admin_adds_a_user_and_sees_the_second_factor_secret_once(site: Site) -> None:
     c, csrf = site.login(site.a, "admin")
     r = c.post(

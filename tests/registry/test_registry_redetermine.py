@@ -105,6 +105,7 @@ def test_closed_cases_are_not_redetermined(bench: Bench) -> None:
     assert out.considered == 1 and out.changed_cases == 1
 
 
+@pytest.mark.slow
 def test_redetermination_calls_the_entry_point_once_for_every_candidate(
     bench: Bench, monkeypatch: pytest.MonkeyPatch
 ) -> None:

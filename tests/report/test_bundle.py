@@ -10,6 +10,7 @@ import vl_convert as vlc
 from asylum_pathways.report import bundle
 
 
+@pytest.mark.slow
 def test_the_bundle_is_built_once_then_read_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -256,6 +256,7 @@ def test_a_cancelled_study_stops_and_results_of_an_unfinished_one_are_409(server
     assert server.wait_study(r.headers["location"])["status"] == "cancelled"
 
 
+@pytest.mark.slow
 def test_a_full_queue_answers_429_with_retry_after(tmp_path: Path) -> None:
     srv = Server(
         tmp_path / "data", tmp_path / "log", "--queued-studies", "1", "--study-workers", "1"
@@ -273,6 +274,7 @@ def test_a_full_queue_answers_429_with_retry_after(tmp_path: Path) -> None:
         srv.stop()
 
 
+@pytest.mark.slow
 def test_studies_survive_a_restart(tmp_path: Path) -> None:
     first = Server(tmp_path / "data", tmp_path / "log1")
     try:
@@ -306,6 +308,7 @@ def test_security_headers_no_cors_and_loopback_by_default(server: Server) -> Non
     assert "http://127.0.0.1:" in log and "warning" not in log.lower()
 
 
+@pytest.mark.slow
 def test_binding_elsewhere_warns(tmp_path: Path) -> None:
     from asylum_pathways.cli.serve_cmd import _loopback
 

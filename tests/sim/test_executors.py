@@ -38,6 +38,7 @@ def _engines(dask_scheduler: str) -> list[executors.Backend]:
     ]
 
 
+@pytest.mark.slow
 def test_a_task_that_fails_twice_is_reported_and_the_others_complete_on_every_backend(
     dask_scheduler: str,
 ) -> None:
@@ -68,6 +69,7 @@ def serial(tree: ParameterTree, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return _write(tmp_path_factory.mktemp("serial"), workers=1, tree=tree)
 
 
+@pytest.mark.slow
 def test_a_study_is_byte_identical_serial_in_a_pool_and_on_dask(
     tree: ParameterTree, tmp_path: Path, dask_scheduler: str, serial: Path
 ) -> None:
@@ -86,6 +88,7 @@ def test_a_study_is_byte_identical_serial_in_a_pool_and_on_dask(
     assert summaries[0] == summaries[1] == summaries[2]
 
 
+@pytest.mark.slow
 def test_a_killed_dask_worker_has_its_tasks_rerun_and_the_results_are_identical(
     tree: ParameterTree, tmp_path: Path, dask_scheduler: str, serial: Path
 ) -> None:
@@ -117,6 +120,7 @@ def test_a_killed_dask_worker_has_its_tasks_rerun_and_the_results_are_identical(
         assert (serial / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_an_interrupted_study_is_marked_incomplete_naming_what_is_missing(
     tree: ParameterTree, tmp_path: Path
 ) -> None:

@@ -23,6 +23,7 @@ SPEC = StudySpec(
 )
 
 
+@pytest.mark.slow
 def test_results_are_bit_identical_for_any_number_of_workers(tree: ParameterTree) -> None:
     one = run_study(SPEC, Runtime(workers=1, keep_first=False, tree=tree))
     two = run_study(SPEC, Runtime(workers=2, keep_first=False, tree=tree))
@@ -37,6 +38,7 @@ def test_results_are_bit_identical_for_any_number_of_workers(tree: ParameterTree
     )
 
 
+@pytest.mark.slow
 def test_any_executor_gives_the_same_results_as_the_process_pool(tree: ParameterTree) -> None:
     pool = run_study(SPEC, Runtime(workers=2, keep_first=False, tree=tree))
     with ThreadPoolExecutor(2) as executor:

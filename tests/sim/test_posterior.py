@@ -51,6 +51,7 @@ def test_a_draw_that_restates_the_tree_changes_nothing(tree: ParameterTree) -> N
         assert fixed.daily("history", metric).tobytes() == drawn.daily("history", metric).tobytes()
 
 
+@pytest.mark.slow
 def test_every_scenario_of_a_replication_gets_the_same_draw(
     tree: ParameterTree, tmp_path: Path
 ) -> None:
@@ -71,6 +72,7 @@ def test_every_scenario_of_a_replication_gets_the_same_draw(
     assert absentia_a[high].min() > 2 * absentia_a[low].max()  # the draw reached the model
 
 
+@pytest.mark.slow
 def test_draws_are_identical_with_one_and_two_workers(tree: ParameterTree) -> None:
     history = [load_scenario("history", tree)]
     post = make([[0.2, 0.7], [0.3, 1.0], [0.5, 1.6]])
@@ -146,6 +148,7 @@ def test_an_explicit_posterior_that_does_not_fit_the_tree_is_refused(
     assert posterior.for_simulate(tmp_path, True, tree) is None  # --fixed-parameters
 
 
+@pytest.mark.slow
 def test_a_posterior_stays_valid_when_only_law_the_model_never_reads_changes(
     tree: ParameterTree, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -153,7 +156,7 @@ def test_a_posterior_stays_valid_when_only_law_the_model_never_reads_changes(
     posterior) and nothing else: a new law the simulation never reads (a registry deadline)
     leaves the fit valid; a change to one it reads does not."""
     from asylum_pathways.params.model import DatedValue
-    from asylum_pathways.sim.calibrate.run import model_reads
+    from asylum_pathways.sim.calibrate.provenance import model_reads
     from asylum_pathways.sim.fitting import spec
 
     reads = model_reads(spec.load(None, None), tree)

@@ -33,11 +33,13 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_outputs_are_written(out: Path) -> None:
     for name in ("daily.parquet", "daily.csv", "persons.parquet", "summary.json", "validation.csv"):
         assert (out / name).exists(), name
 
 
+@pytest.mark.slow
 def test_daily_has_the_documented_long_format_and_metrics(out: Path) -> None:
     daily = pl.read_parquet(out / "daily.parquet")
     assert daily.columns == ["scenario", "replication", "date", "metric", "value"]
@@ -68,6 +70,7 @@ def test_daily_has_the_documented_long_format_and_metrics(out: Path) -> None:
     }
 
 
+@pytest.mark.slow
 def test_summary_has_headlines_intervals_hashes_and_seed(out: Path) -> None:
     summary = json.loads((out / "summary.json").read_text())
     assert summary["replications"] == 2 and summary["seed"] == 20200310
@@ -77,6 +80,7 @@ def test_summary_has_headlines_intervals_hashes_and_seed(out: Path) -> None:
     assert "ninth-circuit-injunction - history" in summary["comparisons"]
 
 
+@pytest.mark.slow
 def test_validation_compares_model_with_published_figures(out: Path) -> None:
     val = pl.read_csv(out / "validation.csv")
     assert {"id", "published", "model_mean", "model_p5", "model_p95", "source", "kind"} <= set(
@@ -86,6 +90,7 @@ def test_validation_compares_model_with_published_figures(out: Path) -> None:
     assert val.get_column("source").str.starts_with("http").all()
 
 
+@pytest.mark.slow
 def test_persons_has_one_row_per_person_and_scenario(out: Path) -> None:
     persons = pl.read_parquet(out / "persons.parquet")
     counts = persons.group_by("scenario").len()
@@ -102,6 +107,7 @@ def test_persons_has_one_row_per_person_and_scenario(out: Path) -> None:
         (["--start", "2020-13-01"], "is not a date"),
     ],
 )
+@pytest.mark.slow
 def test_bad_arguments_fail_before_anything_runs(
     tmp_path: Path, args: list[str], message: str
 ) -> None:
@@ -121,6 +127,7 @@ def test_an_impossible_parameter_value_in_a_scenario_is_refused(tmp_path: Path) 
     assert "between 0 and 1, got 1.5" in result.stderr and ">= 0, got -3" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_users_encounter_file_is_simulated_person_by_person(tmp_path: Path) -> None:
     from helpers import record
 

@@ -26,6 +26,7 @@ def summaries(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:  #
     return simulate(tmp / "drawn"), simulate(tmp / "fixed", "--fixed-parameters")
 
 
+@pytest.mark.slow
 def test_by_default_intervals_include_the_parameters(summaries: tuple[dict, dict]) -> None:  # type: ignore[type-arg]
     drawn, _ = summaries
     u = drawn["uncertainty"]
@@ -39,6 +40,7 @@ def test_by_default_intervals_include_the_parameters(summaries: tuple[dict, dict
     assert {"scenario", "metric", "assumption", "index"} <= set(drawn["sensitivity"]["results"][0])
 
 
+@pytest.mark.slow
 def test_fixed_parameters_include_monte_carlo_only_and_change_the_results(
     summaries: tuple[dict, dict],  # type: ignore[type-arg]
 ) -> None:
@@ -56,6 +58,7 @@ def test_fixed_parameters_include_monte_carlo_only_and_change_the_results(
     )
 
 
+@pytest.mark.slow
 def test_posterior_and_fixed_parameters_exclude_each_other(tmp_path: Path) -> None:
     result = cli(
         "simulate",
@@ -69,6 +72,7 @@ def test_posterior_and_fixed_parameters_exclude_each_other(tmp_path: Path) -> No
     assert result.returncode == 2 and "exclude each other" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_missing_posterior_file_exits_2(tmp_path: Path) -> None:
     result = cli("simulate", *ARGS, "--out", str(tmp_path), "--posterior", str(tmp_path / "none"))
     assert result.returncode == 2 and "no such posterior file" in result.stderr

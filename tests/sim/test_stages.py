@@ -63,6 +63,7 @@ def with_sv_cap(
 
 
 @pytest.mark.parametrize("cap", [500, 1000])
+@pytest.mark.slow
 def test_el_salvador_transfers_in_2020_stay_within_five_percent_of_its_cap(
     tree: ParameterTree, pop: Population, tmp_path: Path, cap: int
 ) -> None:
@@ -70,6 +71,7 @@ def test_el_salvador_transfers_in_2020_stay_within_five_percent_of_its_cap(
     assert abs(sv_2020(result) - cap) <= 0.05 * cap
 
 
+@pytest.mark.slow
 def test_transfers_are_the_smaller_of_the_cap_and_the_capacity_limited_demand(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
@@ -82,6 +84,7 @@ def test_transfers_are_the_smaller_of_the_cap_and_the_capacity_limited_demand(
     assert got == sorted(got)
 
 
+@pytest.mark.slow
 def test_a_cap_below_the_seat_rate_binds_on_the_first_days(
     tree: ParameterTree, pop: Population, tmp_path: Path
 ) -> None:
@@ -89,6 +92,7 @@ def test_a_cap_below_the_seat_rate_binds_on_the_first_days(
     assert sv_2020(result) == 3
 
 
+@pytest.mark.slow
 def test_a_cap_change_dated_after_the_horizon_changes_nothing_inside_it(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
@@ -97,6 +101,7 @@ def test_a_cap_change_dated_after_the_horizon_changes_nothing_inside_it(
         assert np.array_equal(values, result.daily[metric]), metric
 
 
+@pytest.mark.slow
 def test_a_cap_change_on_the_last_day_does_not_change_june(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
@@ -133,6 +138,7 @@ def _changes_from(
 CHANGE = dt.date(2020, 2, 10)  # a Monday
 
 
+@pytest.mark.slow
 def test_seats_change_the_day_they_change(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
@@ -144,6 +150,7 @@ def test_seats_change_the_day_they_change(
     assert admitted(result)[day(CHANGE) - 1] == admitted(base)[day(CHANGE) - 1]
 
 
+@pytest.mark.slow
 def test_a_receiving_side_limit_changes_flights_from_its_day(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
@@ -154,6 +161,7 @@ def test_a_receiving_side_limit_changes_flights_from_its_day(
     assert result.daily["aca_transfers_GT"][day(CHANGE) :].sum() == 0
 
 
+@pytest.mark.slow
 def test_flight_weekdays_are_read_per_day(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
@@ -165,6 +173,7 @@ def test_flight_weekdays_are_read_per_day(
     assert weekdays == {2}
 
 
+@pytest.mark.slow
 def test_processing_days_are_read_on_the_encounter_day(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
@@ -178,6 +187,7 @@ def test_processing_days_are_read_on_the_encounter_day(
     assert (fate.transfer[early] - d[early] < 30).all()
 
 
+@pytest.mark.slow
 def test_an_enrolment_capacity_change_applies_from_its_day(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
@@ -188,6 +198,7 @@ def test_an_enrolment_capacity_change_applies_from_its_day(
     assert result.daily["mpp_enrolled"][day(CHANGE) :].sum() == 0
 
 
+@pytest.mark.slow
 def test_court_capacity_binds_the_first_hearing_queue(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
@@ -198,6 +209,7 @@ def test_court_capacity_binds_the_first_hearing_queue(
     assert result.daily["mpp_first_hearings"][day(CHANGE) :].sum() == 0
 
 
+@pytest.mark.slow
 def test_the_hearing_process_is_read_on_the_hearing_day(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
@@ -214,6 +226,7 @@ def test_the_hearing_process_is_read_on_the_hearing_day(
     assert np.array_equal(f.hearing_absent[0][early], base.fate.hearing_absent[0][early])
 
 
+@pytest.mark.slow
 def test_the_court_of_a_port_is_read_on_the_enrolment_day(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
@@ -239,6 +252,7 @@ def test_the_court_of_a_port_is_read_on_the_enrolment_day(
     assert np.array_equal(f.first_hearing[before], b.first_hearing[before])
 
 
+@pytest.mark.slow
 def test_an_assignment_rank_change_reorders_receiving_countries_from_its_day(
     tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
 ) -> None:
@@ -256,6 +270,7 @@ def test_an_assignment_rank_change_reorders_receiving_countries_from_its_day(
     )
 
 
+@pytest.mark.slow
 def test_people_waiting_when_transfers_stop_move_on_to_title_8(
     tree: ParameterTree, pop: Population
 ) -> None:
@@ -270,6 +285,7 @@ def test_people_waiting_when_transfers_stop_move_on_to_title_8(
     assert {codes.PATHWAYS[i] for i in np.unique(f.pathway[moved])} <= set(title8)
 
 
+@pytest.mark.slow
 def test_a_monthly_cap_bounds_the_people_taken_in_each_calendar_month(
     tree: ParameterTree, pop: Population, tmp_path: Path
 ) -> None:

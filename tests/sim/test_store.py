@@ -38,6 +38,7 @@ def both(tree: ParameterTree, tmp_path_factory: pytest.TempPathFactory) -> tuple
     return memory, streamed
 
 
+@pytest.mark.slow
 def test_a_streamed_study_has_the_same_summary_as_the_in_memory_one(
     both: tuple[Path, Path],
 ) -> None:
@@ -45,6 +46,7 @@ def test_a_streamed_study_has_the_same_summary_as_the_in_memory_one(
     assert _summary(memory) == _summary(streamed)
 
 
+@pytest.mark.slow
 def test_a_streamed_study_writes_the_same_daily_persons_and_validation_rows(
     both: tuple[Path, Path],
 ) -> None:
@@ -56,11 +58,13 @@ def test_a_streamed_study_writes_the_same_daily_persons_and_validation_rows(
     assert (memory / "validation.csv").read_bytes() == (streamed / "validation.csv").read_bytes()
 
 
+@pytest.mark.slow
 def test_persons_hold_the_first_replication_only(both: tuple[Path, Path]) -> None:
     persons = pl.read_parquet(both[1] / "persons.parquet")
     assert persons["scenario"].unique().sort().to_list() == sorted(SPEC.scenarios)
 
 
+@pytest.mark.slow
 def test_the_store_is_a_partitioned_dataset_marked_complete(both: tuple[Path, Path]) -> None:
     store = both[1] / "replications"
     manifest = json.loads((store / "manifest.json").read_text())

@@ -92,6 +92,7 @@ def test_an_inline_overlay_names_its_place_in_the_spec(tree: ParameterTree) -> N
     assert "line None" not in str(err.value)
 
 
+@pytest.mark.slow
 def test_the_cli_and_the_library_write_byte_identical_outputs(
     tmp_path: Path, tree: ParameterTree
 ) -> None:

@@ -24,6 +24,7 @@ def summary(tmp_path_factory: pytest.TempPathFactory) -> dict:  # type: ignore[t
     return json.loads((out / "summary.json").read_text())
 
 
+@pytest.mark.slow
 def test_the_el_salvador_question_is_answered_for_2020(summary: dict) -> None:  # type: ignore[type-arg]
     q = next(q for q in summary["questions"] if q["id"] == "sv_more_than_2000_in_2020")
     assert q["window"] == {"start": "2020-01-01", "end": "2020-12-31"}
@@ -40,12 +41,14 @@ def test_the_el_salvador_question_is_answered_for_2020(summary: dict) -> None:  
     assert v["median"] == pytest.approx(q["capacity"]["median"], rel=0.1)
 
 
+@pytest.mark.slow
 def test_the_probability_is_the_share_of_replications_above(summary: dict) -> None:  # type: ignore[type-arg]
     q = next(q for q in summary["questions"] if q["id"] == "sv_more_than_2000_in_2020")
     assert q["replications"] == 10
     assert round(q["probability_above"] * 10) == pytest.approx(q["probability_above"] * 10)
 
 
+@pytest.mark.slow
 def test_a_question_outside_the_runs_horizon_or_scenarios_is_left_out(tmp_path: Path) -> None:
     result = cli(
         "simulate", "--scenario", "history", "--start", "2019-06-01", "--end",

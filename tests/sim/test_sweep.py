@@ -53,6 +53,7 @@ def serial(spec_file: Path) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_a_bad_sweep_spec_lists_every_problem_with_its_line_and_runs_nothing(
     tmp_path: Path,
 ) -> None:
@@ -81,6 +82,7 @@ def test_an_empty_grid_is_refused(tmp_path: Path, tree: ParameterTree) -> None:
         sweep.load_sweep(path, tree)
 
 
+@pytest.mark.slow
 def test_sweep_parquet_is_tidy_with_one_row_per_point_and_metric(serial: Path) -> None:
     frame = pl.read_parquet(serial / "sweep.parquet")
     assert frame.columns == ["point", CAP, STAYED, "metric", *sweep.STATS]
@@ -88,6 +90,7 @@ def test_sweep_parquet_is_tidy_with_one_row_per_point_and_metric(serial: Path) -
     assert frame.filter(pl.col("point") == 0)[CAP].null_count() == 2
 
 
+@pytest.mark.slow
 def test_points_share_their_people_so_a_point_equal_to_the_base_differs_by_exactly_zero(
     serial: Path,
 ) -> None:
@@ -101,6 +104,7 @@ def test_points_share_their_people_so_a_point_equal_to_the_base_differs_by_exact
     assert (unstayed["difference_p95"] < 0).all()
 
 
+@pytest.mark.slow
 def test_a_sweep_draws_from_the_posterior_unless_its_spec_says_fixed_and_says_which(
     serial: Path, spec_file: Path, tree: ParameterTree
 ) -> None:
@@ -123,12 +127,14 @@ def test_a_sweep_draws_from_the_posterior_unless_its_spec_says_fixed_and_says_wh
     shutil.rmtree(out)
 
 
+@pytest.mark.slow
 def test_the_sweep_page_is_one_offline_file_with_a_chart_per_metric(serial: Path) -> None:
     html = (serial / "sweep.html").read_text()
     assert html.count('data-chart="m') == 2
     assert "<script src=" not in html and "https://cdn" not in html
 
 
+@pytest.mark.slow
 def test_a_sweep_is_byte_identical_serially_in_a_pool_and_on_dask(
     serial: Path, spec_file: Path, tree: ParameterTree, dask_scheduler: str
 ) -> None:
@@ -148,6 +154,7 @@ def test_a_sweep_is_byte_identical_serially_in_a_pool_and_on_dask(
     shutil.rmtree(pool)
 
 
+@pytest.mark.slow
 def test_a_point_that_fails_twice_is_named_with_its_levers_and_replications(
     spec_file: Path, tree: ParameterTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

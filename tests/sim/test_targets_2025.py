@@ -13,7 +13,7 @@ import pytest
 
 from asylum_pathways.codes import SECTORS
 from asylum_pathways.data import load
-from asylum_pathways.sim.model import targets
+from asylum_pathways.sim.model import targets, targets_months
 from helpers import cli
 
 PUBLISHED = load("encounters-2025.yaml")["usbp_swb_monthly"]["months"]
@@ -35,7 +35,7 @@ def test_ofo_uses_the_published_month_where_there_is_one() -> None:
 def test_the_covered_ranges_are_the_2019_data_and_the_2025_months() -> None:
     first, last = min(PUBLISHED), max(PUBLISHED)
     assert targets.describe() == (
-        f"2018-10-01..2021-01-31 and {first}-01..{targets._last_day(targets._month_of(last))}"
+        f"2018-10-01..2021-01-31 and {first}-01..{targets_months.last_day(targets_months.month_of(last))}"
     )
     assert len(targets.build().months) == 28 + len(PUBLISHED)
 
@@ -68,6 +68,7 @@ def test_every_covered_month_has_its_ofo_count() -> None:
         assert np.isclose(t.tensor[i, 9:].sum(), ofo[key]["value"]), key
 
 
+@pytest.mark.slow
 def test_a_horizon_across_the_gap_is_refused_with_the_covered_ranges(tmp_path: Path) -> None:
     result = cli(
         "simulate",
@@ -80,6 +81,7 @@ def test_a_horizon_across_the_gap_is_refused_with_the_covered_ranges(tmp_path: P
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_a_short_2025_simulation_writes_the_honduras_and_monthly_rows(tmp_path: Path) -> None:
     out = tmp_path / "q4"
     result = cli(
@@ -105,6 +107,7 @@ def test_a_short_2025_simulation_writes_the_honduras_and_monthly_rows(tmp_path: 
         assert released["model_p95"] == 0 and released["agrees"]
 
 
+@pytest.mark.slow
 def test_border_patrol_releases_are_independent_validation_rows(tmp_path: Path) -> None:
     out = tmp_path / "q1"
     result = cli(

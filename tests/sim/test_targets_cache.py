@@ -13,6 +13,7 @@ from asylum_pathways import data
 from asylum_pathways.sim.model import targets
 
 
+@pytest.mark.slow
 def test_cached_targets_and_fact_sheet_equal_a_fresh_computation(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import typer
 
+from asylum_pathways.cli import simulate_options as opt
 from asylum_pathways.cli.contract import MAX_REPS, check_limit, cpus
 from asylum_pathways.errors import UsageError
 from asylum_pathways.io.encounters import parse_date
 from asylum_pathways.io.files import check_output_folder, staged_folder
-from asylum_pathways.params import load_tree
+from asylum_pathways.params import ParameterTree, load_tree
 from asylum_pathways.params.coverage import check_day
 from asylum_pathways.sim.runs.study import FIXED, StudySpec, builtin_study, check_horizon
 
@@ -27,98 +29,26 @@ FLAGS = {
 
 
 def simulate(
-    scenario: list[str] = typer.Option(
-        None,
-        "--scenario",
-        help="Built-in name or YAML file; repeat for several (default: the built-in study).",
-    ),
-    start: str = typer.Option(
-        None,
-        "--start",
-        help="First day of encounters (default: the built-in study's, or the first day in --encounters).",
-    ),
-    end: str = typer.Option(
-        None,
-        "--end",
-        help="Last day of encounters (default: the built-in study's, or the last day in --encounters).",
-    ),
-    encounters: Path = typer.Option(
-        None,
-        "--encounters",
-        help="Your own encounter records (.csv, .parquet or .json; see docs/encounter-schema.md) instead of generated ones.",
-    ),
-    reps: int = typer.Option(
-        None,
-        "--reps",
-        help=f"Monte Carlo replications (default 20, the built-in study's; 1 to {MAX_REPS:,}).",
-    ),
-    seed: int = typer.Option(
-        None,
-        "--seed",
-        help="Seed of the whole study (default 20200310, the built-in study's; 0 to 2^63-1).",
-    ),
-    workers: int = typer.Option(
-        0, "--workers", help="Worker processes (0: one per CPU; at most the CPUs)."
-    ),
-    backend: str = typer.Option(
-        "process", "--backend", help="Where replications run: process (local pool) or dask."
-    ),
-    scheduler: str = typer.Option(
-        None, "--scheduler", help="Address of an existing Dask scheduler (implies --backend dask)."
-    ),
-    csv: bool = typer.Option(
-        None,
-        "--csv/--no-csv",
-        help="Write daily.csv (default: only up to 5,000,000 rows; daily.parquet always).",
-    ),
-    out: Path = typer.Option(Path("results"), "--out", help="Output folder."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
-    report: bool = typer.Option(True, "--report/--no-report", help="Write report.html."),
-    posterior_file: Path = typer.Option(
-        None,
-        "--posterior",
-        help="Calibration posterior (a `calibrate --out` folder or its posterior.parquet) each "
-        "replication draws its fitted assumptions from [default: the shipped posterior].",
-    ),
-    fixed_parameters: bool = typer.Option(
-        False,
-        "--fixed-parameters",
-        help="Hold every assumption at its tree value (intervals show Monte Carlo noise only).",
-    ),
-    as_json: bool = typer.Option(
-        False,
-        "--json",
-        help="Print summary.json on stdout instead of the table (an error: the error envelope).",
-    ),
+    scenario: opt.Scenarios = None,
+    start: opt.Start = None,
+    end: opt.End = None,
+    encounters: opt.EncounterFile = None,
+    reps: opt.Reps = None,
+    seed: opt.Seed = None,
+    workers: opt.Workers = 0,
+    backend: opt.Backend = "process",
+    scheduler: opt.Scheduler = None,
+    csv: opt.Csv = None,
+    out: opt.Out = Path("results"),
+    progress: opt.Progress = True,
+    report: opt.Report = True,
+    posterior_file: opt.Posterior = None,
+    fixed_parameters: opt.FixedParameters = False,
+    as_json: opt.AsJson = False,
 ) -> None:
     """Simulate encounters through the rules and capacity-limited stages, with Monte Carlo
     replications, and compare scenarios side by side."""
-    # Imported here, not at the top: `determine` loads this module too (lazy imports).
-    from rich.console import Console
-
-    from asylum_pathways.cli.progress import progress_bar
-    from asylum_pathways.sim.model import targets
-    from asylum_pathways.sim.runs.montecarlo import run_study
-    from asylum_pathways.sim.runs.outputs import write_all
-    from asylum_pathways.sim.runs.runtime import Runtime
-
-    if reps is not None:
-        check_limit(
-            reps,
-            "--reps",
-            1,
-            MAX_REPS,
-            f"at least 1 replication and at most {MAX_REPS:,}, a bounded run; a sweep runs more",
-        )
-    n_cpus = cpus()
-    check_limit(
-        workers, "--workers", 0, n_cpus, f"0 for one per CPU, or 1 to {n_cpus}, the CPUs here"
-    )
-    if fixed_parameters and posterior_file is not None:
-        raise UsageError("--posterior and --fixed-parameters exclude each other; give one")
-    # the seed's bounds, like every key of the spec, are the spec's (checked before any work)
-    StudySpec.from_dict({"seed": seed}, defaults=builtin_study(), labels=FLAGS)
-    check_output_folder(out, "--out")
+    _check_flags(reps, workers, seed, fixed_parameters, posterior_file, out)
     first_day = parse_date(start, "--start") if start is not None else None
     last_day = parse_date(end, "--end") if end is not None else None
     base = load_tree()
@@ -149,6 +79,64 @@ def simulate(
         check_horizon(spec, FLAGS)
     check_day(base, spec.start, "--start")
     check_day(base, spec.end, "--end")
+    runtime = {"workers": workers, "backend": backend, "scheduler": scheduler}
+    summary, study_reps = _run(spec, base, records, runtime, out, csv, progress, report)
+    if as_json:
+        typer.echo((out / "summary.json").read_text())
+        return
+    _print(summary, study_reps, out, spec.console_rows)
+
+
+def _check_flags(
+    reps: int | None,
+    workers: int,
+    seed: int | None,
+    fixed_parameters: bool,
+    posterior_file: Path | None,
+    out: Path,
+) -> None:
+    """The flags checked on their own, before any work: the limits of --reps and --workers,
+    --posterior against --fixed-parameters, the seed's bounds (the spec's), the output."""
+    if reps is not None:
+        check_limit(
+            reps,
+            "--reps",
+            1,
+            MAX_REPS,
+            f"at least 1 replication and at most {MAX_REPS:,}, a bounded run; a sweep runs more",
+        )
+    n_cpus = cpus()
+    check_limit(
+        workers, "--workers", 0, n_cpus, f"0 for one per CPU, or 1 to {n_cpus}, the CPUs here"
+    )
+    if fixed_parameters and posterior_file is not None:
+        raise UsageError("--posterior and --fixed-parameters exclude each other; give one")
+    # the seed's bounds, like every key of the spec, are the spec's (checked before any work)
+    StudySpec.from_dict({"seed": seed}, defaults=builtin_study(), labels=FLAGS)
+    check_output_folder(out, "--out")
+
+
+def _run(
+    spec: StudySpec,
+    base: ParameterTree,
+    records: Any,
+    runtime: dict[str, Any],
+    out: Path,
+    csv: bool | None,
+    progress: bool,
+    report: bool,
+) -> tuple[dict[str, Any], int]:
+    """Run the study into a staged folder that becomes `out` when everything is written
+    (outputs, and report.html with `report`); (summary.json's content, replications)."""
+    # Imported here, not at the top: `determine` loads this module too (lazy imports).
+    from rich.console import Console
+
+    from asylum_pathways.cli.progress import progress_bar
+    from asylum_pathways.sim.model import targets
+    from asylum_pathways.sim.runs.montecarlo import run_study
+    from asylum_pathways.sim.runs.outputs import write_all
+    from asylum_pathways.sim.runs.runtime import Runtime
+
     scenarios = spec.load_scenarios(base, labels=FLAGS)
     drawn = spec.draws(scenarios[0].tree, labels=FLAGS)  # as run_study and the service do
     if report:
@@ -161,9 +149,9 @@ def simulate(
             study = run_study(
                 spec,
                 Runtime(
-                    workers=min(workers or cpus(), spec.reps),
-                    backend=backend,
-                    scheduler=scheduler,
+                    workers=min(runtime["workers"] or cpus(), spec.reps),
+                    backend=runtime["backend"],
+                    scheduler=runtime["scheduler"],
                     store=stage / "replications",
                     progress=lambda k: bar.advance(task, k),
                     tree=base,
@@ -179,10 +167,7 @@ def simulate(
             from asylum_pathways.report.build import build_report
 
             build_report(stage)
-    if as_json:
-        typer.echo((out / "summary.json").read_text())
-        return
-    _print(summary, study.reps, out, spec.console_rows)
+    return summary, study.reps
 
 
 def _import_meanwhile(module: str) -> None:

@@ -169,6 +169,7 @@ def _build(
     folder_refs: dict[str, tuple[Reference, ...]],
     problems: list[str],
 ) -> Parameter | None:
+    """One parameter file as a `Parameter` (None: its problems are added to `problems`)."""
     if not isinstance(data, dict):
         problems.append(f"{path}: expected a mapping with description, metadata and values")
         return None
@@ -180,6 +181,41 @@ def _build(
         )
     for key in sorted(FILE_KEYS - set(data)):
         problems.append(f"{path}: missing key {key!r}")
+    meta = _metadata(data, path, kinds, problems)
+    unit = meta.get("unit")
+    file_refs = _references(meta.get("reference"), f"{path} metadata.reference", problems)
+    inherited = file_refs or _inherited(name, folder_refs)
+    last_reviewed = meta.get("last_reviewed")
+    if last_reviewed is not None and not isinstance(last_reviewed, dt.date):
+        problems.append(f"{path}: metadata.last_reviewed {last_reviewed!r} is not a date")
+        last_reviewed = None
+
+    names = _names(meta.get("names"), meta.get("keys") or meta.get("items"), kinds, path, problems)
+    values = _values(data, path, meta, kinds, inherited, problems)
+    if len(problems) > before:
+        return None
+    return Parameter(
+        name=name,
+        section=name.split(".")[0],
+        description=str(data.get("description", "")).strip(),
+        label=str(meta["label"]),
+        unit=str(unit),
+        values=tuple(values),
+        references=inherited,
+        items=meta.get("items"),
+        keys=meta.get("keys"),
+        note=meta.get("note"),
+        last_reviewed=last_reviewed,
+        source=str(path),
+        names=names,
+    )
+
+
+def _metadata(
+    data: dict[str, Any], path: Path, kinds: dict[str, tuple[str, ...]], problems: list[str]
+) -> dict[str, Any]:
+    """The file's `metadata` (empty if it is not a mapping): its keys, unit, item kinds and
+    label checked."""
     meta = data.get("metadata") or {}
     if not isinstance(meta, dict):
         problems.append(f"{path}: metadata must be a mapping")
@@ -204,15 +240,20 @@ def _build(
         problems.append(f"{path}: metadata.keys {meta.get('keys')!r} must name an item kind")
     if not meta.get("label"):
         problems.append(f"{path}: metadata.label is missing")
-    file_refs = _references(meta.get("reference"), f"{path} metadata.reference", problems)
-    inherited = file_refs or _inherited(name, folder_refs)
-    last_reviewed = meta.get("last_reviewed")
-    if last_reviewed is not None and not isinstance(last_reviewed, dt.date):
-        problems.append(f"{path}: metadata.last_reviewed {last_reviewed!r} is not a date")
-        last_reviewed = None
+    return meta
 
-    names = _names(meta.get("names"), meta.get("keys") or meta.get("items"), kinds, path, problems)
 
+def _values(
+    data: dict[str, Any],
+    path: Path,
+    meta: dict[str, Any],
+    kinds: dict[str, tuple[str, ...]],
+    inherited: tuple[Reference, ...],
+    problems: list[str],
+) -> list[DatedValue]:
+    """The file's dated `values`, in increasing date order, each checked against the unit
+    and cited (on the value, or by the file or a folder's index.yaml: `inherited`)."""
+    unit = meta.get("unit")
     values_raw = data.get("values") or {}
     if not isinstance(values_raw, dict) or not values_raw:
         problems.append(f"{path}: values must be a non-empty mapping of dates to entries")
@@ -252,23 +293,7 @@ def _build(
         values.append(
             DatedValue(key, entry["value"], refs, vmeta.get("note"), origin=f"{path.name}:{line}")
         )
-    if len(problems) > before:
-        return None
-    return Parameter(
-        name=name,
-        section=name.split(".")[0],
-        description=str(data.get("description", "")).strip(),
-        label=str(meta["label"]),
-        unit=str(unit),
-        values=tuple(values),
-        references=inherited,
-        items=meta.get("items"),
-        keys=meta.get("keys"),
-        note=meta.get("note"),
-        last_reviewed=last_reviewed,
-        source=str(path),
-        names=names,
-    )
+    return values
 
 
 def _names(

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -39,16 +38,17 @@ from typing import Any
 
 from asylum_pathways.errors import ParameterError, Problem, shown
 from asylum_pathways.io.files import regular_file
-from asylum_pathways.params import DatedValue, Parameter, ParameterTree, Reference
+from asylum_pathways.params import Parameter, ParameterTree, Reference
 from asylum_pathways.params.loader import SECTIONS, _references
-from asylum_pathways.params.units import check_value, item_kinds
+from asylum_pathways.params.units import item_kinds
 from asylum_pathways.params.yamlio import line_of, load_yaml, read_yaml
+from asylum_pathways.scenarios.changes import apply_changes
+from asylum_pathways.scenarios.places import place, problem
 
 FILE_KEYS = {"name", "label", "description", "extends", "reference", *SECTIONS}
 MAX_NAME = 100
 NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_NAME - 1}}}")
 MAX_EXTENDS = 16  # scenarios extending scenarios: a chain longer than this is a mistake
-CHANGE_KEYS = {"from", "to", "value", "note", "reference"}
 DEFAULT = "history"
 
 
@@ -131,15 +131,49 @@ def _load(
     data: Any = None,
     raw: bytes | None = None,
 ) -> Scenario:
+    """A scenario file (or, with `raw`, an inline overlay's `data`) applied to `tree`, after
+    the scenario it extends; every problem of the file is raised at once."""
     if raw is None:
         regular_file(path, "scenario", ParameterError)
         data = read_yaml(path)
     where = str(path)
-    problems: list[str] = []
     if not isinstance(data, dict):
         raise ParameterError(
             f"{where}: a scenario is a mapping with name, description, law, assumptions"
         )
+    problems = _header_problems(data, where)
+    raw_name = data.get("name")
+    name = raw_name if isinstance(raw_name, str) and raw_name else path.stem
+    base, changed = _parent(path, data, tree, seen, raw is None, problems)
+    own_refs = _references(data.get("reference"), f"{where} reference", problems)
+    # problems[i] said as a Problem of its own (its field), for those that name one
+    named: dict[int, Problem] = {}
+    kinds = item_kinds(tree.ports)
+    updated = _overlaid(data, base, where, name, raw is None, kinds, problems, named)
+    changed.extend(updated)
+    if problems:
+        raise ParameterError(
+            f"scenario {where} has {len(problems)} problem(s); nothing was run:\n  "
+            + "\n  ".join(problems),
+            [named.get(i) or problem(text, where, raw is None) for i, text in enumerate(problems)],
+        )
+    digest = hashlib.sha256(path.read_bytes() if raw is None else raw).hexdigest()
+    return Scenario(
+        name=name,
+        description=str(data.get("description") or "").strip(),
+        tree=base.replaced(updated),
+        source=str(path),
+        sha256=digest,
+        changed=tuple(dict.fromkeys(changed)),
+        label=str(data.get("label") or name).strip(),
+        extends=str(data["extends"]) if data.get("extends") else None,
+        references=own_refs,
+    )
+
+
+def _header_problems(data: dict[str, Any], where: str) -> list[str]:
+    """Problems of the file's own keys: unknown keys, text that is not text, a bad name."""
+    problems: list[str] = []
     for key in set(data) - FILE_KEYS:
         problems.append(
             f"{where} line {line_of(data, key)}: unknown key {shown(key)} "
@@ -158,37 +192,59 @@ def _load(
             f"{where} line {line_of(data, 'name')}: name {shown(raw_name)} is not a scenario "
             f"name (expected 1-{MAX_NAME} letters, digits, '.', '_' or '-')"
         )
-    name = raw_name if isinstance(raw_name, str) and raw_name else path.stem
-    base = tree
-    changed: list[str] = []
-    here = path.resolve()
-    if isinstance(data.get("extends"), str) and data["extends"].strip():
-        parent_spec = data["extends"]
-        parent_path = builtin_dir() / f"{parent_spec}.yaml"
-        if not parent_path.exists() and raw is None:  # inline overlays extend built-ins only
-            parent_path = (path.parent / parent_spec).resolve()
-        chain = (*seen, here)
-        if parent_path.resolve() in chain:
-            names = " -> ".join(str(p) for p in (*chain, parent_path.resolve()))
-            raise ParameterError(f"{where}: scenarios extend each other in a cycle ({names})")
-        if len(chain) >= MAX_EXTENDS:
-            raise ParameterError(
-                f"{where}: more than {MAX_EXTENDS} scenarios extend one another "
-                "(expected a short chain)"
-            )
-        if not parent_path.exists():
-            problems.append(
-                f"{where} line {line_of(data, 'extends')}: extends unknown scenario "
-                f"{shown(parent_spec)}"
-            )
-        else:
-            parent = _load(parent_path, tree, chain)
-            base = parent.tree
-            changed.extend(parent.changed)
-    own_refs = _references(data.get("reference"), f"{where} reference", problems)
-    kinds = item_kinds(tree.ports)
-    # problems[i] said as a Problem of its own (its field), for those that name one
-    named: dict[int, Problem] = {}
+    return problems
+
+
+def _parent(
+    path: Path,
+    data: dict[str, Any],
+    tree: ParameterTree,
+    seen: tuple[Path, ...],
+    is_file: bool,
+    problems: list[str],
+) -> tuple[ParameterTree, list[str]]:
+    """The tree the overlay applies to and the parameters changed before it: those of the
+    scenario it `extends` (a built-in, or a file beside it; inline overlays extend built-ins
+    only), else `tree` and none. A cycle or too long a chain is refused."""
+    parent_spec = data.get("extends")
+    if not (isinstance(parent_spec, str) and parent_spec.strip()):
+        return tree, []
+    where = str(path)
+    parent_path = builtin_dir() / f"{parent_spec}.yaml"
+    if not parent_path.exists() and is_file:
+        parent_path = (path.parent / parent_spec).resolve()
+    chain = (*seen, path.resolve())
+    if parent_path.resolve() in chain:
+        names = " -> ".join(str(p) for p in (*chain, parent_path.resolve()))
+        raise ParameterError(f"{where}: scenarios extend each other in a cycle ({names})")
+    if len(chain) >= MAX_EXTENDS:
+        raise ParameterError(
+            f"{where}: more than {MAX_EXTENDS} scenarios extend one another "
+            "(expected a short chain)"
+        )
+    if not parent_path.exists():
+        problems.append(
+            f"{where} line {line_of(data, 'extends')}: extends unknown scenario "
+            f"{shown(parent_spec)}"
+        )
+        return tree, []
+    parent = _load(parent_path, tree, chain)
+    return parent.tree, list(parent.changed)
+
+
+def _overlaid(
+    data: dict[str, Any],
+    base: ParameterTree,
+    where: str,
+    name: str,
+    is_file: bool,
+    kinds: dict[str, tuple[str, ...]],
+    problems: list[str],
+    named: dict[int, Problem],
+) -> dict[str, Parameter]:
+    """The parameters the overlay's `law` and `assumptions` blocks change, with their new
+    values, in the order given; an unknown parameter is also said under its section and name
+    (in `named`)."""
     updated: dict[str, Parameter] = {}
     for section in SECTIONS:
         block = data.get(section) or {}
@@ -209,154 +265,13 @@ def _load(
                     f"{where} line {line}: {section}: unknown parameter {rel_name!r}{hint}"
                 )
                 named[len(problems) - 1] = Problem(
-                    (*_place(where, line, raw is None), section, str(rel_name)),
+                    (*place(where, line, is_file), section, str(rel_name)),
                     f"unknown parameter {rel_name!r}{hint}",
                     rel_name,
                 )
                 continue
             param = base.get(full)
-            new_values = _apply(param, changes, where, line, name, kinds, problems)
+            new_values = apply_changes(param, changes, where, line, name, kinds, problems)
             if new_values is not None:
                 updated[full] = param.with_values(new_values)
-                changed.append(full)
-    if problems:
-        raise ParameterError(
-            f"scenario {where} has {len(problems)} problem(s); nothing was run:\n  "
-            + "\n  ".join(problems),
-            [named.get(i) or _problem(text, where, raw is None) for i, text in enumerate(problems)],
-        )
-    digest = hashlib.sha256(path.read_bytes() if raw is None else raw).hexdigest()
-    return Scenario(
-        name=name,
-        description=str(data.get("description") or "").strip(),
-        tree=base.replaced(updated),
-        source=str(path),
-        sha256=digest,
-        changed=tuple(dict.fromkeys(changed)),
-        label=str(data.get("label") or name).strip(),
-        extends=str(data["extends"]) if data.get("extends") else None,
-        references=own_refs,
-    )
-
-
-def _place(where: str, line: int | None, is_file: bool) -> tuple[str, ...]:
-    """Where a problem is in a scenario: its file and line (a file), or its line (YAML text
-    given inline), or nothing (a mapping given inline: its place is the caller's)."""
-    return ((where,) if is_file else ()) + ((f"line {line}",) if line is not None else ())
-
-
-def _problem(text: str, where: str, is_file: bool) -> Problem:
-    """A problem said as `"<where> line <n>: <what>"` as a Problem under its file and line."""
-    rest = text.removeprefix(where)
-    found = re.match(r" line (\d+|None)", rest)
-    line = int(found.group(1)) if found and found.group(1) != "None" else None
-    rest = rest[found.end() :] if found else rest
-    return Problem(_place(where, line, is_file), rest.removeprefix(":").strip())
-
-
-def _apply(
-    param: Parameter,
-    changes: Any,
-    where: str,
-    line: int | None,
-    scenario: str,
-    kinds: dict[str, tuple[str, ...]],
-    problems: list[str],
-) -> tuple[DatedValue, ...] | None:
-    before = len(problems)
-    if not isinstance(changes, list) or not changes:
-        problems.append(
-            f"{where} line {line}: {param.name}: expected a list of changes "
-            "({from: YYYY-MM-DD, value: ...})"
-        )
-        return None
-    ranges: list[
-        tuple[dt.date, dt.date | None, Any, str | None, tuple[Reference, ...], int | None]
-    ] = []
-    for change in changes:
-        cline = getattr(change, "line", line)
-        if not isinstance(change, dict):
-            problems.append(
-                f"{where} line {cline}: {param.name}: each change is a mapping, got {change!r}"
-            )
-            continue
-        for key in set(change) - CHANGE_KEYS:
-            problems.append(
-                f"{where} line {cline}: {param.name}: unknown key {key!r} "
-                f"(expected {', '.join(sorted(CHANGE_KEYS))})"
-            )
-        start, end = change.get("from"), change.get("to")
-        for key, day in (("from", start), ("to", end)):
-            if isinstance(day, dt.datetime):
-                problems.append(
-                    f"{where} line {cline}: {param.name}: '{key}' {day.isoformat(' ')} is a "
-                    "date and time (expected a day, YYYY-MM-DD)"
-                )
-        if isinstance(start, dt.datetime) or isinstance(end, dt.datetime):
-            continue
-        note = change.get("note")
-        if note is not None and not isinstance(note, str):
-            problems.append(f"{where} line {cline}: {param.name}: note {shown(note)} is not text")
-            continue
-        if not isinstance(start, dt.date):
-            problems.append(
-                f"{where} line {cline}: {param.name}: 'from' {start!r} is not a date (YYYY-MM-DD)"
-            )
-            continue
-        if end is not None and not isinstance(end, dt.date):
-            problems.append(
-                f"{where} line {cline}: {param.name}: 'to' {end!r} is not a date (YYYY-MM-DD)"
-            )
-            continue
-        if end is not None and end < start:
-            problems.append(
-                f"{where} line {cline}: {param.name}: 'to' {end} is before 'from' {start}"
-            )
-            continue
-        if "value" not in change:
-            problems.append(
-                f"{where} line {cline}: {param.name}: missing 'value' (null ends the parameter)"
-            )
-            continue
-        problem = check_value(change["value"], param.unit, param.items, param.keys, kinds)
-        if problem:
-            problems.append(f"{where} line {cline}: {param.name}: {problem}")
-            continue
-        refs = _references(change.get("reference"), f"{where} line {cline}", problems)
-        ranges.append((start, end, change["value"], change.get("note"), refs, cline))
-    ranges.sort(key=lambda r: r[0])
-    for a, b in itertools.pairwise(ranges):
-        if a[1] is None or b[0] <= a[1]:
-            problems.append(
-                f"{where} line {b[5]}: {param.name}: the change from {b[0]} overlaps the change "
-                f"from {a[0]} (to {a[1] or 'the end'})"
-            )
-    if len(problems) > before:
-        return None
-    values = list(param.values)
-    for start, end, value, note, refs, _ in ranges:
-        origin = f"scenario {scenario}"
-        new = [v for v in values if v.start < start]
-        new.append(DatedValue(start, value, refs, note, origin=origin))
-        if end is not None:
-            after = end + dt.timedelta(days=1)
-            current = _value_on(values, after)
-            if current is None:  # the range ends before the parameter's first date
-                new.append(DatedValue(after, None, refs, "end of the scenario's range", origin))
-            else:
-                new.append(
-                    DatedValue(
-                        after, current.value, current.references, current.note, current.origin
-                    )
-                )
-            new.extend(v for v in values if v.start > after)
-        values = new
-    return tuple(values)
-
-
-def _value_on(values: list[DatedValue], day: dt.date) -> DatedValue | None:
-    found = None
-    for v in values:
-        if v.start <= day:
-            found = v
-    return found
+    return updated

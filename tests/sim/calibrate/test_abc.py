@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 
 from asylum_pathways.sim.calibrate import abc
-from asylum_pathways.sim.fitting.spec import Prior
+from asylum_pathways.sim.fitting.prior import Prior
 
 OBSERVED = np.array([3.0, 40.0])
 

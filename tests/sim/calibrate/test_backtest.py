@@ -10,8 +10,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from asylum_pathways.sim.calibrate.run import uninformed
-from asylum_pathways.sim.fitting.spec import Prior
+from asylum_pathways.sim.calibrate.diagnostics import uninformed
+from asylum_pathways.sim.fitting.prior import Prior
 from helpers import cli
 
 CUT = "2019-11-30"
@@ -29,6 +29,7 @@ def backtest(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_only_targets_on_or_before_the_cut_are_fitted(backtest: Path) -> None:
     fit = pl.read_csv(backtest / "fit.csv")
     dates = fit.get_column("date").str.slice(0, 10)
@@ -42,6 +43,7 @@ def test_only_targets_on_or_before_the_cut_are_fitted(backtest: Path) -> None:
     assert len(cal["held_out_targets"]) == int((roles == "held_out").sum())
 
 
+@pytest.mark.slow
 def test_the_backtest_scores_every_later_figure_with_both_intervals(backtest: Path) -> None:
     table = pl.read_csv(backtest / "backtest.csv")
     assert (table.get_column("date") > CUT).all()
@@ -66,6 +68,7 @@ def test_a_posterior_that_is_its_prior_is_uninformed() -> None:
     assert uninformed(log, np.exp(rng.uniform(0, np.log(100), 300)))
 
 
+@pytest.mark.slow
 def test_a_cut_before_every_target_is_refused(tmp_path: Path) -> None:
     result = cli(
         "calibrate", "--particles", "4", "--generations", "0", "--workers", "1",
@@ -75,6 +78,7 @@ def test_a_cut_before_every_target_is_refused(tmp_path: Path) -> None:
     assert "nothing to calibrate to" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_cut_that_is_not_a_date_is_refused(tmp_path: Path) -> None:
     result = cli("calibrate", "--holdout-after", "2019-13-01", "--out", str(tmp_path / "x"))
     assert result.returncode == 2

@@ -68,6 +68,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     return run(tmp, "a", 5, 1), run(tmp, "b", 5, 2), run(tmp, "c", 6, 1)
 
 
+@pytest.mark.slow
 def test_the_same_seed_writes_the_same_posterior_with_any_worker_count(
     runs: tuple[Path, Path, Path],
 ) -> None:
@@ -77,6 +78,7 @@ def test_the_same_seed_writes_the_same_posterior_with_any_worker_count(
     assert (a / "posterior.parquet").read_bytes() != (c / "posterior.parquet").read_bytes()
 
 
+@pytest.mark.slow
 def test_the_posterior_carries_its_provenance_and_fits_the_tree(
     runs: tuple[Path, Path, Path], tree: ParameterTree
 ) -> None:
@@ -98,6 +100,7 @@ def test_the_posterior_carries_its_provenance_and_fits_the_tree(
     assert people["run_id"] == post.run_id and "run_seconds" in people
 
 
+@pytest.mark.slow
 def test_the_fit_table_gives_the_published_figure_and_the_model_interval(
     runs: tuple[Path, Path, Path],
 ) -> None:
@@ -120,6 +123,7 @@ def test_the_fit_table_gives_the_published_figure_and_the_model_interval(
     assert fit["inside"].to_list() == inside.to_list()
 
 
+@pytest.mark.slow
 def test_bad_budget_flags_exit_2(tmp_path: Path) -> None:
     result = cli("calibrate", "--particles", "2", "--out", str(tmp_path / "x"))
     assert result.returncode == 2 and "--particles 2: expected at least 4" in result.stderr

@@ -120,6 +120,7 @@ def test_an_unknown_key_names_its_line(tmp_path: Path, tree: ParameterTree) -> N
         spec.load(path, tree)
 
 
+@pytest.mark.slow
 def test_calibrate_refuses_a_bad_spec_with_exit_2_and_no_traceback(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD_PARAMETER.replace("uniform", "beta"))
     result = cli("calibrate", "--targets", str(path), "--out", str(tmp_path / "out"))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from asylum_pathways.sim.fitting.spec import Prior
+from asylum_pathways.sim.fitting.prior import Prior
 
 #: simulate(particles [m, k], generation) -> summary statistics [m, t]
 Simulator = Callable[[np.ndarray, int], np.ndarray]

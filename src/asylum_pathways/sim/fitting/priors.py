@@ -20,7 +20,7 @@ from asylum_pathways.errors import ParameterError
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.params.yamlio import line_of, load_yaml
 from asylum_pathways.sim.fitting import posterior as post
-from asylum_pathways.sim.fitting.spec import Parameter, parse_parameters
+from asylum_pathways.sim.fitting.parameters import Parameter, parse_parameters
 
 #: Child key of a replication's SeedSequence reserved for its prior draws (the posterior's is
 #: POSTERIOR_STREAM; spawn() would reach either only after 2**31 children).

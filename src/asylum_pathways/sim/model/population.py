@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -83,6 +84,9 @@ def _next_month(d: dt.date) -> dt.date:
 def generate(
     tree: ParameterTree, start: dt.date, end: dt.date, rng: np.random.Generator
 ) -> Population:
+    """One replication's people: Poisson counts per (day, location, citizenship,
+    demographic) cell, then each attribute drawn for everyone at once (in a fixed order, so
+    the same seed gives the same people)."""
     expected = expected_counts(start, end, tree)
     counts = rng.poisson(expected).ravel()
     n = int(counts.sum())
@@ -93,9 +97,50 @@ def generate(
     cit_group = np.repeat(cells[2].astype(np.int16), counts)
     demo = np.repeat(cells[3].astype(np.int8), counts)
     cell = np.repeat(np.arange(counts.shape[0], dtype=np.int32), counts)
-    day0 = start
+    p = tree.at(start)
+    citizenship = _citizenship(p, cit_group, rng)
+    port, sector, is_ofo = _places(tree, loc, start)
+    fmua = demo == codes.DEMOGRAPHICS.index("FMUA")
+    first = _family_firsts(p, fmua, cell, n, rng)
+    group = np.cumsum(first).astype(np.int64) - 1
+    # ages: adults, children in families after the first member, UACs 10-17
+    age = rng.integers(18, 60, size=n).astype(np.int16)
+    child = fmua & ~first
+    age[child] = rng.integers(0, 18, size=int(child.sum()))
+    uac = demo == codes.DEMOGRAPHICS.index("UAC")
+    age[uac] = rng.integers(10, 18, size=int(uac.sum()))
+    head_of = np.flatnonzero(first)[group]  # each person's family's first member
+    uniform = np.empty(n)  # one buffer for every draw of n uniforms (no new pages each time)
 
-    p = tree.at(day0)
+    def draw() -> np.ndarray:
+        return rng.random(out=uniform)
+
+    def per_family(u: np.ndarray) -> np.ndarray:
+        """The draw of each family's first member, for every member."""
+        return u[head_of]
+
+    flags = _flags(p, citizenship, age, draw, per_family)
+    draws = {name: per_family(draw()) for name in DRAWS}
+    flags["cbp_one_appointment"] = _cbp_one(tree, arrival, is_ofo, draw, per_family)
+    enc = Encounters(
+        group=group,
+        arrival=arrival,
+        sector=sector,
+        port=port,
+        citizenship=citizenship,
+        habitual_residence=np.full(n, -1, dtype=np.int16),
+        demographic=demo,
+        age=age,
+        language=_languages(p, citizenship),
+        flags=flags,
+        aca_fear={},
+    )
+    return Population(enc, start, end, is_ofo, first, draws)
+
+
+def _citizenship(p: Any, cit_group: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Each person's citizenship: their cell's, or for the cell of other nationalities one
+    drawn by `assumptions.population.other_nationalities`."""
     countries = codes.countries()
     group_codes = np.array(
         [countries.index(c) if c != "OTHER" else -1 for c in tg.CITIZENSHIP], dtype=np.int16
@@ -107,8 +152,14 @@ def generate(
     w = np.array([weights[k] for k in names], dtype=np.float64)
     picks = rng.choice(len(names), size=int(other.sum()), p=w / w.sum())
     citizenship[other] = np.array([countries.index(c) for c in names], dtype=np.int16)[picks]
+    return citizenship
 
-    # place: USBP sectors, or an OFO field office represented by its port
+
+def _places(
+    tree: ParameterTree, loc: np.ndarray, day0: dt.date
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(port, sector, encountered by OFO) of each person: a USBP sector between ports, or an
+    OFO field office represented by its port (in the sector the port lies in on `day0`)."""
     n_usbp = len(codes.SECTORS)
     fo_ports = list(tg.FIELD_OFFICES.values())
     port_codes = np.array([tree.ports.index(x) for x in fo_ports], dtype=np.int16)
@@ -121,9 +172,15 @@ def generate(
     sector = np.where(is_ofo, fo_sector[np.clip(loc - n_usbp, 0, len(fo_ports) - 1)], loc).astype(
         np.int8
     )
+    return port, sector, is_ofo
 
-    # family units: consecutive members of one (day, location, citizenship) cell
-    fmua = demo == codes.DEMOGRAPHICS.index("FMUA")
+
+def _family_firsts(
+    p: Any, fmua: np.ndarray, cell: np.ndarray, n: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Whether each person is the first member of their family unit (or alone): family-unit
+    members of one (day, location, citizenship) cell form consecutive units whose sizes are
+    drawn by `assumptions.population.family_size`."""
     sizes_map = p.assumptions.population.family_size
     sizes = np.array([int(k) for k in sizes_map], dtype=np.int64)
     probs = np.array([sizes_map[k] for k in sizes_map], dtype=np.float64)
@@ -140,34 +197,32 @@ def generate(
     starts_in_fam |= new_cell
     first = np.ones(n, dtype=bool)
     first[fam_rows] = starts_in_fam
-    group = np.cumsum(first).astype(np.int64) - 1
+    return first
 
-    # ages: adults, children in families after the first member, UACs 10-17
-    age = rng.integers(18, 60, size=n).astype(np.int16)
-    child = fmua & ~first
-    age[child] = rng.integers(0, 18, size=int(child.sum()))
-    uac = demo == codes.DEMOGRAPHICS.index("UAC")
-    age[uac] = rng.integers(10, 18, size=int(uac.sum()))
 
+def _languages(p: Any, citizenship: np.ndarray) -> np.ndarray:
+    """Each person's language, by citizenship (`assumptions.population.language`)."""
+    countries = codes.countries()
     languages = codes.languages()
     lang_map = p.assumptions.population.language
     lang_table = np.full(len(countries) + 1, -1, dtype=np.int16)
     for cc, lang in lang_map.items():
         lang_table[countries.index(cc)] = languages.index(lang)
-    language = lang_table[citizenship]
+    return lang_table[citizenship]
 
-    head_of = np.flatnonzero(first)[group]  # each person's family's first member
-    uniform = np.empty(n)  # one buffer for every draw of n uniforms (no new pages each time)
 
-    def draw() -> np.ndarray:
-        return rng.random(out=uniform)
-
-    def per_family(u: np.ndarray) -> np.ndarray:
-        """The draw of each family's first member, for every member."""
-        return u[head_of]
-
+def _flags(
+    p: Any,
+    citizenship: np.ndarray,
+    age: np.ndarray,
+    draw: Callable[[], np.ndarray],
+    per_family: Callable[[np.ndarray], np.ndarray],
+) -> dict[str, np.ndarray]:
+    """The yes/no facts: a fear claim (shared by a family), the exclusion flags of adults at
+    their rates, fear of Mexico unknown, the rest false."""
+    n = citizenship.shape[0]
     fear = p.assumptions.population.claims_fear
-    mexican = citizenship == countries.index("MX")
+    mexican = citizenship == codes.countries().index("MX")
     fear_rate = np.where(mexican, fear["MX"], fear["other"])
     claims = per_family(draw()) < fear_rate
     flags = {name: np.full(n, tri.F, dtype=np.int8) for name in FLAG_FIELDS}
@@ -183,22 +238,7 @@ def generate(
     ):
         flags[name] = tri.from_bool(adult & (draw() < rates[name]))
     flags["mexico_fear_established"] = np.full(n, tri.U, dtype=np.int8)
-    draws = {name: per_family(draw()) for name in DRAWS}
-    flags["cbp_one_appointment"] = _cbp_one(tree, arrival, is_ofo, draw, per_family)
-    enc = Encounters(
-        group=group,
-        arrival=arrival,
-        sector=sector,
-        port=port,
-        citizenship=citizenship,
-        habitual_residence=np.full(n, -1, dtype=np.int16),
-        demographic=demo,
-        age=age,
-        language=language,
-        flags=flags,
-        aca_fear={},
-    )
-    return Population(enc, start, end, is_ofo, first, draws)
+    return flags
 
 
 def _cbp_one(
