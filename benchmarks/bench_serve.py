@@ -15,9 +15,11 @@
    `determine --out`), one at a time: seconds per batch, p50/p95, errors (target <= 1 s); and
    one batch of 1,000 records with explanations, for scale.
 Baselines measured in the same run: the floor, and the same work in-process (no HTTP), so
-the ratios say what HTTP, JSON and validation cost. Server RSS (current and peak) from
-/proc. Bounded: every request has a timeout and the whole run stops at --max-seconds;
-loopback only.
+the ratios say what HTTP, JSON and validation cost. The server's own CPU time per request
+(/proc/PID/stat, its study worker process included) for the floor and for the
+determinations: their ratio does not move with what else the machine runs, as throughput on
+shared cores does. Server RSS (current and peak) from /proc. Bounded: every request has a
+timeout and the whole run stops at --max-seconds; loopback only.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -57,6 +60,25 @@ def rss(pid: int) -> tuple[float, float]:
         line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
     )
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time used so far by a process and every process below it (the
+    server and its study worker), seconds (/proc/PID/stat)."""
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # it ended meanwhile
+    tree, grew = {pid}, True
+    while grew:
+        below = {p for p, f in stats.items() if int(f[1]) in tree} - tree
+        tree |= below
+        grew = bool(below)
+    ticks = sum(int(stats[p][11]) + int(stats[p][12]) for p in tree if p in stats)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -297,12 +319,18 @@ def main() -> None:
                 if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
-                time.sleep(0.3)
+                pass
+            time.sleep(0.3)
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"the server did not start: {log.read_text()[-1000:]}")
+        time.sleep(2)  # the study pool's worker finishes starting, off the measurements
         idle, _ = rss(server.pid)
+        cpu0 = cpu_seconds(server.pid)
         h = asyncio.run(singles(url, args.clients, args.requests, deadline, floor=True))
+        cpu1 = cpu_seconds(server.pid)
         s = asyncio.run(singles(url, args.clients, args.requests, deadline))
+        cpu2 = cpu_seconds(server.pid)
+        floor_cpu, single_cpu = (cpu1 - cpu0) / h["n"], (cpu2 - cpu1) / s["n"]
         floor_rate = h["n"] / h["seconds"]
         rate = s["n"] / s["seconds"]
         lat = [x * 1000 for x in s["latencies"]]
@@ -319,6 +347,11 @@ def main() -> None:
             f"clients, same run: {floor_rate:.0f} requests/s, p50 {pct(hl, 50):.0f} ms, p95 "
             f"{pct(hl, 95):.0f} ms; determinations / floor throughput = "
             f"{rate / floor_rate:.2f} (target >= 0.6)"
+        )
+        print(
+            f"   server CPU time per request (its processes; the machine's other load aside): "
+            f"floor {floor_cpu * 1000:.2f} ms, determination {single_cpu * 1000:.2f} ms; floor / "
+            f"determination = {floor_cpu / single_cpu:.2f}"
         )
         print(
             f"   in-process baseline {one * 1000:.2f} ms each ({1 / one:.0f}/s on one core): "

@@ -1,12 +1,15 @@
 """One record (or one family unit) answered by one call of the engine gives exactly what the
 vectorized path gives: the same determination, explanation and branches, on generated
-records across the tree's days and every built-in scenario.
+records across the tree's days and every built-in scenario. Many records explained together
+(what is alike worked out once), and records that are each their own question answered in
+one pass (`together`), give what each gets alone.
 
 `SINGLE_EXAMPLES` (environment) raises the number of generated cases for a longer run."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from typing import Any
 
@@ -20,6 +23,8 @@ from asylum_pathways.dates import day_number
 from asylum_pathways.determination import determine_records
 from asylum_pathways.determination.branches import branches
 from asylum_pathways.determination.single import determine_family
+from asylum_pathways.determination.together import each_alone
+from asylum_pathways.errors import UserError
 from asylum_pathways.io.determinations import to_frame
 from asylum_pathways.io.encounters import from_json
 from asylum_pathways.params import load_tree
@@ -188,3 +193,91 @@ def test_a_family_too_large_for_one_call_is_answered_by_the_vectorized_path() ->
     table = from_json(family, "records", history.tree, answerable=True)
     assert determine_family(history.tree, table, None) is None  # more than MAX_ROWS rows
     _same(family, history, None)
+
+
+@settings(
+    max_examples=max(EXAMPLES // 6, 20),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.data(), st.sampled_from(sorted(SCENARIOS)), st.integers(2, 12))
+def test_many_records_explained_together_answer_as_each_explained_alone(
+    data: st.DataObject, scenario: str, size: int
+) -> None:
+    """What records alike share is worked out once (`explain`'s memo): records of a few
+    places and days, some the same person again, some the same facts under another id, give
+    exactly what each row's explanation alone gives."""
+    places = data.draw(st.lists(encounter(), min_size=1, max_size=3))
+    people = data.draw(st.lists(person(), min_size=1, max_size=4))
+    records = [
+        {
+            "person_id": f"P-{i}",
+            **data.draw(st.sampled_from(places)),
+            **data.draw(st.sampled_from(people)),
+        }
+        for i in range(size)
+    ]
+    day = data.draw(st.sampled_from([None, LAST]))
+    _same(records, SCENARIOS[scenario], day)
+
+
+@settings(
+    max_examples=max(EXAMPLES // 6, 20),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.data(), st.sampled_from(sorted(SCENARIOS)), st.integers(2, 8))
+def test_records_answered_together_each_answer_as_alone_byte_for_byte(
+    data: st.DataObject, scenario: str, size: int
+) -> None:
+    """`together.each_alone`: requests that arrived together, one vectorized pass, each the
+    JSON its record alone gets (same person_id and group_id in several records, screening
+    outcomes in different orders, a record determined before its encounter)."""
+    chosen = SCENARIOS[scenario]
+    places = data.draw(st.lists(encounter(), min_size=1, max_size=3))
+    if data.draw(st.booleans()):  # where and when the Guatemala agreement reads the outcomes
+        places.append({"encounter_date": "2020-01-15", "sector": "EPT"})
+    records = []
+    for _ in range(size):
+        record = {"person_id": "P-1", **data.draw(st.sampled_from(places)), **data.draw(person())}
+        if record["demographic"] == "FMUA" and data.draw(st.booleans()):
+            record["group_id"] = "G-1"
+        records.append(record)
+        fear = record.get("aca_fear_established")
+        if fear and data.draw(st.booleans()):  # the same outcomes in the other order
+            records.append({**record, "aca_fear_established": dict(reversed(fear.items()))})
+    day = data.draw(st.sampled_from([None, LAST, FIRST]))
+    together = each_alone(records, chosen, as_of=day)
+    for record, answer in zip(records, together, strict=True):
+        try:
+            alone = determine_records(record, chosen, as_of=day).answer(0)
+        except UserError:
+            assert answer is None
+            continue
+        assert json.dumps(answer) == json.dumps(alone)
+
+
+def test_screening_outcomes_in_another_order_keep_their_record_s_order_together() -> None:
+    """An answer lists the outcomes in its record's order, alone or among others."""
+    history = SCENARIOS["history"]
+    record = {
+        "person_id": "A",
+        "encounter_date": "2020-01-15",
+        "sector": "EPT",
+        "citizenship": "HN",
+        "demographic": "SA",
+        "claims_fear": True,
+    }
+    one = {**record, "aca_fear_established": {"SV": False, "GT": False}}
+    other = {**record, "aca_fear_established": {"GT": False, "SV": False}}
+    together = each_alone([one, other], history)
+    for r, answer in zip((one, other), together, strict=True):
+        assert json.dumps(answer) == json.dumps(determine_records(r, history).answer(0))
+    shown = [
+        list(s["inputs"]["aca_fear_established"])
+        for a in together
+        if a is not None
+        for s in a["explanation"]
+        if s["program"] == "ACA_GT"
+    ]
+    assert shown == [["SV", "GT"], ["GT", "SV"]]

@@ -117,8 +117,9 @@ def determine_records(
         fast = determine_family(tree, table, day)
         if fast is not None:
             one, shared = fast
+            memo: dict[Any, Any] = {}  # what members alike share is worked out once
             answers = tuple(
-                explain_row(tree, enc, one, i, str(table.person_id[i]), scenario.name, shared)
+                explain_row(tree, enc, one, i, str(table.person_id[i]), scenario.name, shared, memo)
                 for i in range(enc.n)
             )
             return Determined(scenario, table, one, as_of, listed, answers)
@@ -126,8 +127,9 @@ def determine_records(
     explained = None
     if explain:
         found = branches(tree, enc, det, table.person_id)
+        alike: dict[Any, Any] = {}  # what records alike share is worked out once
         explained = tuple(
-            explain_row(tree, enc, det, i, str(table.person_id[i]), scenario.name, found[i])
+            explain_row(tree, enc, det, i, str(table.person_id[i]), scenario.name, found[i], alike)
             for i in range(enc.n)
         )
     return Determined(scenario, table, det, as_of, listed, explained)

@@ -45,22 +45,47 @@ def explain(
     person_id: str,
     scenario: str,
     branches: list[dict[str, Any]] | None = None,
+    memo: dict[Any, Any] | None = None,
 ) -> dict[str, Any]:
     """The JSON answer for person `row` of a determination; `branches`, what would change
-    it (`determination.branches`; empty when not worked out)."""
-    day = from_day_number(int(det.day[row]))
-    arrival = from_day_number(int(enc.arrival[row]))
-    words = _words(tree, enc, row, day, arrival)
+    it (`determination.branches`; empty when not worked out).
+
+    `memo`: a dict the caller keeps while it explains rows of one determination (one tree):
+    what rows alike share (the words of a place, a day and a nationality; a program's step
+    for the same outcome and words; the assignment) is worked out once, and each answer
+    gets its own copy. The answer is the same with or without it."""
+    memo = {} if memo is None else memo
+    today = int(det.day[row])
+    arrived = int(enc.arrival[row])
+    day = from_day_number(today)
+    arrival = from_day_number(arrived)
+    place = (
+        int(enc.demographic[row]),
+        int(enc.sector[row]),
+        int(enc.port[row]),
+        int(enc.citizenship[row]),
+        int(enc.language[row]),
+        today,
+        arrived,
+    )
+    words = memo.get(("words", place))
+    if words is None:
+        words = memo[("words", place)] = _words(tree, enc, row, day, arrival)
     record = record_values(tree, enc, row)
     explanation: list[dict[str, Any]] = []
     amenable: dict[str, bool | None] = {}
     missing: list[str] = []
+    decided: list[tuple[str, int]] = []  # (program, reason): which checks each step read
     for prog in det.programs:
         value = int(det.status[prog.key][row])
         amenable[prog.key] = tri.to_json(value)
         reason = int(det.reason[prog.key][row])
-        step = _step(tree, prog, value, reason, words, record, day, arrival)
-        explanation.append(step)
+        decided.append((prog.key, reason))
+        alike = ("step", prog.key, value, reason, place)
+        shared = memo.get(alike)
+        if shared is None:
+            shared = memo[alike] = _step(tree, prog, value, reason, words, day, arrival)
+        explanation.append(_own_step(shared, record))
         if value == tri.U:
             missing.extend(unknown_facts(tree, enc, det, prog, [row]))
 
@@ -76,7 +101,17 @@ def explain(
         members = np.flatnonzero(enc.group == enc.group[row])
         blocking = unknown_facts(tree, enc, det, det.program(key), list(members))
         missing.extend(blocking)
-    explanation.append(_assignment(tree, det, row, pathway, key, receiving, blocking, day, arrival))
+    size = int(det.group_size[row])
+    assigned = ("assignment", pathway, key, receiving, tuple(blocking), today, size)
+    shared = memo.get(assigned)
+    if shared is None:
+        shared = memo[assigned] = _assignment(
+            tree, det, row, pathway, key, receiving, blocking, day
+        )
+    explanation.append(_own_step(shared))
+    reviewed = ("last_reviewed", *decided)
+    if reviewed not in memo:
+        memo[reviewed] = _last_reviewed(tree, explanation)
     return {
         "schema": SCHEMA,
         "person_id": person_id,
@@ -87,10 +122,10 @@ def explain(
         "receiving_country": receiving,
         "amenable": amenable,
         "missing_facts": sorted(set(missing)),
-        "family_size": int(det.group_size[row]),
+        "family_size": size,
         "explanation": explanation,
         "branches": list(branches or []),
-        "last_reviewed": _last_reviewed(tree, explanation),
+        "last_reviewed": memo[reviewed],
     }
 
 
@@ -144,16 +179,32 @@ def _fill(text: str, words: dict[str, str], prog: Program) -> str:
     return text.format(**words, country=country)
 
 
+def _own_step(shared: dict[str, Any], record: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A copy of a step worked out for rows alike, with this record's own `inputs` (the
+    facts the step's checks read; `record` None: the inputs it was worked out with)."""
+    facts = shared["inputs"] if record is None else {f: record.get(f) for f in shared["facts"]}
+    return {
+        "program": shared["program"],
+        "rule": shared["rule"],
+        "outcome": shared["outcome"],
+        "because": shared["because"],
+        "authority": shared["authority"],
+        "inputs": dict(facts),
+        "parameters": [dict(p) for p in shared["parameters"]],
+        "references": [dict(r) for r in shared["references"]],
+    }
+
+
 def _step(
     tree: ParameterTree,
     prog: Program,
     value: int,
     reason: int,
     words: dict[str, str],
-    record: dict[str, Any],
     day: dt.date,
     arrival: dt.date,
 ) -> dict[str, Any]:
+    """A program's step without its inputs: `facts` names the fields its checks read."""
     if reason == ALL_PASSED:
         checks = prog.checks
         because = "; ".join(_fill(c.passed, words, prog) for c in checks)
@@ -179,14 +230,13 @@ def _step(
         for template in check.cites:  # its law, though it reads no value of it
             for ref in tree.get(prog.param(template)).references:
                 references.setdefault((ref.title, ref.href), ref)
-    inputs = {f: record.get(f) for c in checks for f in c.facts}
     return {
         "program": prog.key,
         "rule": rule,
         "outcome": tri.to_json(value),
         "because": because[:1].upper() + because[1:] + ".",
         "authority": authority,
-        "inputs": inputs,
+        "facts": tuple(dict.fromkeys(f for c in checks for f in c.facts)),
         "parameters": list(parameters.values()),
         "references": [r.as_dict() for r in references.values()],
     }
@@ -229,7 +279,6 @@ def _assignment(
     receiving: str | None,
     blocking: list[str],
     day: dt.date,
-    arrival: dt.date,
 ) -> dict[str, Any]:
     priority = tree.get("law.assignment.priority")
     used, refs = _parameter_used(priority, day)

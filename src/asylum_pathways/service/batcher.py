@@ -1,12 +1,14 @@
 """Single determinations that arrive together are answered together: one vectorized pass
-(validation, engine, explanations) for every request waiting, instead of one per request.
+(engine, what would change each answer, explanations) for every request waiting, instead of
+one per request.
 
 While a batch is computed (in a worker thread), new requests queue for the next one, so under
 load batches grow by themselves and when idle a request waits for nobody. Requests are batched
-only with others of the same scenario (by name) and date; each keeps its own family units
-(group ids are made unique per request), and a batch with any invalid record is answered
-request by request, so every error names that request's own field. Nothing is kept after the
-answer is sent.
+only with others of the same scenario (by name) and date. Each answer is exactly, byte for
+byte, what its record alone gets (`determination.together`); a record with any problem is
+answered alone, so its error names its own request's field. Each answer is written as JSON in
+the same worker thread, so a request costs the event loop no second hop. Nothing is kept after
+the answer is sent.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from asylum_pathways.determination.together import each_alone
 from asylum_pathways.errors import UserError
 from asylum_pathways.scenarios import Scenario
-from asylum_pathways.service.determinations import answers
+from asylum_pathways.service.determinations import answers, dumps
 
 #: Largest batch; more requests wait for the next one.
 MAX_BATCH = 256
@@ -41,8 +44,9 @@ class Batcher:
         scenario: Scenario,
         date: dt.date | None,
         date_in: str = "body",
-    ) -> dict[str, Any]:
-        """`record`'s answer; `date_in` says where the date came from (for its errors)."""
+    ) -> bytes:
+        """`record`'s answer as JSON (`dumps`); `date_in` says where the date came from (for
+        its errors)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         queue = self._queues.setdefault((scenario.name, date, date_in), _Queue())
@@ -50,7 +54,7 @@ class Batcher:
         if not queue.running:
             queue.running = True
             queue.task = loop.create_task(self._drain(queue, scenario, date, date_in))
-        result: dict[str, Any] = await future
+        result: bytes = await future
         return result
 
     async def _drain(
@@ -61,7 +65,7 @@ class Batcher:
             while queue.waiting:
                 batch, queue.waiting = queue.waiting[:MAX_BATCH], queue.waiting[MAX_BATCH:]
                 records = [r for r, _ in batch]
-                results = await asyncio.to_thread(_answer_all, records, scenario, date, date_in)
+                results = await asyncio.to_thread(_written, records, scenario, date, date_in)
                 for (_, future), result in zip(batch, results, strict=True):
                     if future.done():
                         continue
@@ -73,52 +77,26 @@ class Batcher:
             queue.running = False
 
 
+def _written(
+    records: list[dict[str, Any]], scenario: Scenario, date: dt.date | None, date_in: str
+) -> list[bytes | BaseException]:
+    """`_answer_all`, each answer written as JSON."""
+    return [
+        r if isinstance(r, BaseException) else dumps(r)
+        for r in _answer_all(records, scenario, date, date_in)
+    ]
+
+
 def _answer_all(
     records: list[dict[str, Any]], scenario: Scenario, date: dt.date | None, date_in: str
 ) -> list[Any]:
-    """One answer (or the error) per record, in order."""
-    if len(records) > 1:
-        maybe = [_own_family(k, r) for k, r in enumerate(records)]
-        tagged = [t for t in maybe if t is not None]
-        if len(tagged) == len(records):
+    """One answer (or the error) per record, in order: each exactly what `answers` gives for
+    that record alone (`determination.together`)."""
+    found: list[Any] = each_alone(records, scenario, as_of=date) if len(records) > 1 else [None]
+    for k, record in enumerate(records):
+        if found[k] is None:  # alone, or a record with a problem: its own error
             try:
-                out: list[Any] = answers(tagged, scenario, date, len(tagged), True, date_in)
-                for answer, record in zip(out, records, strict=True):
-                    _untag(answer, answer["person_id"], record["person_id"])
-                return out
-            except UserError:
-                pass  # some record is invalid: answer each alone, each with its own error
-    results: list[Any] = []
-    for record in records:
-        try:
-            results.append(answers(record, scenario, date, 1, True, date_in))
-        except UserError as exc:
-            results.append(exc)
-    return results
-
-
-def _untag(answer: dict[str, Any], tagged: str, person_id: str) -> None:
-    """The answer with the person_id the request gave, in its branches too."""
-    answer["person_id"] = person_id
-    for branch in answer["branches"]:
-        branch["person_id"] = person_id
-        branch["conditions"] = [c.replace(tagged, person_id) for c in branch["conditions"]]
-        branch["sentence"] = branch["sentence"].replace(tagged, person_id)
-
-
-def _own_family(k: int, record: Any) -> dict[str, Any] | None:
-    """The record with ids no other request can share (None: not a plain record).
-
-    Two requests may well give the same person_id or group_id (each is unique only within
-    its own request). Request k's person `p` becomes `k:p`, its family `g` becomes `k:g` and
-    a person alone is the family `k-p`: the digits before the first `:` or `-` say whose it
-    is, so no two requests' ids can meet, and a person alone never meets a family. Printable,
-    so the ids pass the records' own checks (an id made too long by the tag fails the batch,
-    and each request is then answered alone); the answer gets its person_id back."""
-    if not isinstance(record, dict):
-        return None
-    group, person = record.get("group_id"), record.get("person_id")
-    if not isinstance(group, str | type(None)) or not isinstance(person, str):
-        return None
-    family = f"{k}:{group}" if group is not None else f"{k}-{person}"
-    return {**record, "person_id": f"{k}:{person}", "group_id": family}
+                found[k] = answers(record, scenario, date, 1, True, date_in)
+            except UserError as exc:
+                found[k] = exc
+    return found

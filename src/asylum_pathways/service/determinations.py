@@ -62,6 +62,18 @@ def answers(
     return found.result()
 
 
+def written(
+    records: dict[str, Any] | list[dict[str, Any]],
+    scenario: Scenario,
+    date: dt.date | None,
+    max_records: int,
+    explain_each: bool = True,
+    date_in: str = "body",
+) -> bytes:
+    """`answers` written as JSON (`dumps`): what the API sends."""
+    return dumps(answers(records, scenario, date, max_records, explain_each, date_in))
+
+
 class Rows(bytes):
     """Determination rows already written as a JSON list."""
 

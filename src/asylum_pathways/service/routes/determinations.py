@@ -10,14 +10,15 @@ import asyncio
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 from pydantic import Discriminator, Tag
 
 from asylum_pathways.errors import Problem
 from asylum_pathways.service import determinations
+from asylum_pathways.service.context import Context
 from asylum_pathways.service.problems import ApiError
-from asylum_pathways.service.routes.deps import Ctx, errors
+from asylum_pathways.service.routes.deps import errors
 from asylum_pathways.service.schemas import (
     Determination,
     DeterminationRequest,
@@ -51,7 +52,7 @@ RequestBody = Annotated[
 )
 async def determine(
     body: Annotated[RequestBody, Body()],
-    ctx: Ctx,
+    http: Request,
     date: Annotated[
         dt.date | None, Query(description="For a bare record or list: determine as of this day.")
     ] = None,
@@ -65,6 +66,9 @@ async def determine(
     """Which programs each person is amenable to on the day, which pathway policy assigns,
     and why, with citations: one answer for one record, a list for a list (with
     `explain: false`, one table row per record, as `determine --out` writes)."""
+    # The app's context read here, not through a dependency: FastAPI runs a plain function
+    # dependency in its thread pool, a hop per request that costs more than the lookup.
+    ctx: Context = http.app.state.ctx
     if isinstance(body, DeterminationRequest):
         given = [
             k
@@ -92,10 +96,10 @@ async def determine(
         and request.explain
         and not isinstance(request.scenario, dict)
     ):
-        answer: Any = await ctx.batcher.determine(request.records, chosen, request.date, date_in)
+        written = await ctx.batcher.determine(request.records, chosen, request.date, date_in)
     else:
-        answer = await asyncio.to_thread(
-            determinations.answers,
+        written = await asyncio.to_thread(
+            determinations.written,
             request.records,
             chosen,
             request.date,
@@ -103,6 +107,4 @@ async def determine(
             request.explain,
             date_in,
         )
-    return Response(
-        await asyncio.to_thread(determinations.dumps, answer), media_type="application/json"
-    )
+    return Response(written, media_type="application/json")
