@@ -163,9 +163,9 @@ def test_a_point_that_fails_twice_is_named_with_its_levers_and_replications(
     its levers are set to, and the replications missing."""
     import datetime as dt
 
-    from asylum_pathways.sim.runs import montecarlo
+    from asylum_pathways.sim.runs import montecarlo, replication
 
-    real = montecarlo.simulate
+    real = replication.simulate
 
     def broken(tree: ParameterTree, *args: object, **kwargs: object) -> object:
         cap = tree.get(CAP).at(dt.date(2020, 4, 1))
@@ -173,7 +173,7 @@ def test_a_point_that_fails_twice_is_named_with_its_levers_and_replications(
             raise RuntimeError("injected fault")
         return real(tree, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(montecarlo, "simulate", broken)
+    monkeypatch.setattr(replication, "simulate", broken)
     with pytest.raises(montecarlo.StudyIncomplete) as caught:
         sweep.run(spec_file, tmp_path / "out", tree, Runtime(workers=1))
     message = str(caught.value)

@@ -19,35 +19,21 @@ import polars as pl
 
 from asylum_pathways.errors import Problem
 from asylum_pathways.intervals import summarize as summarize  # shared with the report
-from asylum_pathways.params import ParameterTree
-from asylum_pathways.rules.engine import Determinations, determine, determine_like
 from asylum_pathways.scenarios import Scenario
-from asylum_pathways.sim.model.flows import Fate, simulate
-from asylum_pathways.sim.model.population import Population, from_records, generate
 from asylum_pathways.sim.runs import executors
-from asylum_pathways.sim.runs.persons import persons_parquet
-from asylum_pathways.sim.runs.runtime import FROM_SPEC, Records, Runtime
+from asylum_pathways.sim.runs.replication import Job as Job
+from asylum_pathways.sim.runs.replication import Replicate as Replicate
+from asylum_pathways.sim.runs.replication import ReplicationFailed as ReplicationFailed
+from asylum_pathways.sim.runs.replication import replicate as replicate
+from asylum_pathways.sim.runs.replication import replicate_batch
+from asylum_pathways.sim.runs.runtime import FROM_SPEC, Runtime
 from asylum_pathways.sim.runs.store import ReplicationStore
 from asylum_pathways.sim.runs.study import (
     StudyError,
     StudySpec,
-    Window,
     check_answerable,
     check_horizon,
 )
-
-
-@dataclass
-class Replicate:
-    index: int
-    daily: dict[str, dict[str, np.ndarray]]  # scenario -> metric -> per day
-    headline: dict[str, dict[str, float]]  # scenario -> metric -> value
-    draw: dict[str, float] = field(
-        default_factory=dict
-    )  # fitted assumptions (sim.fitting.posterior)
-    #: persons.parquet of this replication (the first one, when kept): sim.runs.persons
-    persons: bytes | None = None
-
 
 #: Daily arrays a stored study keeps at once (each replications x days).
 RECENT = 8
@@ -129,95 +115,8 @@ class StudyIncomplete(Exception):
         self.missing = missing
 
 
-class ReplicationFailed(Exception):
-    """A replication raised while simulating one of its scenarios (named in the message)."""
-
-
 #: Most replications in one task by default.
 BATCH = 8
-
-
-@dataclass(frozen=True)
-class Job:
-    """Everything a replication needs besides its seed; travels with each task (pickled once
-    per chunk of tasks), so no worker keeps state between studies."""
-
-    scenarios: tuple[Scenario, ...]
-    start: dt.date
-    end: dt.date
-    records: Records | None = None
-    windows: tuple[Window, ...] = ()
-    #: Daily metrics to keep (all when empty; "encounters" always): a sweep keeps its own.
-    keep_metrics: tuple[str, ...] = ()
-    #: sim.fitting.posterior.Posterior each replication draws its assumptions from (None: fixed).
-    posterior: Any = None
-
-
-def _population_key(tree: ParameterTree) -> str:
-    """What the people drawn depend on: the population assumptions and the 2025 shares."""
-    parts = [*tree.under("assumptions.population."), *tree.under("assumptions.encounters_2025.")]
-    return repr([(p.name, [(v.start, repr(v.value)) for v in p.values]) for p in parts])
-
-
-def replicate(job: Job, index: int, seed: np.random.SeedSequence, keep: bool = False) -> Replicate:
-    """One replication of every scenario (a pure function of the job and the seed)."""
-    start, end = job.start, job.end
-    populations: dict[str, Population] = {}
-    # per population, the first scenario's tree and answers: later scenarios reuse them for
-    # everyone whose day comes before the first day their law differs (determine_like)
-    answered: dict[str, tuple[ParameterTree, Determinations]] = {}
-    daily: dict[str, dict[str, np.ndarray]] = {}
-    headline: dict[str, dict[str, float]] = {}
-    fates: dict[str, Fate] = {}
-    first_pop = None
-    posterior = job.posterior  # sim.fitting.posterior: one draw for every scenario
-    draw = posterior.draw(index, seed) if posterior is not None else {}
-    for scenario in job.scenarios:
-        key = _population_key(scenario.tree)
-        if key not in populations:
-            rng = np.random.Generator(np.random.PCG64(seed))
-            if job.records is not None:
-                populations[key] = from_records(job.records[0], job.records[1], start, end, rng)
-            else:
-                populations[key] = generate(scenario.tree, start, end, rng)
-        pop = populations[key]
-        first_pop = first_pop or pop
-        tree = posterior.apply(scenario.tree, draw) if posterior is not None else scenario.tree
-        try:
-            if key in answered:
-                det = determine_like(tree, pop.enc, *answered[key])
-            else:
-                det = determine(tree, pop.enc, groups=pop.groups)
-                answered[key] = (tree, det)
-            result = simulate(tree, pop, keep_fate=keep, windows=job.windows, det=det)
-        except Exception as exc:  # say where: the replication and the scenario (sweep point)
-            raise ReplicationFailed(
-                f"replication {index + 1}, scenario {scenario.name}: {type(exc).__name__}: {exc}"
-            ) from exc
-        daily[scenario.name] = (
-            {m: v for m, v in result.daily.items() if m in job.keep_metrics or m == "encounters"}
-            if job.keep_metrics
-            else result.daily
-        )
-        headline[scenario.name] = result.headline
-        if keep and result.fate is not None:
-            fates[scenario.name] = result.fate
-    persons = None
-    if keep and first_pop is not None and fates:
-        names = [s.name for s in job.scenarios]
-        ports = job.scenarios[0].tree.ports
-        persons = persons_parquet(start, names, ports, first_pop, fates)
-    return Replicate(index, daily, headline, draw, persons)
-
-
-def _batch(
-    args: tuple[Job, tuple[int, ...], tuple[np.random.SeedSequence, ...], bool],
-) -> list[Replicate]:
-    """Several replications in one task (a task's overhead is paid once per batch)."""
-    job, indices, seeds, keep_first = args
-    return [
-        replicate(job, i, sq, keep_first and i == 0) for i, sq in zip(indices, seeds, strict=True)
-    ]
 
 
 def _spans(indices: list[int]) -> str:
@@ -244,6 +143,52 @@ def run_study(spec: StudySpec, runtime: Runtime | None = None) -> Study:
     grow with replications; otherwise every replication stays in memory.
     A replication that fails twice, or an interrupted run, raises `StudyIncomplete` once the
     others are done, with the store marked incomplete."""
+    runtime = _checked(spec, runtime)
+    scenarios, posterior = _inputs(spec, runtime)
+    start, end, reps = spec.start, spec.end, spec.reps
+    job = Job(
+        tuple(scenarios),
+        start,
+        end,
+        runtime.records,
+        tuple(spec.windows),
+        tuple(runtime.metrics),
+        posterior,
+    )
+    engine = executors.backend(
+        runtime.backend, runtime.workers, runtime.scheduler, runtime.executor
+    )
+    spans = _partition(reps, runtime.batch, engine.workers)
+    stored = (
+        ReplicationStore(runtime.store, [sc.name for sc in scenarios], start, end, reps)
+        if runtime.store is not None
+        else None
+    )
+    if stored is not None:
+        stored.begin()
+    t0 = time.perf_counter()
+    results, draws = _collect(
+        engine, _tasks(job, spec.seed, spans, runtime.keep_first), spans, stored, runtime
+    )
+    return Study(
+        list(scenarios),
+        start,
+        end,
+        spec.seed,
+        reps,
+        engine.workers,
+        results,
+        time.perf_counter() - t0,
+        spec,
+        stored,
+        posterior,
+        draws,
+    )
+
+
+def _checked(spec: StudySpec, runtime: Runtime | None) -> Runtime:
+    """The runtime to run `spec` with (the default one for None), once the two are of the
+    right types and the runtime's counts are in range."""
     if not isinstance(spec, StudySpec):
         raise StudyError(
             f"run_study: expected a StudySpec, got {type(spec).__name__}",
@@ -255,15 +200,19 @@ def run_study(spec: StudySpec, runtime: Runtime | None = None) -> Study:
             f"run_study: expected a Runtime, got {type(runtime).__name__}",
             [Problem(("runtime",), "expected a Runtime", type(runtime).__name__)],
         )
-    workers, keep_first, progress = runtime.workers, runtime.keep_first, runtime.progress
-    batch, metrics, records = runtime.batch, runtime.metrics, runtime.records
-    for name, value, low in (("workers", workers, 0), ("batch", batch, 1)):
+    for name, value, low in (("workers", runtime.workers, 0), ("batch", runtime.batch, 1)):
         if value is not None and (
             not isinstance(value, int) or isinstance(value, bool) or value < low
         ):
             expected = "expected 0 (one per CPU) or more" if low == 0 else "expected 1 or more"
             raise StudyError(f"{name} {value!r}: {expected}", [Problem((name,), expected, value)])
-    if records is None:
+    return runtime
+
+
+def _inputs(spec: StudySpec, runtime: Runtime) -> tuple[list[Scenario], Any]:
+    """The study's scenarios and the posterior its replications draw from (None: fixed), as
+    the runtime gives them or loaded from the spec, checked against the horizon and the tree."""
+    if runtime.records is None:
         check_horizon(spec)
     tree = runtime.tree
     if tree is None and runtime.scenarios is None:
@@ -275,64 +224,67 @@ def run_study(spec: StudySpec, runtime: Runtime | None = None) -> Study:
         if runtime.scenarios is not None
         else spec.load_scenarios(tree, allow_files=runtime.allow_files)  # type: ignore[arg-type]
     )
-    base = tree if tree is not None else scenarios[0].tree
-    check_answerable(spec, base)
+    check_answerable(spec, tree if tree is not None else scenarios[0].tree)
     # a posterior is checked against the first scenario's tree (its fit's, for the built-ins)
     posterior = (
         spec.draws(scenarios[0].tree, allow_files=runtime.allow_files)
         if runtime.draws is FROM_SPEC
         else runtime.draws
     )
-    store, backend, scheduler, executor = (
-        runtime.store,
-        runtime.backend,
-        runtime.scheduler,
-        runtime.executor,
-    )
-    start, end, reps, seed = spec.start, spec.end, spec.reps, spec.seed
-    job = Job(tuple(scenarios), start, end, records, tuple(spec.windows), tuple(metrics), posterior)
-    children = np.random.SeedSequence(seed).spawn(reps)
-    engine = executors.backend(backend, workers, scheduler, executor)
-    # About four tasks per worker keeps progress steady and the job is pickled once per task;
-    # at most BATCH replications per task bounds what one finished task hands back.
-    size = batch or min(BATCH, max(1, reps // (4 * engine.workers)))
-    spans = [list(range(a, min(a + size, reps))) for a in range(0, reps, size)]
-    tasks = [(job, tuple(s), tuple(children[i] for i in s), keep_first) for s in spans]
-    stored = (
-        ReplicationStore(store, [sc.name for sc in scenarios], start, end, reps)
-        if store is not None
-        else None
-    )
-    if stored is not None:
-        stored.begin()
-    t0 = time.perf_counter()
+    return scenarios, posterior
+
+
+def _partition(reps: int, batch: int | None, workers: int) -> list[list[int]]:
+    """Replications 0..reps-1 in tasks of `batch`, by default about four tasks per worker
+    (progress stays steady and the job is pickled once per task) and at most `BATCH`
+    replications each (that bounds what one finished task hands back)."""
+    size = batch or min(BATCH, max(1, reps // (4 * workers)))
+    return [list(range(a, min(a + size, reps))) for a in range(0, reps, size)]
+
+
+def _tasks(
+    job: Job, seed: int, spans: list[list[int]], keep_first: bool
+) -> list[tuple[Job, tuple[int, ...], tuple[np.random.SeedSequence, ...], bool]]:
+    """One `replicate_batch` argument per span: replication r draws from the r-th child of the seed."""
+    children = np.random.SeedSequence(seed).spawn(sum(len(s) for s in spans))
+    return [(job, tuple(s), tuple(children[i] for i in s), keep_first) for s in spans]
+
+
+def _collect(
+    engine: executors.Backend,
+    tasks: list[Any],
+    spans: list[list[int]],
+    stored: ReplicationStore | None,
+    runtime: Runtime,
+) -> tuple[list[Replicate], list[dict[str, float]]]:
+    """Run the tasks and gather what they return: the replications kept in memory (every one
+    without a store; with one, only the first when its people are kept, the others written
+    to the store as they arrive) and each replication's draw, both in replication order.
+    Raises `StudyIncomplete` when replications are missing once the others are done."""
+    reps = sum(len(s) for s in spans)
     results: list[Replicate] = []
     failed: list[tuple[list[int], str]] = []
-    done: set[int] = set()
     draws: dict[int, dict[str, float]] = {}
     try:
-        for i, result in engine.run(_batch, tasks):
+        for i, result in engine.run(replicate_batch, tasks):
             if isinstance(result, executors.TaskFailure):
                 failed.append((spans[i], result.error))
                 continue
             for rep in result:
                 if stored is not None:
                     stored.write(rep.index, rep.daily, rep.headline)
-                    if rep.index == 0 and keep_first:
-                        results.append(rep)
-                else:
+                if stored is None or (rep.index == 0 and runtime.keep_first):
                     results.append(rep)
-                done.add(rep.index)
                 draws[rep.index] = rep.draw
-            if progress:
-                progress(len(result))
+            if runtime.progress:
+                runtime.progress(len(result))
     except BaseException:
         if stored is not None:
-            stored.mark(False, sorted(set(range(reps)) - done), "interrupted")
+            stored.mark(False, sorted(set(range(reps)) - set(draws)), "interrupted")
         raise
     finally:
         engine.close()
-    missing = sorted(set(range(reps)) - done)
+    missing = sorted(set(range(reps)) - set(draws))
     if missing:
         reasons = "; ".join(f"replications {_spans(s)}: {e}" for s, e in failed)
         message = (
@@ -345,17 +297,4 @@ def run_study(spec: StudySpec, runtime: Runtime | None = None) -> Study:
     if stored is not None:
         stored.mark(True)
     results.sort(key=lambda r: r.index)
-    return Study(
-        list(scenarios),
-        start,
-        end,
-        seed,
-        reps,
-        engine.workers,
-        results,
-        time.perf_counter() - t0,
-        spec,
-        stored,
-        posterior,
-        [draws[i] for i in sorted(draws)],
-    )
+    return results, [draws[i] for i in sorted(draws)]

@@ -23,16 +23,10 @@ from asylum_pathways.sim.model.population import Population
 from asylum_pathways.sim.model.stages.mpp_court import OUTCOMES
 
 
-def persons_parquet(
-    start_day: dt.date,
-    scenarios: Sequence[str],
-    ports: Sequence[str],
-    pop: Population,
-    fates: dict[str, Fate],
-) -> bytes:
-    """`persons_frame` as the bytes of persons.parquet."""
+def persons_parquet(frames: Sequence[pl.DataFrame]) -> bytes:
+    """Scenarios' `scenario_frame`s, in order, as the bytes of persons.parquet."""
     buffer = io.BytesIO()
-    write_persons(persons_frame(start_day, scenarios, ports, pop, fates), buffer)
+    write_persons(pl.concat(frames), buffer)
     return buffer.getvalue()
 
 
@@ -58,54 +52,69 @@ def persons_frame(
     fates: dict[str, Fate],
 ) -> pl.DataFrame:
     """Every person of one replication, in every scenario: pathway and key dates."""
+    person = person_columns(start_day, pop)
+    return pl.concat(
+        [scenario_frame(start_day, name, ports, person, fates[name]) for name in scenarios]
+    )
+
+
+def person_columns(start_day: dt.date, pop: Population) -> dict[str, pl.Series]:
+    """The columns that describe each person, the same in every scenario: made once and
+    shared by every scenario's frame (Polars columns share their buffers)."""
     enc = pop.enc
-    start = day_number(start_day)
-    ports = list(ports)
-
-    def date(col: np.ndarray) -> pl.Series:
-        days = np.where(col >= 0, col + start, 0).astype("datetime64[D]")
-        return pl.Series(days).cast(pl.Date).set(pl.Series(col < 0), None)
-
-    person = {
-        "person": np.arange(enc.n, dtype=np.int64),
+    return {
+        "person": pl.Series(np.arange(enc.n, dtype=np.int64)),
         **(
             {"person_id": pl.Series(pop.person_id.astype(str))} if pop.person_id is not None else {}
         ),
-        "family": enc.group,
+        "family": pl.Series(enc.group),
         "encounter_date": pl.Series(enc.arrival.astype("datetime64[D]")).cast(pl.Date),
         "component": _labels(["USBP", "OFO"], pop.ofo),
         "sector": _labels(codes.SECTORS, enc.sector),
         "citizenship": _labels(codes.countries(), enc.citizenship),
         "demographic": _labels(codes.DEMOGRAPHICS, enc.demographic),
     }
-    frames = []
-    for name in scenarios:
-        fate = fates[name]
-        frames.append(
-            pl.DataFrame(
-                {
-                    "scenario": _labels([name], np.zeros(enc.n, dtype=np.uint32)),
-                    **person,
-                    "assigned_pathway": _labels(codes.PATHWAYS, fate.assigned),
-                    "pathway": _labels(codes.PATHWAYS, fate.pathway),
-                    "receiving_country": _labels(codes.countries(), fate.receiving),
-                    "transfer_date": date(fate.transfer),
-                    "mpp_port": _labels(ports, fate.mpp_port),
-                    "mpp_first_hearing_date": date(fate.first_hearing),
-                    "mpp_completion_date": date(fate.completion),
-                    "mpp_outcome": _labels(OUTCOMES, np.where(fate.mpp_case, fate.outcome, -1)),
-                    "mpp_case": fate.mpp_case,
-                    "mpp_processed_inland": fate.mpp_inland,
-                    "mpp_routed": fate.mpp_routed,
-                    "mpp_hearings_held": _per_person(
-                        fate, (fate.hearing_day >= 0).sum(axis=0).astype(np.int8), 0
-                    ),
-                    "mpp_absent_at_last_hearing": _absent_at_last(fate),
-                    "aca_left_queue_date": date(fate.aca_left),
-                }
-            )
-        )
-    return pl.concat(frames)
+
+
+def scenario_frame(
+    start_day: dt.date,
+    name: str,
+    ports: Sequence[str],
+    person: dict[str, pl.Series],
+    fate: Fate,
+) -> pl.DataFrame:
+    """Every person of one replication in scenario `name`: `person`'s columns (made by
+    `person_columns`), then their pathway and key dates in this scenario. Made as soon as
+    the scenario has run, so a replication never holds more than one scenario's fate."""
+    start = day_number(start_day)
+    n = fate.pathway.shape[0]
+
+    def date(col: np.ndarray) -> pl.Series:
+        days = np.where(col >= 0, col + start, 0).astype("datetime64[D]")
+        return pl.Series(days).cast(pl.Date).set(pl.Series(col < 0), None)
+
+    return pl.DataFrame(
+        {
+            "scenario": _labels([name], np.zeros(n, dtype=np.uint32)),
+            **person,
+            "assigned_pathway": _labels(codes.PATHWAYS, fate.assigned),
+            "pathway": _labels(codes.PATHWAYS, fate.pathway),
+            "receiving_country": _labels(codes.countries(), fate.receiving),
+            "transfer_date": date(fate.transfer),
+            "mpp_port": _labels(list(ports), fate.mpp_port),
+            "mpp_first_hearing_date": date(fate.first_hearing),
+            "mpp_completion_date": date(fate.completion),
+            "mpp_outcome": _labels(OUTCOMES, np.where(fate.mpp_case, fate.outcome, -1)),
+            "mpp_case": fate.mpp_case,
+            "mpp_processed_inland": fate.mpp_inland,
+            "mpp_routed": fate.mpp_routed,
+            "mpp_hearings_held": _per_person(
+                fate, (fate.hearing_day >= 0).sum(axis=0).astype(np.int8), 0
+            ),
+            "mpp_absent_at_last_hearing": _absent_at_last(fate),
+            "aca_left_queue_date": date(fate.aca_left),
+        }
+    )
 
 
 def _per_person(fate: Fate, per_case: np.ndarray, other: Any) -> np.ndarray:

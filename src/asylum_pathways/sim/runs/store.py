@@ -74,6 +74,13 @@ def headline_block(
     )
 
 
+def _scan(files: list[Path]) -> pl.LazyFrame:
+    """The files' rows in the order given, as one scan: Polars reads the files one after
+    another (a concatenation of one scan per file held thousands of readers' buffers at
+    once: three times the memory at 1,000 replications, and twice the time)."""
+    return pl.scan_parquet(files)
+
+
 def _write_atomic(frame: pl.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
@@ -156,10 +163,7 @@ class ReplicationStore:
     def daily_scan(self) -> pl.LazyFrame:
         """Every stored daily row, scenarios in study order then replications ascending: the
         row order of the in-memory `daily.parquet`."""
-        return pl.concat(
-            [pl.scan_parquet(p) for s in self.scenarios for p in self.daily_files(s)],
-            how="vertical",
-        )
+        return _scan([p for s in self.scenarios for p in self.daily_files(s)])
 
     def metrics(self) -> list[str]:
         first = self.daily_files(self.scenarios[0])[0]
@@ -178,7 +182,7 @@ class ReplicationStore:
         """[replication, day] array of one metric, replications ascending."""
         files = self.daily_files(scenario)
         values = (
-            pl.concat([pl.scan_parquet(p) for p in files], how="vertical")
+            _scan(files)
             .filter(pl.col("metric") == metric)
             .select("value")
             .collect()["value"]
@@ -190,7 +194,7 @@ class ReplicationStore:
         """Every stored headline value (replications x scenarios x headline metrics rows: small,
         and all of it goes into summary.json)."""
         files = [self._headline_path(r) for r in self.stored()]
-        return pl.concat([pl.scan_parquet(p) for p in files], how="vertical").collect()
+        return _scan(files).collect()
 
     def headline(self, scenario: str, metric: str, table: pl.DataFrame | None = None) -> np.ndarray:
         """One headline metric per replication, replications ascending."""
