@@ -61,50 +61,12 @@ def parse(raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
         if raw.get(name) in (None, ""):
             raise invalid(("body", name), "required")
     for name in ("court", "judge"):
-        if name in raw and raw[name] is not None:
-            value = raw[name]
-            if (
-                not isinstance(value, str)
-                or not value.strip()
-                or len(value) > 100
-                or any(ord(c) < 32 for c in value)
-            ):
-                raise invalid(
-                    ("body", name),
-                    "expected text of 1 to 100 characters",
-                    value if isinstance(value, str) else None,
-                )
-            out[name] = value.strip()
-        elif name in raw:
-            out[name] = None
+        if name in raw:
+            out[name] = None if raw[name] is None else _text(name, raw[name])
     if "time_zone" in raw:
-        tz = raw["time_zone"]
-        try:
-            if not isinstance(tz, str) or "/" not in tz:
-                raise ValueError
-            zoneinfo.ZoneInfo(tz)
-        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-            raise invalid(
-                ("body", "time_zone"),
-                "expected an IANA time zone, e.g. America/Chicago",
-                tz if isinstance(tz, str) else None,
-            ) from None
-        out["time_zone"] = tz
+        out["time_zone"] = _time_zone(raw["time_zone"])
     if "starts_at" in raw:
-        text = raw["starts_at"]
-        try:
-            if not isinstance(text, str):
-                raise ValueError
-            when = dt.datetime.fromisoformat(text)
-            if when.tzinfo is not None:
-                raise ValueError
-        except ValueError:
-            raise invalid(
-                ("body", "starts_at"),
-                "expected the local time at the court, YYYY-MM-DDTHH:MM (no offset)",
-                text if isinstance(text, str) else None,
-            ) from None
-        out["starts_at"] = when.replace(second=0, microsecond=0)
+        out["starts_at"] = _starts_at(raw["starts_at"])
     for name, allowed in (
         ("type", TYPES),
         ("medium", MEDIUMS),
@@ -130,6 +92,54 @@ def parse(raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
         out.setdefault("detained", False)
         out.setdefault("judge", None)
     return out
+
+
+def _text(name: str, value: object) -> str:
+    """A short line of text (a court's or a judge's name), stripped."""
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > 100
+        or any(ord(c) < 32 for c in value)
+    ):
+        raise invalid(
+            ("body", name),
+            "expected text of 1 to 100 characters",
+            value if isinstance(value, str) else None,
+        )
+    return value.strip()
+
+
+def _time_zone(tz: object) -> str:
+    """An IANA time zone name (Area/Location) this machine knows."""
+    try:
+        if not isinstance(tz, str) or "/" not in tz:
+            raise ValueError
+        zoneinfo.ZoneInfo(tz)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise invalid(
+            ("body", "time_zone"),
+            "expected an IANA time zone, e.g. America/Chicago",
+            tz if isinstance(tz, str) else None,
+        ) from None
+    return tz
+
+
+def _starts_at(text: object) -> dt.datetime:
+    """The local time at the court, to the minute (no offset)."""
+    try:
+        if not isinstance(text, str):
+            raise ValueError
+        when = dt.datetime.fromisoformat(text)
+        if when.tzinfo is not None:
+            raise ValueError
+    except ValueError:
+        raise invalid(
+            ("body", "starts_at"),
+            "expected the local time at the court, YYYY-MM-DDTHH:MM (no offset)",
+            text if isinstance(text, str) else None,
+        ) from None
+    return when.replace(second=0, microsecond=0)
 
 
 def flags(tree: ParameterTree, h: Mapping[str, Any]) -> list[dict[str, str]]:
