@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from asylum_pathways.determination import determine_records
 from asylum_pathways.errors import InputError, Problem
@@ -32,6 +33,8 @@ from asylum_pathways.registry.models import Case, Person, new_id, utcnow
 from asylum_pathways.registry.roles import Permission, Principal
 
 CHUNK = 500
+#: The fields an imported case's audit entry names.
+IMPORTED = ("people", "facts", "import")
 
 
 def read_identities(path: Path) -> dict[str, dict[str, Any]]:
@@ -135,7 +138,6 @@ def _write(
     roles: list[str | None],
     progress: Callable[[int, int], None] | None,
 ) -> list[str]:
-    c = reg.cipher
     org = principal.org_id
     now = utcnow()
     case_ids = []
@@ -149,55 +151,23 @@ def _write(
         lead = next((i for i in members if roles[i] == "lead"), members[0])
         ordered = [lead] + [i for i in members if i != lead]
         for position, i in enumerate(ordered):
-            pid = new_id()
-            ident = checked[i]
-            row: dict[str, Any] = {
-                "id": pid,
-                "case_id": case_id,
-                "org_id": org,
-                "role": "lead" if position == 0 else "rider",
-                "position": position,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for field, column in ENCRYPTED.items():
-                value = ident.get(field)
-                row[column] = c.encrypt(value, "people", column, pid) if value else None
-            a_number = ident.get("a_number")
-            row["a_number_index"] = c.blind_index(a_number) if a_number else None
-            f = stored[i]
-            row["facts_enc"] = c.encrypt(json.dumps(f, sort_keys=True), "people", "facts_enc", pid)
-            row["encounter_date"] = dt.date.fromisoformat(f["encounter_date"])
-            row.update(
-                sector=f["sector"], citizenship=f["citizenship"], demographic=f["demographic"]
-            )
+            row = _person_row(reg, org, now, case_id, position, checked[i], stored[i])
             person_rows.append(row)
-            people_refs.append((pid, case_id, org))
-            records.append(facts.record(pid, case_id if len(members) > 1 else None, f))
+            people_refs.append((row["id"], case_id, org))
+            records.append(
+                facts.record(row["id"], case_id if len(members) > 1 else None, stored[i])
+            )
             days.append(row["encounter_date"])
     batch = determining.determine(reg, records, days, reg.default_as_of(), explain=False)
+    by_case: dict[str, list[int]] = {}
+    for k, ref in enumerate(people_refs):
+        by_case.setdefault(ref[1], []).append(k)
     with reg.db.transaction(scope(principal)) as session:
         done = 0
-        by_case: dict[str, list[int]] = {}
-        for k, ref in enumerate(people_refs):
-            by_case.setdefault(ref[1], []).append(k)
         for start in range(0, len(case_ids), CHUNK):
             chunk = case_ids[start : start + CHUNK]
-            session.execute(
-                insert(Case),
-                [
-                    {
-                        "id": cid,
-                        "org_id": org,
-                        "status": "open",
-                        "version": 1,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for cid in chunk
-                ],
-            )
             ks = [k for cid in chunk for k in by_case[cid]]
+            _insert_cases(session, org, chunk, now)
             session.execute(insert(Person), [person_rows[k] for k in ks])
             determining.store(
                 reg, session, [people_refs[k] for k in ks], batch, ks, "import", demote=False
@@ -205,9 +175,7 @@ def _write(
             audit.append(
                 session,
                 [
-                    audit.Entry(
-                        principal.actor, org, "create", "case", cid, ("people", "facts", "import")
-                    )
+                    audit.Entry(principal.actor, org, "create", "case", cid, IMPORTED)
                     for cid in chunk
                 ],
             )
@@ -216,3 +184,54 @@ def _write(
             if progress is not None:
                 progress(done, len(case_ids))
     return case_ids
+
+
+def _person_row(
+    reg: Registry,
+    org: str,
+    now: dt.datetime,
+    case_id: str,
+    position: int,
+    ident: dict[str, str | None],
+    f: dict[str, Any],
+) -> dict[str, Any]:
+    """The `people` row of one member: identity encrypted, the facts record encrypted whole,
+    and the de-identified columns beside it."""
+    c = reg.cipher
+    pid = new_id()
+    row: dict[str, Any] = {
+        "id": pid,
+        "case_id": case_id,
+        "org_id": org,
+        "role": "lead" if position == 0 else "rider",
+        "position": position,
+        "created_at": now,
+        "updated_at": now,
+    }
+    for field, column in ENCRYPTED.items():
+        value = ident.get(field)
+        row[column] = c.encrypt(value, "people", column, pid) if value else None
+    a_number = ident.get("a_number")
+    row["a_number_index"] = c.blind_index(a_number) if a_number else None
+    row["facts_enc"] = c.encrypt(json.dumps(f, sort_keys=True), "people", "facts_enc", pid)
+    row["encounter_date"] = dt.date.fromisoformat(f["encounter_date"])
+    row.update(sector=f["sector"], citizenship=f["citizenship"], demographic=f["demographic"])
+    return row
+
+
+def _insert_cases(session: Session, org: str, chunk: list[str], now: dt.datetime) -> None:
+    """The `cases` rows of `chunk`, open."""
+    session.execute(
+        insert(Case),
+        [
+            {
+                "id": cid,
+                "org_id": org,
+                "status": "open",
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for cid in chunk
+        ],
+    )
