@@ -32,7 +32,12 @@ def test_a_single_adult_case_is_determined_as_determine_answers_the_same_record(
     assert got["tree_fingerprint"] == reg.scenario.tree.fingerprint()
     assert got["answer"]["explanation"] == expected["explanation"]
     assert view["people"][0]["name"] == "Ana Generated"
-    assert view["what_would_change"]["status"] == "not_available"
+    wwc = view["what_would_change"]
+    assert wwc["status"] == "worked_out"
+    assert [p["person_id"] for p in wwc["people"]] == [view["people"][0]["id"]]
+    pid = view["people"][0]["id"]
+    assert wwc["people"][0]["branches"] == [{**b, "person_id": pid} for b in expected["branches"]]
+    assert wwc["people"][0]["branches"]
 
 
 def test_a_family_is_one_case_with_a_lead_and_riders_sharing_one_pathway(bench: Bench) -> None:

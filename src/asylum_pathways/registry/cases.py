@@ -45,11 +45,19 @@ from asylum_pathways.registry.models import (
 from asylum_pathways.registry.roles import Permission, Principal
 
 MAX_PEOPLE = 30
-WHAT_WOULD_CHANGE = {
-    "status": "not_available",
-    "note": "what would change the answer is computed by determination.branches (not yet built); "
-    "this is its place on the case",
-}
+
+
+def what_would_change(current: Mapping[str, Determination]) -> dict[str, Any]:
+    """What would change each member's answer: the branches of each current answer (the facts
+    that, if different, give another pathway), `worked_out` when every member's answer
+    carries them, else `not_worked_out` (an answer whose law is no longer kept)."""
+    people = [
+        {"person_id": pid, "branches": (d.answer or {}).get("branches", [])}
+        for pid, d in sorted(current.items())
+        if d.answer is not None
+    ]
+    done = bool(current) and len(people) == len(current)
+    return {"status": "worked_out" if done else "not_worked_out", "people": people}
 
 
 def _records(
@@ -257,7 +265,7 @@ def _case_view(reg: Registry, session: Session, case: Case) -> dict[str, Any]:
                 select(Change).where(Change.case_id == case.id).order_by(Change.created_at)
             )
         ],
-        "what_would_change": WHAT_WOULD_CHANGE,
+        "what_would_change": what_would_change(current),
     }
 
 
