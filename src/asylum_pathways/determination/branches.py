@@ -71,33 +71,103 @@ def branches(
     rows: Sequence[int] | None = None,
 ) -> dict[int, list[dict[str, Any]]]:
     """The branches of each row in `rows` (default: every row): members of one family unit
-    share theirs. `det` is `determine(tree, enc, day)` of the same records."""
+    share theirs. `det` is `determine(tree, enc, day)` of the same records.
+
+    Family units alike (their members' records and days the same, in order, whatever their
+    person_ids) have the same variants and the same answers to them: those are determined
+    once, for the first of them, and each gets its own branches."""
     wanted = range(enc.n) if rows is None else rows
     reads = readers(det)
-    order = np.argsort(enc.group, kind="stable")
-    bounds = np.searchsorted(enc.group[order], enc.group[order], side="right")
-    families: dict[int, Family] = {}
-    family_of: dict[int, int] = {}
-    for row in wanted:
-        group = int(enc.group[row])
-        if group not in families:
-            start = int(np.searchsorted(enc.group[order], group, side="left"))
-            members = np.sort(order[start : int(bounds[start])])
-            families[group] = Family(members, _variants(tree, enc, det, reads, members))
-        family_of[row] = group
-    found: dict[int, list[dict[str, Any]]] = {}
+    members_of = _family_units(enc, wanted)
+    alike = _alike(enc, det.day, members_of)
+    firsts = [
+        Family(members_of[groups[0]], _variants(tree, enc, det, reads, members_of[groups[0]]))
+        for groups in alike
+    ]
+    answered: dict[int, list[tuple[int, int]]] = {}
     batch: list[Family] = []
     size = 0
-    for family in families.values():
+    for family in firsts:
         rows_needed = len(family.variants) * family.rows.shape[0]
         if batch and size + rows_needed > CHUNK_ROWS:
-            _answer(tree, enc, det, person_id, batch, found)
+            _answer(tree, enc, det, batch, answered)
             batch, size = [], 0
         batch.append(family)
         size += rows_needed
     if batch:
-        _answer(tree, enc, det, person_id, batch, found)
-    return {row: found[int(families[group].rows[0])] for row, group in family_of.items()}
+        _answer(tree, enc, det, batch, answered)
+    said: dict[Any, str] = {}
+    found: dict[int, list[dict[str, Any]]] = {}
+    for first, groups in zip(firsts, alike, strict=True):
+        head = int(first.rows[0])
+        base = (int(det.pathway[head]), int(det.receiving_country[head]))
+        outcome = dict(zip(first.variants, answered[head], strict=True))
+        found[head] = kept(base, outcome, person_id, first, said)
+        for group in groups[1:]:
+            rows_of = members_of[group]
+            if rows_of.shape[0] == 1:  # alone: the same branches, under their own person_id
+                found[int(rows_of[0])] = _renamed(found[head], str(person_id[int(rows_of[0])]))
+                continue
+            own = _variants(tree, enc, det, reads, rows_of)  # the first's, member for member
+            family = Family(rows_of, own)
+            mine = dict(zip(own, answered[head], strict=True))
+            found[int(rows_of[0])] = kept(base, mine, person_id, family, said)
+    head_of = {int(g): int(members_of[g][0]) for g in members_of}
+    return {row: found[head_of[int(enc.group[row])]] for row in wanted}
+
+
+def _family_units(enc: Encounters, wanted: Sequence[int] | range) -> dict[int, np.ndarray]:
+    """The members' rows (in order) of each family unit with a row in `wanted`, by group."""
+    order = np.argsort(enc.group, kind="stable")
+    ordered = enc.group[order]
+    members_of: dict[int, np.ndarray] = {}
+    for row in wanted:
+        group = int(enc.group[row])
+        if group not in members_of:
+            start = int(np.searchsorted(ordered, group, side="left"))
+            end = int(np.searchsorted(ordered, group, side="right"))
+            members_of[group] = np.sort(order[start:end])
+    return members_of
+
+
+def _alike(
+    enc: Encounters, day: np.ndarray, members_of: Mapping[int, np.ndarray]
+) -> list[list[int]]:
+    """The family units of `members_of` gathered by what the engine reads of them (each
+    member's record and day, in order), in order of their first unit."""
+    if not members_of:
+        return []
+    at = np.concatenate(list(members_of.values()))
+    columns = [
+        day,
+        enc.arrival,
+        enc.sector,
+        enc.port,
+        enc.citizenship,
+        enc.habitual_residence,
+        enc.demographic,
+        enc.age,
+        enc.language,
+        *enc.flags.values(),
+        *enc.aca_fear.values(),
+    ]
+    facts = np.column_stack([c[at].astype(np.int64) for c in columns]).tolist()
+    by_key: dict[tuple[tuple[int, ...], ...], list[int]] = {}
+    k = 0
+    for group, members in members_of.items():
+        n = members.shape[0]
+        key = tuple(tuple(f) for f in facts[k : k + n])
+        by_key.setdefault(key, []).append(group)
+        k += n
+    return list(by_key.values())
+
+
+def _renamed(found: list[dict[str, Any]], person_id: str) -> list[dict[str, Any]]:
+    """A person's branches (alone in their family unit) copied for another person alike."""
+    return [
+        {**b, "if": dict(b["if"]), "person_id": person_id, "conditions": list(b["conditions"])}
+        for b in found
+    ]
 
 
 def readers(det: Determinations) -> dict[str, list[Program]]:
@@ -212,12 +282,12 @@ def _answer(
     tree: ParameterTree,
     enc: Encounters,
     det: Determinations,
-    person_id: Sequence[Any] | np.ndarray,
     families: list[Family],
-    found: dict[int, list[dict[str, Any]]],
+    answered: dict[int, list[tuple[int, int]]],
 ) -> None:
-    """Determine every variant of `families` in one call of the engine; keep the branches
-    that change the pathway in `found`, under each family's first row."""
+    """Determine every variant of `families` in one call of the engine; the answer to each
+    variant (pathway, receiving country), in order, in `answered` under the family's first
+    row."""
     index_parts, group_parts, starts = [], [], []
     at = 0
     for family in families:
@@ -229,7 +299,7 @@ def _answer(
         group_parts.append(np.repeat(np.arange(len(family.variants)), k))
     if at == 0:
         for family in families:
-            found[int(family.rows[0])] = []
+            answered[int(family.rows[0])] = []
         return
     index = np.concatenate(index_parts)
     sub = enc.take(index)
@@ -240,15 +310,14 @@ def _answer(
     apply_variants(sub, families, starts)
     out = determine(tree, sub, det.day[index])
     first = np.array(starts, dtype=np.intp)
-    pathway, country = out.pathway[first], out.receiving_country[first]
+    pairs = list(
+        zip(out.pathway[first].tolist(), out.receiving_country[first].tolist(), strict=True)
+    )
     v = 0
     for family in families:
-        base = (int(det.pathway[family.rows[0]]), int(det.receiving_country[family.rows[0]]))
-        outcome = {}
-        for settings in family.variants:
-            outcome[settings] = (int(pathway[v]), int(country[v]))
-            v += 1
-        found[int(family.rows[0])] = kept(base, outcome, person_id, family)
+        n = len(family.variants)
+        answered[int(family.rows[0])] = pairs[v : v + n]
+        v += n
 
 
 def apply_variants(sub: Encounters, families: list[Family], starts: list[int]) -> None:
@@ -286,10 +355,15 @@ def kept(
     outcome: dict[tuple[Setting, ...], tuple[int, int]],
     person_id: Sequence[Any] | np.ndarray,
     family: Family,
+    said: dict[Any, str] | None = None,
 ) -> list[dict[str, Any]]:
     """The variants whose answer differs from `base`; a pair only when neither of its
     settings alone gives the same answer, written from the setting that alone changes the
-    answer (if one does): "a fear of Guatemala ... and a fear of Mexico ..."."""
+    answer (if one does): "a fear of Guatemala ... and a fear of Mexico ...".
+
+    `said`: a dict the caller keeps while it writes branches, the words of each condition
+    and answer worked out once (the branches are the same with or without it)."""
+    said = {} if said is None else said
     kept = []
     alone = len(family.rows) == 1
     for settings, answer in outcome.items():
@@ -304,7 +378,10 @@ def kept(
         country = codes.countries()[answer[1]] if answer[1] >= 0 else None
         row = settings[0][0]
         who = None if alone else str(person_id[row])
-        conditions = [words.condition(fact, value, who) for _, fact, value in settings]
+        conditions = [_said(said, fact, value, who) for _, fact, value in settings]
+        title = said.get(("title", answer))
+        if title is None:
+            title = said[("title", answer)] = words.pathway_title(pathway, country)
         kept.append(
             {
                 "if": {fact: value for _, fact, value in settings},
@@ -312,11 +389,19 @@ def kept(
                 "pathway": pathway,
                 "receiving_country": country,
                 "conditions": conditions,
-                "sentence": f"If {' and '.join(conditions)} → "
-                f"{words.pathway_title(pathway, country)}",
+                "sentence": f"If {' and '.join(conditions)} → {title}",
             }
         )
     return kept
+
+
+def _said(said: dict[Any, str], fact: str, value: Any, who: str | None) -> str:
+    """`words.condition(fact, value, who)`, worked out once per `said`."""
+    key = ("condition", fact, type(value), value, who)
+    text = said.get(key)
+    if text is None:
+        text = said[key] = words.condition(fact, value, who)
+    return text
 
 
 def grouped(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
