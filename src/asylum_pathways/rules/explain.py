@@ -71,44 +71,11 @@ def explain(
     words = memo.get(("words", place))
     if words is None:
         words = memo[("words", place)] = _words(tree, enc, row, day, arrival)
-    record = record_values(tree, enc, row)
-    explanation: list[dict[str, Any]] = []
-    amenable: dict[str, bool | None] = {}
-    missing: list[str] = []
-    decided: list[tuple[str, int]] = []  # (program, reason): which checks each step read
-    for prog in det.programs:
-        value = int(det.status[prog.key][row])
-        amenable[prog.key] = tri.to_json(value)
-        reason = int(det.reason[prog.key][row])
-        decided.append((prog.key, reason))
-        alike = ("step", prog.key, value, reason, place)
-        shared = memo.get(alike)
-        if shared is None:
-            shared = memo[alike] = _step(tree, prog, value, reason, words, day, arrival)
-        explanation.append(_own_step(shared, record))
-        if value == tri.U:
-            missing.extend(unknown_facts(tree, enc, det, prog, [row]))
-
-    pathway = codes.PATHWAYS[int(det.pathway[row])]
-    key = det.keys[int(det.decided_by[row])] if det.decided_by[row] >= 0 else None
-    receiving = (
-        codes.countries()[int(det.receiving_country[row])]
-        if det.receiving_country[row] >= 0
-        else None
-    )
-    blocking: list[str] = []
-    if pathway == "UNDETERMINED" and key is not None:
-        members = np.flatnonzero(enc.group == enc.group[row])
-        blocking = unknown_facts(tree, enc, det, det.program(key), list(members))
-        missing.extend(blocking)
-    size = int(det.group_size[row])
-    assigned = ("assignment", pathway, key, receiving, tuple(blocking), today, size)
-    shared = memo.get(assigned)
-    if shared is None:
-        shared = memo[assigned] = _assignment(
-            tree, det, row, pathway, key, receiving, blocking, day
-        )
-    explanation.append(_own_step(shared))
+    steps = _program_steps(tree, enc, det, row, memo, place, words)
+    explanation, amenable, missing, decided = steps
+    pathway, receiving, step, blocking = _assignment_step(tree, enc, det, row, memo)
+    explanation.append(step)
+    missing.extend(blocking)
     reviewed = ("last_reviewed", *decided)
     if reviewed not in memo:
         memo[reviewed] = _last_reviewed(tree, explanation)
@@ -122,11 +89,71 @@ def explain(
         "receiving_country": receiving,
         "amenable": amenable,
         "missing_facts": sorted(set(missing)),
-        "family_size": size,
+        "family_size": int(det.group_size[row]),
         "explanation": explanation,
         "branches": list(branches or []),
         "last_reviewed": memo[reviewed],
     }
+
+
+def _program_steps(
+    tree: ParameterTree,
+    enc: Encounters,
+    det: Determinations,
+    row: int,
+    memo: dict[Any, Any],
+    place: tuple[int, ...],
+    words: dict[str, str],
+) -> tuple[list[dict[str, Any]], dict[str, bool | None], list[str], list[tuple[str, int]]]:
+    """Each program's step for person `row` (worked out once for rows alike: the same
+    outcome, reason and `place`), whether each program applies, the facts whose absence
+    leaves one unknown, and (program, reason) for each: which checks each step read."""
+    day, arrival = from_day_number(place[5]), from_day_number(place[6])
+    record = record_values(tree, enc, row)
+    explanation: list[dict[str, Any]] = []
+    amenable: dict[str, bool | None] = {}
+    missing: list[str] = []
+    decided: list[tuple[str, int]] = []
+    for prog in det.programs:
+        value = int(det.status[prog.key][row])
+        amenable[prog.key] = tri.to_json(value)
+        reason = int(det.reason[prog.key][row])
+        decided.append((prog.key, reason))
+        alike = ("step", prog.key, value, reason, place)
+        shared = memo.get(alike)
+        if shared is None:
+            shared = memo[alike] = _step(tree, prog, value, reason, words, day, arrival)
+        explanation.append(_own_step(shared, record))
+        if value == tri.U:
+            missing.extend(unknown_facts(tree, enc, det, prog, [row]))
+    return explanation, amenable, missing, decided
+
+
+def _assignment_step(
+    tree: ParameterTree, enc: Encounters, det: Determinations, row: int, memo: dict[Any, Any]
+) -> tuple[str, str | None, dict[str, Any], list[str]]:
+    """The pathway of person `row`, its receiving country, the assignment's step (worked out
+    once for rows alike) and the facts that leave the pathway open (if it is)."""
+    pathway = codes.PATHWAYS[int(det.pathway[row])]
+    key = det.keys[int(det.decided_by[row])] if det.decided_by[row] >= 0 else None
+    receiving = (
+        codes.countries()[int(det.receiving_country[row])]
+        if det.receiving_country[row] >= 0
+        else None
+    )
+    blocking: list[str] = []
+    if pathway == "UNDETERMINED" and key is not None:
+        members = np.flatnonzero(enc.group == enc.group[row])
+        blocking = unknown_facts(tree, enc, det, det.program(key), list(members))
+    today = int(det.day[row])
+    size = int(det.group_size[row])
+    assigned = ("assignment", pathway, key, receiving, tuple(blocking), today, size)
+    shared = memo.get(assigned)
+    if shared is None:
+        shared = memo[assigned] = _assignment(
+            tree, det, row, pathway, key, receiving, blocking, from_day_number(today)
+        )
+    return pathway, receiving, _own_step(shared), blocking
 
 
 def _last_reviewed(tree: ParameterTree, explanation: list[dict[str, Any]]) -> str | None:
