@@ -209,16 +209,19 @@ def _fill(text: str, words: dict[str, str], prog: Program) -> str:
 def _own_step(shared: dict[str, Any], record: dict[str, Any] | None = None) -> dict[str, Any]:
     """A copy of a step worked out for rows alike, with this record's own `inputs` (the
     facts the step's checks read; `record` None: the inputs it was worked out with)."""
-    facts = shared["inputs"] if record is None else {f: record.get(f) for f in shared["facts"]}
+    if record is None:
+        inputs = shared["inputs"].copy()
+    else:
+        inputs = {f: record.get(f) for f in shared["facts"]}
     return {
         "program": shared["program"],
         "rule": shared["rule"],
         "outcome": shared["outcome"],
         "because": shared["because"],
         "authority": shared["authority"],
-        "inputs": dict(facts),
-        "parameters": [dict(p) for p in shared["parameters"]],
-        "references": [dict(r) for r in shared["references"]],
+        "inputs": inputs,
+        "parameters": [p.copy() for p in shared["parameters"]],
+        "references": [r.copy() for r in shared["references"]],
     }
 
 
