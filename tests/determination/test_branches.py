@@ -184,3 +184,31 @@ def test_branches_are_the_same_built_eagerly_or_when_read(explain: bool) -> None
 def test_branches_of_an_empty_selection_are_empty() -> None:
     found = determine_records(example(), SCENARIOS["history"], explain=False)
     assert branches(TREE, found.table.encounters, found.det, found.table.person_id, []) == {}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_records_and_families_alike_each_get_the_branches_they_get_alone(
+    data: st.DataObject,
+) -> None:
+    """Family units alike (the same facts under other ids) are answered once for all of
+    them (`branches`): each still gets exactly the branches it gets alone, naming its own
+    members."""
+    common = {"encounter_date": "2020-01-15", "sector": "EPT", "demographic": "SA"}
+    people = data.draw(st.lists(person(common), min_size=1, max_size=3))
+    size = data.draw(st.integers(1, 3))
+    members = [
+        {**data.draw(person({**common, "demographic": "FMUA"})), "group_id": "F"}
+        for _ in range(size)
+    ]
+    units = [[{**data.draw(st.sampled_from(people)), "person_id": f"P{i}"}] for i in range(5)]
+    units += [
+        [{**m, "group_id": f"F{k}", "person_id": f"F{k}-M{i}"} for i, m in enumerate(members)]
+        for k in range(2)
+    ]
+    found = determine_records([r for unit in units for r in unit], SCENARIOS["history"])
+    together = iter(found.answers())
+    for unit in units:
+        alone = determine_records(unit, SCENARIOS["history"]).answers()
+        for answer in alone:
+            assert next(together)["branches"] == answer["branches"]

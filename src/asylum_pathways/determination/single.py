@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from asylum_pathways.determination.branches import (
+from asylum_pathways.determination.branches import branches
+from asylum_pathways.determination.kept import kept
+from asylum_pathways.determination.variants import (
     Family,
     apply_variants,
-    branches,
-    kept,
     member_variants,
     settings_of,
     variants_of,

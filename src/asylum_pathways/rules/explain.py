@@ -5,7 +5,7 @@ The explanation is built from the same columnar answer the population path produ
 v2 keeps every key of v1 and adds `branches` (what would change the answer, filled by the
 determination entry point, `determination.branches`), `last_reviewed` (the earliest review
 date of the law the answer read) and, on each parameter used, `set_by` (the scenario that
-set the value, or null).
+set the value, or null). Each step is built in `rules.explain_steps`.
 """
 
 from __future__ import annotations
@@ -18,21 +18,16 @@ import numpy as np
 from asylum_pathways import codes, tri
 from asylum_pathways.dates import day_number, from_day_number
 from asylum_pathways.params import ParameterTree
-from asylum_pathways.params.model import Parameter, Reference
 from asylum_pathways.records import Encounters
-from asylum_pathways.rules.checks import ALL_PASSED, Program
+from asylum_pathways.rules.checks import Program
 from asylum_pathways.rules.engine import Determinations
+from asylum_pathways.rules.explain_steps import (
+    assignment_step,
+    own_step,
+    program_step,
+)
 
 SCHEMA = "asylum-pathways/determination/v2"
-#: Parameters the rules read on the day of the encounter rather than the day of decision.
-AT_ARRIVAL = {
-    "law.aca.ifr_in_force",
-    "law.title42.in_force",
-    "law.lawful_pathways.applies_to_entries",
-    "law.securing_border.suspension_in_effect",
-    "law.proclamation_10888.in_force",
-    "law.cbp_one.appointments_available",
-}
 PORTS = "law.geo.port_sector"
 PLURAL = {"UAC": "unaccompanied children", "FMUA": "family units", "SA": "single adults"}
 
@@ -71,44 +66,11 @@ def explain(
     words = memo.get(("words", place))
     if words is None:
         words = memo[("words", place)] = _words(tree, enc, row, day, arrival)
-    record = record_values(tree, enc, row)
-    explanation: list[dict[str, Any]] = []
-    amenable: dict[str, bool | None] = {}
-    missing: list[str] = []
-    decided: list[tuple[str, int]] = []  # (program, reason): which checks each step read
-    for prog in det.programs:
-        value = int(det.status[prog.key][row])
-        amenable[prog.key] = tri.to_json(value)
-        reason = int(det.reason[prog.key][row])
-        decided.append((prog.key, reason))
-        alike = ("step", prog.key, value, reason, place)
-        shared = memo.get(alike)
-        if shared is None:
-            shared = memo[alike] = _step(tree, prog, value, reason, words, day, arrival)
-        explanation.append(_own_step(shared, record))
-        if value == tri.U:
-            missing.extend(unknown_facts(tree, enc, det, prog, [row]))
-
-    pathway = codes.PATHWAYS[int(det.pathway[row])]
-    key = det.keys[int(det.decided_by[row])] if det.decided_by[row] >= 0 else None
-    receiving = (
-        codes.countries()[int(det.receiving_country[row])]
-        if det.receiving_country[row] >= 0
-        else None
-    )
-    blocking: list[str] = []
-    if pathway == "UNDETERMINED" and key is not None:
-        members = np.flatnonzero(enc.group == enc.group[row])
-        blocking = unknown_facts(tree, enc, det, det.program(key), list(members))
-        missing.extend(blocking)
-    size = int(det.group_size[row])
-    assigned = ("assignment", pathway, key, receiving, tuple(blocking), today, size)
-    shared = memo.get(assigned)
-    if shared is None:
-        shared = memo[assigned] = _assignment(
-            tree, det, row, pathway, key, receiving, blocking, day
-        )
-    explanation.append(_own_step(shared))
+    steps = _program_steps(tree, enc, det, row, memo, place, words)
+    explanation, amenable, missing, decided = steps
+    pathway, receiving, step, blocking = _assignment_step(tree, enc, det, row, memo)
+    explanation.append(step)
+    missing.extend(blocking)
     reviewed = ("last_reviewed", *decided)
     if reviewed not in memo:
         memo[reviewed] = _last_reviewed(tree, explanation)
@@ -122,11 +84,71 @@ def explain(
         "receiving_country": receiving,
         "amenable": amenable,
         "missing_facts": sorted(set(missing)),
-        "family_size": size,
+        "family_size": int(det.group_size[row]),
         "explanation": explanation,
         "branches": list(branches or []),
         "last_reviewed": memo[reviewed],
     }
+
+
+def _program_steps(
+    tree: ParameterTree,
+    enc: Encounters,
+    det: Determinations,
+    row: int,
+    memo: dict[Any, Any],
+    place: tuple[int, ...],
+    words: dict[str, str],
+) -> tuple[list[dict[str, Any]], dict[str, bool | None], list[str], list[tuple[str, int]]]:
+    """Each program's step for person `row` (worked out once for rows alike: the same
+    outcome, reason and `place`), whether each program applies, the facts whose absence
+    leaves one unknown, and (program, reason) for each: which checks each step read."""
+    day, arrival = from_day_number(place[5]), from_day_number(place[6])
+    record = record_values(tree, enc, row)
+    explanation: list[dict[str, Any]] = []
+    amenable: dict[str, bool | None] = {}
+    missing: list[str] = []
+    decided: list[tuple[str, int]] = []
+    for prog in det.programs:
+        value = int(det.status[prog.key][row])
+        amenable[prog.key] = tri.to_json(value)
+        reason = int(det.reason[prog.key][row])
+        decided.append((prog.key, reason))
+        alike = ("step", prog.key, value, reason, place)
+        shared = memo.get(alike)
+        if shared is None:
+            shared = memo[alike] = program_step(tree, prog, value, reason, words, day, arrival)
+        explanation.append(own_step(shared, record))
+        if value == tri.U:
+            missing.extend(unknown_facts(tree, enc, det, prog, [row]))
+    return explanation, amenable, missing, decided
+
+
+def _assignment_step(
+    tree: ParameterTree, enc: Encounters, det: Determinations, row: int, memo: dict[Any, Any]
+) -> tuple[str, str | None, dict[str, Any], list[str]]:
+    """The pathway of person `row`, its receiving country, the assignment's step (worked out
+    once for rows alike) and the facts that leave the pathway open (if it is)."""
+    pathway = codes.PATHWAYS[int(det.pathway[row])]
+    key = det.keys[int(det.decided_by[row])] if det.decided_by[row] >= 0 else None
+    receiving = (
+        codes.countries()[int(det.receiving_country[row])]
+        if det.receiving_country[row] >= 0
+        else None
+    )
+    blocking: list[str] = []
+    if pathway == "UNDETERMINED" and key is not None:
+        members = np.flatnonzero(enc.group == enc.group[row])
+        blocking = unknown_facts(tree, enc, det, det.program(key), list(members))
+    today = int(det.day[row])
+    size = int(det.group_size[row])
+    assigned = ("assignment", pathway, key, receiving, tuple(blocking), today, size)
+    shared = memo.get(assigned)
+    if shared is None:
+        shared = memo[assigned] = assignment_step(
+            tree, det, row, pathway, key, receiving, blocking, from_day_number(today)
+        )
+    return pathway, receiving, own_step(shared), blocking
 
 
 def _last_reviewed(tree: ParameterTree, explanation: list[dict[str, Any]]) -> str | None:
@@ -171,148 +193,6 @@ def _words(
         if lang >= 0
         else "an unknown language",
         "circuit": codes.CIRCUITS[circuit] if circuit >= 0 else "unknown",
-    }
-
-
-def _fill(text: str, words: dict[str, str], prog: Program) -> str:
-    country = codes.country_name(prog.country) if prog.country else ""
-    return text.format(**words, country=country)
-
-
-def _own_step(shared: dict[str, Any], record: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A copy of a step worked out for rows alike, with this record's own `inputs` (the
-    facts the step's checks read; `record` None: the inputs it was worked out with)."""
-    facts = shared["inputs"] if record is None else {f: record.get(f) for f in shared["facts"]}
-    return {
-        "program": shared["program"],
-        "rule": shared["rule"],
-        "outcome": shared["outcome"],
-        "because": shared["because"],
-        "authority": shared["authority"],
-        "inputs": dict(facts),
-        "parameters": [dict(p) for p in shared["parameters"]],
-        "references": [dict(r) for r in shared["references"]],
-    }
-
-
-def _step(
-    tree: ParameterTree,
-    prog: Program,
-    value: int,
-    reason: int,
-    words: dict[str, str],
-    day: dt.date,
-    arrival: dt.date,
-) -> dict[str, Any]:
-    """A program's step without its inputs: `facts` names the fields its checks read."""
-    if reason == ALL_PASSED:
-        checks = prog.checks
-        because = "; ".join(_fill(c.passed, words, prog) for c in checks)
-        rule = prog.reason_id(reason)
-        authority = "; ".join(dict.fromkeys(c.authority for c in checks))
-    else:
-        check = prog.checks[reason]
-        checks = (check,)
-        text = {tri.F: check.failed, tri.U: check.unknown}.get(np.int8(value), check.passed)
-        because = _fill(text, words, prog)
-        rule = check.id
-        authority = check.authority
-    parameters: dict[str, dict[str, Any]] = {}
-    references: dict[tuple[str, str], Reference] = {}
-    for check in checks:
-        for template in check.params:
-            param = tree.get(prog.param(template))
-            at = arrival if template in AT_ARRIVAL else day
-            used, refs = _parameter_used(param, at)
-            parameters[param.name] = used
-            for ref in refs:
-                references.setdefault((ref.title, ref.href), ref)
-        for template in check.cites:  # its law, though it reads no value of it
-            for ref in tree.get(prog.param(template)).references:
-                references.setdefault((ref.title, ref.href), ref)
-    return {
-        "program": prog.key,
-        "rule": rule,
-        "outcome": tri.to_json(value),
-        "because": because[:1].upper() + because[1:] + ".",
-        "authority": authority,
-        "facts": tuple(dict.fromkeys(f for c in checks for f in c.facts)),
-        "parameters": list(parameters.values()),
-        "references": [r.as_dict() for r in references.values()],
-    }
-
-
-def _parameter_used(param: Parameter, day: dt.date) -> tuple[dict[str, Any], tuple[Reference, ...]]:
-    entry = param.entry_at(day)
-    if entry is None:
-        first = param.values[0]
-        refs = param.effective_references(first)
-        return (
-            {
-                "name": param.name,
-                "value": None,
-                "in_force_from": None,
-                "note": f"no value before {first.start.isoformat()}",
-                "set_by": None,
-            },
-            refs,
-        )
-    refs = param.effective_references(entry)
-    return (
-        {
-            "name": param.name,
-            "value": entry.value,
-            "in_force_from": entry.start.isoformat(),
-            "note": entry.note,
-            "set_by": entry.origin.removeprefix("scenario ") if entry.set_by_scenario else None,
-        },
-        refs,
-    )
-
-
-def _assignment(
-    tree: ParameterTree,
-    det: Determinations,
-    row: int,
-    pathway: str,
-    key: str | None,
-    receiving: str | None,
-    blocking: list[str],
-    day: dt.date,
-) -> dict[str, Any]:
-    priority = tree.get("law.assignment.priority")
-    used, refs = _parameter_used(priority, day)
-    order = " > ".join(used["value"] or [])
-    size = int(det.group_size[row])
-    family = f" for the whole family unit of {size}" if size > 1 else ""
-    if pathway == "UNDETERMINED" and key is None:
-        because = (
-            f"No priority order was in force on {day.isoformat()}: the parameter tree covers "
-            f"{priority.values[0].start.isoformat()} onward"
-        )
-    elif pathway == "UNDETERMINED":
-        label = det.program(key).label if key else ""
-        facts = ", ".join(dict.fromkeys(blocking)) or "a fact"
-        because = (
-            f"The pathway{family} cannot be decided: whether {label} applies comes first in the "
-            f"priority order ({order}) and depends on facts the record does not give ({facts})"
-        )
-    else:
-        target = f" to {codes.country_name(receiving)}" if receiving else ""
-        by = det.program(key).label if key else pathway
-        because = (
-            f"{pathway}{target}{family}: the first pathway in the priority order of "
-            f"{day.isoformat()} ({order}) that applies ({by})"
-        )
-    return {
-        "program": "ASSIGNMENT",
-        "rule": "assignment.priority",
-        "outcome": pathway,
-        "because": because + ".",
-        "authority": "dated priority order (law.assignment.priority)",
-        "inputs": {"family_size": size},
-        "parameters": [used],
-        "references": [r.as_dict() for r in refs],
     }
 
 
