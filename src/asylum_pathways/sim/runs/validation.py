@@ -11,6 +11,7 @@ Figures the model cannot speak to (representation, fear-screening referrals) are
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import polars as pl
@@ -69,21 +70,8 @@ def with_targets(spec: Spec, metrics: set[str]) -> list[tuple[Measure, str]]:
 def as_measure(t: Target, quantity: str, note: str, row_id: str | None = None) -> Measure:
     """A calibration target as the measure it fits (measured the way the fit measures it),
     under its row's id in validation.csv."""
-    return Measure(
-        id=row_id or t.figure or t.id,
-        date=t.end,
-        quantity=quantity,
-        published=t.published,
-        source=t.source,
-        note=t.note or note,
-        metrics=t.metrics,
-        minus=t.minus,
-        of=t.of,
-        start=t.start if t.summed else None,
-        figure=t.figure,
-        field=t.field,
-        bound=t.relation,
-    )
+    m = t.measure
+    return replace(m, id=row_id or m.id, quantity=quantity, note=t.note or note)
 
 
 def table(study: Study, scenario: str = "history", spec: Spec | None = None) -> pl.DataFrame:
