@@ -177,23 +177,30 @@ def see_other(url: str) -> RedirectResponse:
 
 
 # -- signing in and out ----------------------------------------------------------------------------
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> Response:
-    lang = language(request)
+def _login_page(
+    request: Request, lang: str, problem: str = "", email: str = "", status: int = 200
+) -> Response:
+    """The sign-in form, with the login token its post must carry (kept in a cookie if new)."""
     token, new = page_session.login_token(request)
     out = render(
         request,
         "login.html.j2",
         lang,
         None,
+        status=status,
         title=catalogue(request).text(lang, "login.title"),
         login_token=token,
-        problem="",
-        email="",
+        problem=problem,
+        email=email,
     )
     if new:
         page_session.keep_login_token(out, token)
     return out
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> Response:
+    return _login_page(request, language(request))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -218,21 +225,7 @@ async def login(request: Request) -> Response:
         return out
 
     def again(problem: str, status: int) -> Response:
-        token, new = page_session.login_token(request)
-        out = render(
-            request,
-            "login.html.j2",
-            lang,
-            None,
-            status=status,
-            title=t("login.title"),
-            login_token=token,
-            problem=problem,
-            email=form.get("email", "")[:300],
-        )
-        if new:
-            page_session.keep_login_token(out, token)
-        return out
+        return _login_page(request, lang, problem, form.get("email", "")[:300], status)
 
     return await run_in_threadpool(run)
 
