@@ -128,3 +128,9 @@ def test_calibrate_refuses_a_bad_spec_with_exit_2_and_no_traceback(tmp_path: Pat
     assert "distribution 'beta'" in result.stderr and "line" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_minus_that_is_not_a_metric_name_is_a_problem_with_its_line(tmp_path: Path) -> None:
+    targets = GOOD_TARGET + "    minus: [encounters_ofo]\n"
+    with pytest.raises(ParameterError, match=r"line \d+: target .*minus \['encounters_ofo'\]"):
+        spec.load(write(tmp_path, targets=targets), None)

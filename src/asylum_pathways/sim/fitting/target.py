@@ -134,6 +134,9 @@ def _target(
     metrics = tuple(metric) if isinstance(metric, list) else (metric,)
     if not metrics or not all(isinstance(m, str) and m for m in metrics):
         problems.append(f"{at}: target {tid}: metric {metric!r}: expected a name or a list")
+    minus = item.get("minus")
+    if minus is not None and not (isinstance(minus, str) and minus):
+        problems.append(f"{at}: target {tid}: minus {minus!r}: expected a metric's name")
     days = _days(item, known, tid, where, at, start, problems)
     if days is None:
         return None
