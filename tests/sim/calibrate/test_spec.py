@@ -134,3 +134,11 @@ def test_a_minus_that_is_not_a_metric_name_is_a_problem_with_its_line(tmp_path: 
     targets = GOOD_TARGET + "    minus: [encounters_ofo]\n"
     with pytest.raises(ParameterError, match=r"line \d+: target .*minus \['encounters_ofo'\]"):
         spec.load(write(tmp_path, targets=targets), None)
+
+
+def test_a_target_subtracting_a_metric_the_model_lacks_is_skipped(tmp_path: Path) -> None:
+    targets = GOOD_TARGET + "    minus: no_such_metric\n"
+    s = spec.load(write(tmp_path, targets=targets), None)
+    use, skip = s.usable({"aca_transfers_GT_cumulative"})
+    assert not use and [t.minus for t in skip] == ["no_such_metric"]
+    assert s.usable({"aca_transfers_GT_cumulative", "no_such_metric"})[0]

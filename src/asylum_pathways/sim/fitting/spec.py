@@ -74,8 +74,13 @@ class Spec:
         return max(t.end for t in self.targets)
 
     def usable(self, metrics: set[str]) -> tuple[list[Target], list[Target]]:
-        """(targets whose metrics the model produces, targets it skips)."""
-        use = [t for t in self.targets if all(m in metrics for m in t.metrics)]
+        """(targets whose metrics the model produces, targets it skips): every metric a target
+        reads counts, the one it subtracts and the one it divides by included."""
+        use = [
+            t
+            for t in self.targets
+            if all(m in metrics for m in (*t.metrics, t.minus, t.of) if m is not None)
+        ]
         return use, [t for t in self.targets if t not in use]
 
 
