@@ -104,3 +104,27 @@ def test_a_value_a_scenario_set_says_so_in_the_explanation() -> None:
     assert not any("buzzfeed" in r["href"] for r in step["references"])
     history = determine_records(record(), load_scenario("history", load_tree())).answer(0)
     assert all(p["set_by"] is None for s in history["explanation"] for p in s["parameters"])
+
+
+def test_answers_without_copies_are_the_same_and_with_copies_each_its_own(history) -> None:  # type: ignore[no-untyped-def]
+    people = [
+        {**record(), "person_id": "A"},
+        {**record(), "person_id": "B"},  # alike: the same steps
+        {**record(), "person_id": "C", "citizenship": "SV"},
+        {**record(), "person_id": "D", "claims_fear": None},
+    ]
+    for asked in (
+        people,
+        people[:1],
+        [{**p, "group_id": "F", "demographic": "FMUA"} for p in people[:2]],
+    ):
+        own = determine_records(asked, history).answers()
+        shared = determine_records(asked, history, copies=False).answers()
+        assert json.dumps(shared) == json.dumps(own)
+    own = determine_records(people[:2], history).answers()
+    own[0]["explanation"][0]["parameters"][0]["value"] = "changed"
+    own[0]["explanation"][0]["references"][0]["title"] = "changed"
+    again = determine_records(people[:2], history).answers()
+    assert own[1]["explanation"][0] == again[1]["explanation"][0]  # A's change is A's alone
+    shared = determine_records(people[:2], history, copies=False).answers()
+    assert shared[0]["explanation"][0]["parameters"] is shared[1]["explanation"][0]["parameters"]

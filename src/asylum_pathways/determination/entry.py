@@ -95,12 +95,16 @@ def determine_records(
     explain: bool = True,
     source: str = "records",
     labels: Mapping[str, str] | None = None,
+    copies: bool = True,
 ) -> Determined:
     """Determine `records` under `scenario`, as of `as_of` (default: each record's own
     encounter day); with `explain`, every record's explanation is built too.
 
     `source` names the records in messages when they are not a file; `labels` renames
-    `as_of` for the face that asked (a CLI flag, an API field)."""
+    `as_of` for the face that asked (a CLI flag, an API field). `copies` False: the
+    explanations of records alike share the parameters and references of their steps
+    instead of each having its own copies (the same answers, for a face that writes them out
+    at once and never changes them)."""
     label = (labels or {}).get("as_of", "as_of")
     tree = scenario.tree
     if as_of is not None:
@@ -119,7 +123,9 @@ def determine_records(
             one, shared = fast
             memo: dict[Any, Any] = {}  # what members alike share is worked out once
             answers = tuple(
-                explain_row(tree, enc, one, i, str(table.person_id[i]), scenario.name, shared, memo)
+                explain_row(
+                    tree, enc, one, i, str(table.person_id[i]), scenario.name, shared, memo, copies
+                )
                 for i in range(enc.n)
             )
             return Determined(scenario, table, one, as_of, listed, answers)
@@ -129,7 +135,9 @@ def determine_records(
         found = branches(tree, enc, det, table.person_id)
         alike: dict[Any, Any] = {}  # what records alike share is worked out once
         explained = tuple(
-            explain_row(tree, enc, det, i, str(table.person_id[i]), scenario.name, found[i], alike)
+            explain_row(
+                tree, enc, det, i, str(table.person_id[i]), scenario.name, found[i], alike, copies
+            )
             for i in range(enc.n)
         )
     return Determined(scenario, table, det, as_of, listed, explained)

@@ -27,10 +27,15 @@ from asylum_pathways.scenarios import Scenario
 
 
 def each_alone(
-    records: Sequence[Any], scenario: Scenario, *, as_of: dt.date | None = None
+    records: Sequence[Any],
+    scenario: Scenario,
+    *,
+    as_of: dt.date | None = None,
+    copies: bool = True,
 ) -> list[dict[str, Any] | None]:
     """For each record (one JSON object), the explained answer `determine_records(record,
-    scenario, as_of=as_of)` gives, or None when that call would raise."""
+    scenario, as_of=as_of)` gives, or None when that call would raise (`copies`: as
+    `determine_records` takes it)."""
     answers: list[dict[str, Any] | None] = [None] * len(records)
     alike: dict[tuple[str, ...], list[tuple[int, EncounterTable]]] = {}
     for k, record in enumerate(records):
@@ -39,7 +44,9 @@ def each_alone(
             alike.setdefault(tuple(table.encounters.aca_fear), []).append((k, table))
     for group in alike.values():
         try:
-            found = determine_records(stacked([t for _, t in group]), scenario, as_of=as_of)
+            found = determine_records(
+                stacked([t for _, t in group]), scenario, as_of=as_of, copies=copies
+            )
         except UserError:
             continue  # e.g. `as_of` outside the tree's days: every one of them fails alone
         for row, (k, _) in enumerate(group):

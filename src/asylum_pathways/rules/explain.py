@@ -41,6 +41,7 @@ def explain(
     scenario: str,
     branches: list[dict[str, Any]] | None = None,
     memo: dict[Any, Any] | None = None,
+    copies: bool = True,
 ) -> dict[str, Any]:
     """The JSON answer for person `row` of a determination; `branches`, what would change
     it (`determination.branches`; empty when not worked out).
@@ -48,7 +49,9 @@ def explain(
     `memo`: a dict the caller keeps while it explains rows of one determination (one tree):
     what rows alike share (the words of a place, a day and a nationality; a program's step
     for the same outcome and words; the assignment) is worked out once, and each answer
-    gets its own copy. The answer is the same with or without it."""
+    gets its own copy (with `copies` False, the steps' parameters and references are shared
+    with the memo: for answers written out at once and never changed). The answer is the
+    same with or without it."""
     memo = {} if memo is None else memo
     today = int(det.day[row])
     arrived = int(enc.arrival[row])
@@ -66,9 +69,9 @@ def explain(
     words = memo.get(("words", place))
     if words is None:
         words = memo[("words", place)] = _words(tree, enc, row, day, arrival)
-    steps = _program_steps(tree, enc, det, row, memo, place, words)
+    steps = _program_steps(tree, enc, det, row, memo, place, words, copies)
     explanation, amenable, missing, decided = steps
-    pathway, receiving, step, blocking = _assignment_step(tree, enc, det, row, memo)
+    pathway, receiving, step, blocking = _assignment_step(tree, enc, det, row, memo, copies)
     explanation.append(step)
     missing.extend(blocking)
     reviewed = ("last_reviewed", *decided)
@@ -99,6 +102,7 @@ def _program_steps(
     memo: dict[Any, Any],
     place: tuple[int, ...],
     words: dict[str, str],
+    copies: bool = True,
 ) -> tuple[list[dict[str, Any]], dict[str, bool | None], list[str], list[tuple[str, int]]]:
     """Each program's step for person `row` (worked out once for rows alike: the same
     outcome, reason and `place`), whether each program applies, the facts whose absence
@@ -118,14 +122,19 @@ def _program_steps(
         shared = memo.get(alike)
         if shared is None:
             shared = memo[alike] = program_step(tree, prog, value, reason, words, day, arrival)
-        explanation.append(own_step(shared, record))
+        explanation.append(own_step(shared, record, copies))
         if value == tri.U:
             missing.extend(unknown_facts(tree, enc, det, prog, [row]))
     return explanation, amenable, missing, decided
 
 
 def _assignment_step(
-    tree: ParameterTree, enc: Encounters, det: Determinations, row: int, memo: dict[Any, Any]
+    tree: ParameterTree,
+    enc: Encounters,
+    det: Determinations,
+    row: int,
+    memo: dict[Any, Any],
+    copies: bool = True,
 ) -> tuple[str, str | None, dict[str, Any], list[str]]:
     """The pathway of person `row`, its receiving country, the assignment's step (worked out
     once for rows alike) and the facts that leave the pathway open (if it is)."""
@@ -148,7 +157,7 @@ def _assignment_step(
         shared = memo[assigned] = assignment_step(
             tree, det, row, pathway, key, receiving, blocking, from_day_number(today)
         )
-    return pathway, receiving, own_step(shared), blocking
+    return pathway, receiving, own_step(shared, None, copies), blocking
 
 
 def _last_reviewed(tree: ParameterTree, explanation: list[dict[str, Any]]) -> str | None:

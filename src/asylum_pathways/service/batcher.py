@@ -80,23 +80,29 @@ class Batcher:
 def _written(
     records: list[dict[str, Any]], scenario: Scenario, date: dt.date | None, date_in: str
 ) -> list[bytes | BaseException]:
-    """`_answer_all`, each answer written as JSON."""
+    """`_answer_all`, each answer written as JSON (at once: the answers share their parts)."""
     return [
         r if isinstance(r, BaseException) else dumps(r)
-        for r in _answer_all(records, scenario, date, date_in)
+        for r in _answer_all(records, scenario, date, date_in, copies=False)
     ]
 
 
 def _answer_all(
-    records: list[dict[str, Any]], scenario: Scenario, date: dt.date | None, date_in: str
+    records: list[dict[str, Any]],
+    scenario: Scenario,
+    date: dt.date | None,
+    date_in: str,
+    copies: bool = True,
 ) -> list[Any]:
     """One answer (or the error) per record, in order: each exactly what `answers` gives for
-    that record alone (`determination.together`)."""
-    found: list[Any] = each_alone(records, scenario, as_of=date) if len(records) > 1 else [None]
+    that record alone (`determination.together`; `copies`: as `determine_records` takes it)."""
+    found: list[Any] = (
+        each_alone(records, scenario, as_of=date, copies=copies) if len(records) > 1 else [None]
+    )
     for k, record in enumerate(records):
         if found[k] is None:  # alone, or a record with a problem: its own error
             try:
-                found[k] = answers(record, scenario, date, 1, True, date_in)
+                found[k] = answers(record, scenario, date, 1, True, date_in, copies)
             except UserError as exc:
                 found[k] = exc
     return found

@@ -24,9 +24,11 @@ def determined(
     max_records: int,
     explain_each: bool = True,
     date_in: str = "body",
+    copies: bool = True,
 ) -> Determined:
     """The records determined, or an `ApiError`/`UserError` naming the request's field
-    (`date_in`: where the date came from, the body or the query)."""
+    (`date_in`: where the date came from, the body or the query; `copies` False: answers
+    to write out at once, which may share their parts, `determine_records`)."""
     n = len(records) if isinstance(records, list) else 1
     if n > max_records:
         raise ApiError(
@@ -37,7 +39,12 @@ def determined(
         )
     try:
         return determine_records(
-            records, scenario, as_of=date, explain=explain_each, labels={"as_of": "date"}
+            records,
+            scenario,
+            as_of=date,
+            explain=explain_each,
+            labels={"as_of": "date"},
+            copies=copies,
         )
     except UserError as exc:
         exc.problems = [
@@ -54,10 +61,11 @@ def answers(
     max_records: int,
     explain_each: bool = True,
     date_in: str = "body",
+    copies: bool = True,
 ) -> Any:
     """One answer for one record (an object), a list of answers for a list; without
     `explain_each`, the rows `determine --out` writes (as JSON bytes, for speed)."""
-    found = determined(records, scenario, date, max_records, explain_each, date_in)
+    found = determined(records, scenario, date, max_records, explain_each, date_in, copies)
     if not explain_each:
         frame = found.rows()
         return Rows(frame.with_columns(frame.get_column("date").cast(str)).write_json().encode())
@@ -73,7 +81,8 @@ def written(
     date_in: str = "body",
 ) -> bytes:
     """`answers` written as JSON (`dumps`): what the API sends."""
-    return dumps(answers(records, scenario, date, max_records, explain_each, date_in))
+    found = answers(records, scenario, date, max_records, explain_each, date_in, copies=False)
+    return dumps(found)
 
 
 #: Dates and times, and dataclasses, are written as `json.dumps(..., default=str)` writes them.
