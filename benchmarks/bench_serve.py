@@ -86,21 +86,22 @@ def pct(xs: list[float], q: float) -> float:
 
 
 def baseline(batch: int) -> tuple[float, float]:
-    """Seconds for one explained determination and for a batch of rows, in-process."""
+    """Seconds for one explained determination and for a batch of rows, in-process: what the
+    API writes for them (`determinations.written`), without HTTP."""
     from asylum_pathways.params import load_tree
     from asylum_pathways.scenarios import load_scenario
-    from asylum_pathways.service.determinations import answers, dumps
+    from asylum_pathways.service.determinations import written
 
     tree = load_tree()
     history = load_scenario("history", tree)
-    dumps(answers(EXAMPLE, history, None, 1))
+    written(EXAMPLE, history, None, 1)
     t0 = time.perf_counter()
     for _ in range(50):
-        dumps(answers(EXAMPLE, history, None, 1))
+        written(EXAMPLE, history, None, 1)
     one = (time.perf_counter() - t0) / 50
     records = [dict(EXAMPLE, person_id=f"P{i}") for i in range(batch)]
     t0 = time.perf_counter()
-    dumps(answers(records, history, None, batch, explain_each=False))
+    written(records, history, None, batch, explain_each=False)
     return one, time.perf_counter() - t0
 
 
