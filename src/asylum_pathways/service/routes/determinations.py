@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -37,8 +36,9 @@ from asylum_pathways.service.single_request import single
 class SingleFirst(APIRoute):
     """The route, answering one record to explain (`single_request.single`) before FastAPI
     reads the request: a body of JSON (`application/json`, as FastAPI reads it) and no query.
-    Whatever else comes, or fails to read, takes FastAPI's path, which reads the same body
-    again (Starlette keeps it) and gives the answer or error it always gave."""
+    Whatever else comes, or fails to read, takes FastAPI's path, which reads the body already
+    read and parsed (Starlette's request keeps both: a batch is not parsed twice) and gives the
+    answer or error it always gave."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         full = super().get_route_handler()
@@ -49,7 +49,7 @@ class SingleFirst(APIRoute):
                 and request.headers.get("content-type") == "application/json"
             ):
                 try:
-                    found = single(json.loads(await request.body()))
+                    found = single(await request.json())  # kept for FastAPI's path too
                 except Exception:  # not JSON, or not read: FastAPI's path says what was wrong
                     found = None
                 if found is not None:
