@@ -115,6 +115,13 @@ def test_a_body_over_the_size_limit_and_bad_json_get_the_envelope(server: Server
         headers={"content-type": "application/json"},
     )
     assert_envelope(r, 422, "body")
+    for bad in (b'{"records": NaN}', b'{"records": [Infinity]}'):  # Python reads them; JSON has none
+        r = httpx.post(
+            f"{server.url}/api/v1/determinations",
+            content=bad,
+            headers={"content-type": "application/json"},
+        )
+        assert_envelope(r, 422, "records")
 
 
 def test_parameters_list_search_and_history_with_references(server: Server) -> None:

@@ -5,6 +5,7 @@ in the site's layout that says what happened and where to go."""
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -46,7 +47,19 @@ def with_loc(exc: UserError, *prefix: str | int) -> UserError:
 def _response(
     status: int, body: dict[str, Any], headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(_finite(body), status_code=status, headers=headers)
+
+
+def _finite(x: Any) -> Any:
+    """`x` with every NaN or infinity (a value sent back in a problem: Python's JSON reader
+    takes them, strict JSON has none) as its text, so the envelope can always be written."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return str(x)
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_finite(v) for v in x]
+    return x
 
 
 #: What a page says for each status (the API's envelope says it for scripts).
