@@ -115,7 +115,8 @@ def test_a_body_over_the_size_limit_and_bad_json_get_the_envelope(server: Server
         headers={"content-type": "application/json"},
     )
     assert_envelope(r, 422, "body")
-    for bad in (b'{"records": NaN}', b'{"records": [Infinity]}'):  # Python reads them; JSON has none
+    # Python's JSON reader takes NaN and Infinity; strict JSON, and so the envelope, has none
+    for bad in (b'{"records": NaN}', b'{"records": [Infinity]}'):
         r = httpx.post(
             f"{server.url}/api/v1/determinations",
             content=bad,
