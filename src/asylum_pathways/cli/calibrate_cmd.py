@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from asylum_pathways.sim.calibrate.run import Calibration
 
 DEFAULT_PARTICLES = 200
-DEFAULT_GENERATIONS = 15
+DEFAULT_GENERATIONS = 25
 DEFAULT_SEED = 20191130
 DEFAULT_MOVES = 3
 
