@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from asylum_pathways.sim.calibrate.run import Calibration
 
 DEFAULT_PARTICLES = 200
-DEFAULT_GENERATIONS = 15
+DEFAULT_GENERATIONS = 25
 DEFAULT_SEED = 20191130
 DEFAULT_MOVES = 3
 
@@ -33,6 +33,13 @@ def calibrate(
     ),
     moves: int = typer.Option(
         DEFAULT_MOVES, "--moves", help="Metropolis-Hastings moves of each replaced particle."
+    ),
+    stop_at: float = typer.Option(
+        1.0,
+        "--stop-at",
+        help="Stop after the first generation whose tolerance is at most this (1: every "
+        "particle's targets within the spec's tolerances, in weighted root mean square; 0: run "
+        "every generation).",
     ),
     workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per CPU)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
@@ -64,6 +71,8 @@ def calibrate(
         raise InputError(f"--particles {particles}: expected at least 4")
     if generations < 0:
         raise InputError(f"--generations {generations}: expected 0 or more")
+    if not stop_at >= 0:
+        raise InputError(f"--stop-at {stop_at}: expected 0 or more")
     if moves < 1:
         raise InputError(f"--moves {moves}: expected at least 1")
     if workers < 0:
@@ -90,6 +99,7 @@ def calibrate(
             moves=moves,
             warn=lambda m: err.print(f"warning: {m}", markup=False, highlight=False),
             holdout_after=cut,
+            enough=stop_at,
         )
         bar.update(task, completed=total)
     write(cal, out)

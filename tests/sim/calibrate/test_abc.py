@@ -64,3 +64,14 @@ def test_a_normal_prior_samples_inside_its_bounds() -> None:
     z = p.to_walk(x)
     assert np.allclose(p.from_walk(z), x)
     assert np.isfinite(p.log_density_walk(z)).all()
+
+
+def test_the_run_stops_after_the_first_generation_within_enough_and_not_before() -> None:
+    full = abc.run(PRIORS, simulator, distance, n=60, generations=10, seed=5)
+    eps = [g.epsilon for g in full.generations[1:]]
+    enough = eps[4]  # reached at the fifth generation, not before (the tolerance only falls)
+    assert eps[3] > enough
+    early = abc.run(PRIORS, simulator, distance, n=60, generations=10, seed=5, enough=enough)
+    assert [g.epsilon for g in early.generations[1:]] == eps[:5]
+    assert early.distance.max() <= enough
+    assert early.simulations < full.simulations

@@ -9,10 +9,11 @@ equally weighted particles and an adaptive tolerance:
    (Gaussian random walk with 2.38^2/k times the survivors' covariance, in walk space: the logit of
    each parameter's position between its bounds, so no proposal leaves them); a move is
    kept if the prior ratio allows it and its new simulation is within tolerance;
-3. after the last generation every particle is within the final tolerance.
+3. after the last generation every particle is within the final tolerance; the run ends
+   early after a generation whose tolerance is at most `enough` (`calibrate`: ENOUGH).
 
 Every generation simulates at most `drop x moves` proposals (those the prior ratio rejects
-are not simulated), so the budget is fixed in advance: `n + generations * drop * moves`. All
+are not simulated), so the budget is bounded in advance: `n + generations * drop * moves`. All
 random choices come from `SeedSequence([seed, generation, stream])`, and each simulation
 from its own seed, so the posterior is identical for the same seed, whatever the workers.
 """
@@ -70,6 +71,10 @@ SCALE = 2.38
 #: Metropolis-Hastings moves of each replenished particle per generation (Drovandi and
 #: Pettitt move each several times so that copies of one survivor part ways).
 MOVES = 3
+#: The tolerance at which `calibrate` stops: every particle's targets within their stated
+#: tolerances (weighted root mean square). The spec's tolerances are the discrepancy the model
+#: is allowed; fitting closer than that only narrows the intervals around what it cannot fit.
+ENOUGH = 1.0
 
 
 def budget(n: int, generations: int, drop: float, moves: int = MOVES) -> int:
@@ -94,7 +99,10 @@ def run(
     seed: int,
     drop: float = 0.5,
     moves: int = MOVES,
+    enough: float = 0.0,
 ) -> Result:
+    """ABC-SMC from the priors, `generations` at most: the run ends after the first generation
+    whose tolerance is at most `enough` (0: never before the last)."""
     k = len(priors)
     rng = _rng(seed, 0, 0)
     theta = np.column_stack([p.sample(rng, n) for p in priors]) if k else np.zeros((n, 0))
@@ -142,5 +150,7 @@ def run(
             simulated += int(rows.shape[0])
             accepted += int(ok.sum())
         result.generations.append(Generation(g, eps, m * moves, simulated, accepted))
+        if eps <= enough:
+            break
     result.particles, result.stats, result.distance = theta, stats, dist
     return result

@@ -53,6 +53,7 @@ def provenance(
     n: int,
     generations: int,
     moves: int,
+    enough: float = 0.0,
 ) -> dict[str, Any]:
     spec, res = cal.spec, cal.result
     fit = cal.fit()
@@ -65,6 +66,8 @@ def provenance(
         "particles": n,
         "generations": generations,
         "moves": moves,
+        "stop_at_tolerance": enough,
+        "generations_run": len(res.generations) - 1,
         "simulations": res.simulations,
         "spec": {"name": spec.name, "file": Path(spec.source).name, "sha256": spec.sha256},
         "scenario": spec.scenario,

@@ -62,9 +62,11 @@ def calibrate(
     moves: int = abc.MOVES,
     warn: Callable[[str], None] = lambda m: print(f"warning: {m}", file=sys.stderr),
     holdout_after: dt.date | None = None,
+    enough: float = abc.ENOUGH,
 ) -> Calibration:
     """Fit the spec's assumptions to its targets by ABC-SMC, each particle one replication
-    of the spec's scenario; `holdout_after` fits only the targets dated on or before it."""
+    of the spec's scenario; `holdout_after` fits only the targets dated on or before it; the
+    run stops after the first generation whose tolerance is at most `enough`."""
     from asylum_pathways.sim.model import targets as encounter_targets
     from asylum_pathways.sim.runs.montecarlo import run_study
     from asylum_pathways.sim.runs.runtime import Runtime
@@ -103,7 +105,9 @@ def calibrate(
         return _distance(stats, chosen["use"], holdout_after)
 
     priors = [p.prior for p in spec.parameters]
-    result = abc.run(priors, simulate, distance, particles, generations, seed, moves=moves)
+    result = abc.run(
+        priors, simulate, distance, particles, generations, seed, moves=moves, enough=enough
+    )
     cal = Calibration(
         spec,
         result,
@@ -114,9 +118,9 @@ def calibrate(
         holdout_after,
         chosen["watch"],
     )
-    budget = [particles, generations, moves, str(holdout_after)]
+    budget = [particles, generations, moves, str(holdout_after), enough]
     rid = run_id(spec, tree, seed, budget, result)
-    cal.provenance = provenance(cal, tree, rid, seed, particles, generations, moves)
+    cal.provenance = provenance(cal, tree, rid, seed, particles, generations, moves, enough)
     return cal
 
 
