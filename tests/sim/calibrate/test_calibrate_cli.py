@@ -127,3 +127,7 @@ def test_the_fit_table_gives_the_published_figure_and_the_model_interval(
 def test_bad_budget_flags_exit_2(tmp_path: Path) -> None:
     result = cli("calibrate", "--particles", "2", "--out", str(tmp_path / "x"))
     assert result.returncode == 2 and "--particles 2: expected at least 4" in result.stderr
+    for value in ("-1", "nan"):
+        result = cli("calibrate", "--stop-at", value, "--out", str(tmp_path / "x"))
+        assert result.returncode == 2 and "expected 0 or more" in result.stderr, value
+        assert "Traceback" not in result.stderr
