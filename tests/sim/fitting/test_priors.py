@@ -58,3 +58,5 @@ def test_fixed_parameters_draw_nothing(tree: ParameterTree) -> None:
     assert both.includes() == ["monte_carlo", "parameters", "capacity_priors"]
     text = draws.uncertainty(both)["text"]
     assert "priors" in text and "posterior" in text
+    # in words: each assumption by its label, not its code
+    assert "MPP: absent at the first hearing" in text and "mpp_absence_first" not in text

@@ -89,7 +89,8 @@ def uncertainty(draws: Draws | None) -> dict[str, Any]:
     out: dict[str, Any] = {"includes": draws.includes()}
     if draws.posterior:
         post = draws.posterior
-        names = ", ".join(f.id for f in post.fitted)
+        labels = post.provenance.get("priors") or {}
+        names = "; ".join((labels.get(f.id) or {}).get("label") or f.id for f in post.fitted)
         parts.append(
             f"the fitted assumptions ({names}) from the posterior of calibration run {post.run_id}"
         )
@@ -106,7 +107,7 @@ def uncertainty(draws: Draws | None) -> dict[str, Any]:
             "uninformed": list(uninformed),
         }
     if draws.priors:
-        names = ", ".join(f.id for f in draws.priors.fitted)
+        names = "; ".join(p.label or p.fitted.id for p in draws.priors.parameters)
         parts.append(f"the unpublished capacities ({names}) from their priors")
         out["priors"] = [
             {
