@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-#: The fields of a request (`schemas.DeterminationRequest`).
-FIELDS = frozenset({"records", "date", "scenario", "explain"})
+from asylum_pathways.service.schemas import DeterminationRequest
+
+#: The fields of a request.
+FIELDS = frozenset(DeterminationRequest.model_fields)
 #: A day as pydantic reads it from a string and `dt.date.fromisoformat` reads it alike.
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -31,11 +33,21 @@ class Single:
     date_in: str
 
 
+def kind(body: Any) -> str:
+    """What a body is: a `request` (an object with `records`), a `list` of records, or one
+    `record` as it is (any other object, until the engine reads it)."""
+    if isinstance(body, list):
+        return "list"
+    if isinstance(body, dict) and "records" in body:
+        return "request"
+    return "record"
+
+
 def single(body: Any) -> Single | None:
     """`body` (parsed JSON) as one record to explain, or None when it is anything else."""
     if type(body) is not dict:
         return None
-    if "records" not in body:  # a bare record: every object is one, until the engine reads it
+    if kind(body) == "record":
         return Single(body, None, None, "query")
     if not body.keys() <= FIELDS:
         return None

@@ -30,7 +30,7 @@ from asylum_pathways.service.schemas import (
     DeterminationRequest,
     DeterminationRow,
 )
-from asylum_pathways.service.single_request import single
+from asylum_pathways.service.single_request import kind, single
 
 
 class SingleFirst(APIRoute):
@@ -65,19 +65,11 @@ class SingleFirst(APIRoute):
 router = APIRouter(tags=["determinations"], route_class=SingleFirst)
 
 
-def _kind(body: Any) -> str:
-    if isinstance(body, list):
-        return "list"
-    if isinstance(body, dict) and "records" in body:
-        return "request"
-    return "record"
-
-
 RequestBody = Annotated[
     Annotated[DeterminationRequest, Tag("request")]
     | Annotated[list[dict[str, Any]], Tag("list")]
     | Annotated[dict[str, Any], Tag("record")],
-    Discriminator(_kind),
+    Discriminator(kind),
 ]
 
 
