@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from asylum_pathways.errors import ParameterError, Problem
 from asylum_pathways.sim.model.population import HEARING_DRAWS
 from asylum_pathways.sim.model.queues import fifo
 from asylum_pathways.sim.model.stages.mpp_enrolment import Enrolment
@@ -279,10 +280,10 @@ def _termination_factors(s: FlowState) -> np.ndarray:
             return [1.0] * len(courts)
         missing = [c for c in courts if c not in m and OTHER_COURTS not in m]
         if missing:
-            raise ValueError(
-                f"{BY_COURT}: no factor for the court(s) {', '.join(missing)} and no"
-                f" {OTHER_COURTS!r} key; expected a factor for every court of"
-                " assumptions.mpp.court_of_port or an 'other' key"
+            raise ParameterError(
+                f"{BY_COURT}: no factor for the court(s) {', '.join(missing)}; expected one"
+                f" for every court of {COURT_OF_PORT}, or an {OTHER_COURTS!r} key",
+                [Problem((BY_COURT,), "no factor for these courts and no 'other' key", missing)],
             )
         return [float(m.get(c, m.get(OTHER_COURTS, 1.0))) for c in courts]
 
