@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from asylum_pathways import codes
+from asylum_pathways.errors import ParameterError
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.scenarios import load_scenario
 from asylum_pathways.sim.model.flows import Result, simulate
@@ -303,3 +304,50 @@ def test_a_monthly_cap_bounds_the_people_taken_in_each_calendar_month(
             assert per_month.max() <= bound
             assert (per_month == bound).sum() >= 6  # full in the months transfers ran
     assert sv_2020(capped) < sv_2020(uncapped)
+
+
+@pytest.mark.slow
+def test_a_court_factor_of_zero_ends_its_terminations_from_its_day(
+    tree: ParameterTree, pop: Population, tmp_path: Path, base: Result
+) -> None:
+    """Terminations are read on the hearing day, court by court: from the change El Paso's
+    factor is 0, so El Paso terminates nothing from that day, and no other court changes."""
+    factors = dict(tree.get("assumptions.mpp.termination_by_court").at(START))
+    factors["El Paso"] = 0.0
+    result = _changes_from(
+        tree, pop, tmp_path, base, "assumptions", "mpp.termination_by_court", factors, CHANGE
+    )
+    elp, before = result.daily["mpp_terminated_el_paso_cumulative"], slice(0, day(CHANGE))
+    base_elp = base.daily["mpp_terminated_el_paso_cumulative"]
+    assert np.array_equal(elp[before], base_elp[before])
+    assert base_elp[-1] > base_elp[day(CHANGE)]  # El Paso terminated cases after the change
+    assert (np.diff(elp[day(CHANGE) - 1 :]) <= 0).all()  # only a reopening moves it, down
+    for court in ("san_diego", "laredo", "brownsville"):
+        metric = f"mpp_terminated_{court}_cumulative"
+        assert np.array_equal(result.daily[metric], base.daily[metric]), court
+
+
+def test_the_courts_terminations_add_up_to_the_total(base: Result) -> None:
+    courts = [
+        m
+        for m in base.daily
+        if m.startswith("mpp_terminated_") and m != "mpp_terminated_cumulative"
+    ]
+    cases = [m for m in base.daily if m.startswith("mpp_cases_") and m != "mpp_cases_cumulative"]
+    assert len(courts) >= 4 and len(cases) == len(courts)
+    total = sum(base.daily[m] for m in courts)
+    assert np.array_equal(total, base.daily["mpp_terminated_cumulative"])
+    assert np.array_equal(sum(base.daily[m] for m in cases), base.daily["mpp_cases_cumulative"])
+
+
+def test_a_court_without_a_termination_factor_is_an_error_naming_it(
+    tree: ParameterTree, pop: Population, tmp_path: Path
+) -> None:
+    path = scenario(
+        tmp_path,
+        "no-other",
+        "assumptions",
+        {"mpp.termination_by_court": [{"from": START, "value": {"San Diego": 1.0}}]},
+    )
+    with pytest.raises(ParameterError, match=r"termination_by_court.*El Paso.*'other'"):
+        run(tree, pop, path)

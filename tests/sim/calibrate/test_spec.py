@@ -142,3 +142,31 @@ def test_a_target_subtracting_a_metric_the_model_lacks_is_skipped(tmp_path: Path
     use, skip = s.usable({"aca_transfers_GT_cumulative"})
     assert not use and [t.minus for t in skip] == ["no_such_metric"]
     assert s.usable({"aca_transfers_GT_cumulative", "no_such_metric"})[0]
+
+
+def test_a_bound_figure_is_a_bound_target_unless_the_target_says_otherwise(
+    tmp_path: Path, tree: ParameterTree
+) -> None:
+    """A field ending in _max ("fewer than") is an at-most target without being told; a
+    plain field is `about`; a target's own relation wins."""
+    targets = """\
+  - figure: mpp.court.2019-09-30.terminations_by_court
+    field: terminated_el_paso_max
+    tolerance: 1.0
+  - figure: mpp.court.2019-09-30.terminations_by_court
+    field: terminated_san_diego_approx
+    tolerance: 0.15
+  - figure: mpp.court.2019-09-30.terminations_by_court
+    field: cases_el_paso_min
+    relation: about
+    tolerance: 0.1
+"""
+    path = write(tmp_path, targets=targets)
+    path.write_text(path.read_text().replace("start: 2019-10-01", "start: 2019-01-01"))
+    s = spec.load(path, tree)
+    relations = {t.field: t.relation for t in s.targets}
+    assert relations == {
+        "terminated_el_paso_max": "at_most",
+        "terminated_san_diego_approx": "about",
+        "cases_el_paso_min": "about",
+    }

@@ -141,7 +141,8 @@ def _target(
     if days is None:
         return None
     first, last, summed = days
-    relation, tol, weight = _closeness(item, tid, where, at, problems)
+    bound = known.relation if known else measures.relation_of(str(field or ""))
+    relation, tol, weight = _closeness(item, bound, tid, where, at, problems)
     also = _also(item, tid, at, problems)
     if len(problems) > before:
         return None
@@ -243,9 +244,13 @@ def _days(
     return first, last, summed
 
 
-def _closeness(item: Any, tid: str, where: str, at: str, problems: list[str]) -> tuple[Any, ...]:
-    """(relation, tolerance, weight) of a target: how close the model must come."""
-    relation = item.get("relation", "about")
+def _closeness(
+    item: Any, bound: str, tid: str, where: str, at: str, problems: list[str]
+) -> tuple[Any, ...]:
+    """(relation, tolerance, weight) of a target: how close the model must come. The relation
+    is the figure's own (`bound`: as data/measures.yaml or the field's suffix says) unless the
+    target gives one."""
+    relation = item.get("relation", bound)
     if relation not in RELATIONS:
         problems.append(
             f"{where} line {line_of(item, 'relation')}: target {tid}: relation {relation!r}: "

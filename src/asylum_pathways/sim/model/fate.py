@@ -35,6 +35,8 @@ class Fate:
     hearing_absent: np.ndarray  # [hearing, case] absent at it
     reopened_termination: np.ndarray  # day of a termination later reopened
     reopened: np.ndarray  # day a terminated case returned to pending
+    mpp_court: np.ndarray  # [case] index into mpp_court_names, -1 = none
+    mpp_court_names: tuple[str, ...]
     #: receiving country -> daily demand (people amenable) and capacity (seats), stages.aca
     aca_demand: dict[str, np.ndarray] = field(default_factory=dict)
     aca_capacity: dict[str, np.ndarray] = field(default_factory=dict)
@@ -64,6 +66,8 @@ class Fate:
             hearing_absent=court.hearing_absent,
             reopened_termination=court.reopened_termination,
             reopened=court.reopened,
+            mpp_court=court.court,
+            mpp_court_names=court.court_names,
             aca_demand=transfers.demand,
             aca_capacity=transfers.capacity,
         )

@@ -133,6 +133,7 @@ def _mpp(tree: ParameterTree, fate: Fate, dayidx: np.ndarray, n_days: int, out: 
             series = series + reopened_ended - undone
         out[f"mpp_{name}_cumulative"] = series
     out["mpp_reopened_cumulative"] = undone
+    _by_court(fate, dayidx, n_days, out)
     left = fate.left_mexico[case]  # only a case's respondent leaves Mexico
     gone = cumulative(left, n_days) - cumulative(completion[left >= 0], n_days)
     # a returned case ends at its completion or at a termination later reopened, and the
@@ -146,6 +147,29 @@ def _mpp(tree: ParameterTree, fate: Fate, dayidx: np.ndarray, n_days: int, out: 
     out["mpp_waiting_in_mexico"] = out["mpp_returned_pending"] - gone
     _absence(fate, n_days, out)
     return {"returned_ended": returned_ended}
+
+
+def _by_court(fate: Fate, dayidx: np.ndarray, n_days: int, out: Series) -> None:
+    """Each court's cases and terminations (TRAC's counts by court), for the courts that
+    have cases: `mpp_cases_<court>_cumulative`, `mpp_terminated_<court>_cumulative`."""
+    case = fate.case_rows
+    for c, name in enumerate(fate.mpp_court_names):
+        mine = case[fate.mpp_court == c]
+        if not mine.shape[0]:
+            continue
+        slug = court_slug(name)
+        ended = np.where(fate.outcome[mine] == TERMINATED, fate.completion[mine], -1)
+        out[f"mpp_cases_{slug}_cumulative"] = cumulative(dayidx[mine], n_days)
+        out[f"mpp_terminated_{slug}_cumulative"] = (
+            cumulative(ended, n_days)
+            + cumulative(fate.reopened_termination[mine], n_days)
+            - cumulative(fate.reopened[mine], n_days)
+        )
+
+
+def court_slug(name: str) -> str:
+    """A court's name as it appears in metric names: lower case, words joined by '_'."""
+    return "_".join(name.lower().split())
 
 
 def _absence(fate: Fate, n_days: int, out: dict[str, np.ndarray]) -> None:

@@ -43,6 +43,8 @@ DOCUMENTED = {
     "mpp_removal_ordered_cumulative": "removal orders after a merits hearing; TRAC's 'removal orders' (15,441 by 2019-11-30) are this plus mpp_in_absentia_cumulative",
     "mpp_terminated_cumulative": "cases terminated or dismissed, as of the day (TRAC's 'terminate proceedings': 8,099 by 2019-11-30)",
     "mpp_granted_cumulative": "cases granted asylum or other relief (TRAC: 117 by 2019-11-30)",
+    "mpp_cases_<COURT>_cumulative": "MPP court cases heard at court COURT (its name in lower case, words joined by '_', e.g. san_diego; assumptions.mpp.court_of_port) since the start, TRAC's definition",
+    "mpp_terminated_<COURT>_cumulative": "cases terminated at court COURT, as of the day, counted like mpp_terminated_cumulative (TRAC: San Diego terminated 33% of more than 12,600 cases by 2019-09-30)",
     "mpp_reopened_cumulative": "terminations appealed by DHS or reopened (the case returned to pending)",
     "mpp_heard_cumulative": "respondents with at least one hearing held",
     "mpp_absent_at_last_hearing_cumulative": "of those, respondents absent at their most recent hearing (TRAC: 17,136 on 2019-11-30)",

@@ -18,7 +18,10 @@ fear-of-Mexico screening, whom TRAC keeps counting) is heard at the court of its
 4. **Present** respondents may have their case terminated at a master-calendar hearing
    (`termination_present`); at the merits hearing relief is granted (`final_grant_rate`),
    the case is terminated (`final_termination_rate`) or removal is ordered.
-5. **Terminations are not always final**: a share (`reopen_share`) is appealed by DHS or
+5. **Courts terminate at their own rates**: every termination rate of a case is multiplied
+   by its court's factor (`assumptions.mpp.termination_by_court`, read on the hearing day),
+   and capped at certainty.
+6. **Terminations are not always final**: a share (`reopen_share`) is appealed by DHS or
    reopened `reopen_days` later and returns to pending; its new hearing is scheduled like a
    first one; an absentee stays absent.
 No hearing is held on a day the law postpones MPP hearings (`law.mpp.hearings_postponed`):
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from asylum_pathways.errors import ParameterError, Problem
 from asylum_pathways.sim.model.population import HEARING_DRAWS
 from asylum_pathways.sim.model.queues import fifo
 from asylum_pathways.sim.model.stages.mpp_enrolment import Enrolment
@@ -43,6 +47,9 @@ PROCESS = "assumptions.mpp.hearing_process"
 CAPACITY = "assumptions.mpp.hearing_capacity"
 NOTICE = "assumptions.mpp.first_hearing_notice_days"
 COURT_OF_PORT = "assumptions.mpp.court_of_port"
+BY_COURT = "assumptions.mpp.termination_by_court"
+#: The key of `termination_by_court` for every court it does not name.
+OTHER_COURTS = "other"
 RULING = "law.mpp.absentees_ordered_removed"
 POSTPONED = "law.mpp.hearings_postponed"
 #: Keys of `assumptions.mpp.hearing_process`.
@@ -78,6 +85,8 @@ class Court:
     reopened_termination: np.ndarray  # day of a termination later reopened, -1
     reopened: np.ndarray  # day the case returned to pending, -1
     left_mexico: np.ndarray  # day an absentee stopped waiting in Mexico, -1
+    court: np.ndarray  # [case] index into `court_names`, -1 = none
+    court_names: tuple[str, ...]
 
 
 def run(s: FlowState) -> Court:
@@ -96,10 +105,13 @@ def run(s: FlowState) -> Court:
         np.full(n, -1, dtype=np.int32),
         np.full(n, -1, dtype=np.int32),
         np.full(n, -1, dtype=np.int32),
+        np.full(rows.shape[0], -1, dtype=np.int16),
+        tuple(_courts(s)),
     )
     if not rows.shape[0]:
         return court
     d = _Docket.of(s, rows, enrolment)
+    court.court = d.name
     first = np.full(rows.shape[0], -1, dtype=np.int64)
     for c in np.unique(d.name[d.name >= 0]):
         mine = np.flatnonzero(d.name == c)
@@ -107,20 +119,22 @@ def run(s: FlowState) -> Court:
         first[mine] = fifo(d.enrolled[mine] + d.notice[mine], capacity)
     court.first_hearing[rows] = first
     _hearings(s, court, d, enrolment, first)
-    _reopened_hearings(s, court, rows, d.notice, d.next_held, d.draws[-1], d.process, d.ruling)
+    _reopened_hearings(court, d)
     return court
 
 
 @dataclass
 class _Docket:
     """What every hearing of the cases `rows` reads: the court of each, the days hearings are
-    held, the process rates by day, the BIA ruling by day, each case's notice and draws."""
+    held, the process rates by day, each court's termination factor by day, the BIA ruling by
+    day, each case's notice and draws."""
 
     rows: np.ndarray
     name: np.ndarray  # index into `_courts`, -1: none
     held: np.ndarray  # [day] bool
     next_held: np.ndarray  # [day] the next day hearings are held
     process: dict[str, np.ndarray]
+    factor: np.ndarray  # [day, court]
     ruling: np.ndarray
     enrolled: np.ndarray
     notice: np.ndarray
@@ -137,11 +151,17 @@ class _Docket:
             held,
             h.next_open_day(held),
             {k: _process(s, k) for k in PROCESS_KEYS},
+            _termination_factors(s),
             h.flag(RULING),
             enrolled,
             h.numbers(NOTICE)[np.clip(enrolled, 0, h.n_days - 1)].astype(np.int64),
             [s.pop.draws[k][rows] for k in HEARING_DRAWS],
         )
+
+    def scaled(self, rate: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """A termination `rate` [day] on each case's hearing day `d`, times its court's factor
+        that day, capped at 1."""
+        return np.minimum(rate[d] * self.factor[d, np.maximum(self.name, 0)], 1.0)
 
 
 def _hearings(
@@ -174,7 +194,7 @@ def _hearings(
         )
         # present at a master-calendar hearing: terminated, or on to the next hearing
         master = present & ~is_merits
-        tp = process["termination_present"][d]
+        tp = dk.scaled(process["termination_present"], d)
         term_p = master & (w < tp)
         _terminate(
             court, rows, term_p, day, np.divide(w, tp, out=np.ones_like(w), where=tp > 0), process
@@ -192,7 +212,7 @@ def _absentees(
     court: Court, dk: _Docket, absent: np.ndarray, day: np.ndarray, d: np.ndarray, v: np.ndarray
 ) -> None:
     """Absentees are ordered removed, or (before the BIA ruling) a share terminated."""
-    share = dk.process["absentee_termination_share"][d] * ~dk.ruling[d]
+    share = dk.scaled(dk.process["absentee_termination_share"], d) * ~dk.ruling[d]
     term_abs = absent & (v < share)
     _end(court, dk.rows, absent & ~term_abs, day, IN_ABSENTIA)
     _terminate(
@@ -209,7 +229,8 @@ def _decide(
     court: Court, dk: _Docket, merits: np.ndarray, day: np.ndarray, d: np.ndarray, w: np.ndarray
 ) -> None:
     """Present at the merits hearing: granted, terminated or ordered removed."""
-    g, t2 = dk.process["final_grant_rate"][d], dk.process["final_termination_rate"][d]
+    g = dk.process["final_grant_rate"][d]
+    t2 = np.minimum(dk.scaled(dk.process["final_termination_rate"], d), 1 - g)
     _end(court, dk.rows, merits & (w < g), day, GRANTED)
     _terminate(
         court,
@@ -246,6 +267,27 @@ def _next_hearing(
 
 def _process(s: FlowState, key: str) -> np.ndarray:
     return s.horizon.key(PROCESS, key)
+
+
+def _termination_factors(s: FlowState) -> np.ndarray:
+    """[day, court] each court's factor on the termination rates (`_courts` order): its own
+    key of `termination_by_court`, else the key for the other courts; 1 before the
+    parameter's first date."""
+    courts = _courts(s)
+
+    def row(m: dict[str, float] | None) -> list[float]:
+        if m is None:
+            return [1.0] * len(courts)
+        missing = [c for c in courts if c not in m and OTHER_COURTS not in m]
+        if missing:
+            raise ParameterError(
+                f"{BY_COURT}: no factor for the court(s) {', '.join(missing)}; expected one"
+                f" for every court of {COURT_OF_PORT}, or an {OTHER_COURTS!r} key",
+                [Problem((BY_COURT,), "no factor for these courts and no 'other' key", missing)],
+            )
+        return [float(m.get(c, m.get(OTHER_COURTS, 1.0))) for c in courts]
+
+    return s.horizon.per_day(BY_COURT, row).reshape(s.horizon.n_days, len(courts))
 
 
 def _courts(s: FlowState) -> list[str]:
@@ -300,19 +342,12 @@ def _terminate(
     court.reopened[rows[inside]] = when[inside]
 
 
-def _reopened_hearings(
-    s: FlowState,
-    court: Court,
-    rows: np.ndarray,
-    notice: np.ndarray,
-    next_held: np.ndarray,
-    u: np.ndarray,
-    process: dict[str, np.ndarray],
-    ruling: np.ndarray,
-) -> None:
+def _reopened_hearings(court: Court, dk: _Docket) -> None:
     """A reopened case is pending again and gets one more hearing, set like a first one. A
     respondent absent before stays absent; the others may be absent (`absence_later`), and
     if present the case is decided as at a merits hearing."""
+    rows, notice, next_held, process = dk.rows, dk.notice, dk.next_held, dk.process
+    u = dk.draws[-1]
     back = court.reopened[rows] >= 0
     if not back.any():
         return
@@ -329,13 +364,15 @@ def _reopened_hearings(
     absent = on & (was_absent | (u[idx] < a))
     court.hearing_day[k, idx[on]] = day[on]
     court.hearing_absent[k, idx[absent]] = True
-    share = process["absentee_termination_share"][d] * ~ruling[d]
+    factor = dk.factor[d, np.maximum(dk.name[idx], 0)]
+    share = np.minimum(process["absentee_termination_share"][d] * factor, 1.0) * ~dk.ruling[d]
     w = np.divide(u[idx] - a, 1 - a, out=np.zeros(idx.shape[0]), where=a < 1)
     v = np.where(was_absent, u[idx], np.divide(u[idx], a, out=np.zeros(idx.shape[0]), where=a > 0))
     outcome = np.full(idx.shape[0], PENDING, dtype=np.int8)
     outcome[absent & (v >= share)] = IN_ABSENTIA
     outcome[absent & (v < share)] = TERMINATED
-    g, t2 = process["final_grant_rate"][d], process["final_termination_rate"][d]
+    g = process["final_grant_rate"][d]
+    t2 = np.minimum(process["final_termination_rate"][d] * factor, 1 - g)
     present = on & ~absent
     outcome[present & (w < g)] = GRANTED
     outcome[present & (w >= g) & (w < g + t2)] = TERMINATED
