@@ -86,10 +86,12 @@ def test_a_short_2025_simulation_writes_the_honduras_and_monthly_rows(tmp_path: 
     out = tmp_path / "q4"
     result = cli(
         "simulate",
-        *("--scenario", "history", "--start", "2025-10-01", "--end", "2025-12-31"),
+        *("--scenario", "history", "--start", "2025-07-01", "--end", "2025-12-31"),
         *("--reps", "2", "--workers", "1", "--out", str(out), "--no-report", "--no-progress"),
     )
     assert result.returncode == 0, result.stderr
+    # the transfer counts run from each agreement's first day (2025-10-10, 2025-07-15):
+    # a horizon from 2025-07-01 holds both
     val = pl.read_csv(out / "validation.csv")
     rows = {r["id"]: r for r in val.iter_rows(named=True)}
     assert rows["aca.hn.2025-12-05"]["published"] == 16

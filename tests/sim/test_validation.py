@@ -20,7 +20,16 @@ from helpers import run_scenarios
 def study(tree: ParameterTree) -> Study:
     history = load_scenario("history", tree)
     return run_scenarios(
-        [history], dt.date(2019, 9, 1), dt.date(2019, 12, 31), 2, 1, workers=1, keep_first=False
+        [history], dt.date(2019, 1, 1), dt.date(2019, 12, 31), 2, 1, workers=1, keep_first=False
+    )
+
+
+@pytest.fixture(scope="module")
+def autumn(tree: ParameterTree) -> Study:
+    """A horizon that starts after MPP did (2019-09-01)."""
+    history = load_scenario("history", tree)
+    return run_scenarios(
+        [history], dt.date(2019, 9, 1), dt.date(2019, 12, 31), 1, 1, workers=1, keep_first=False
     )
 
 
@@ -121,3 +130,20 @@ def test_a_target_may_subtract_a_metric(tree: ParameterTree, tmp_path: Path) -> 
     (target,) = spec.load(path, tree).targets
     assert target.minus == "title42_expulsions_ofo"
     assert target.published == 7081
+
+
+def test_a_running_total_is_compared_only_from_a_horizon_that_holds_its_start(
+    study: Study, autumn: Study
+) -> None:
+    """TRAC's cases completed by 2019-11-30 count from MPP's start (2019-01-29): a horizon from
+    2019-09-01 would set its own count since September against them, so the figure is left
+    out there, while the months inside that horizon (a month's encounters) and the ACA
+    transfers, counted from 2019-11-21, are still compared; a horizon from 2019-01-01
+    compares them all."""
+    full, short = kinds(validation.table(study)), kinds(validation.table(autumn))
+    trac = ("mpp.court.2019-11-30.breakdown", 24231.0)
+    month = ("usbp.encounters.2019-10", 35402.0)
+    assert trac in full and month in full
+    assert month in short and trac not in short
+    assert not any(i.startswith("mpp.") and "enrolled" not in i for i, _ in short)
+    assert ("aca.stat.2019-12-12", 24.0) in short  # transfers count from 2019-11-21: inside

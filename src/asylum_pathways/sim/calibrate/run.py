@@ -169,7 +169,7 @@ def _watched(spec: Spec, cut: dt.date | None, metrics: set[str]) -> list[Measure
         m
         for m in measures.catalogue()
         if cut < m.date <= spec.end
-        and (m.start or m.date) >= spec.start
+        and m.first_day >= spec.start
         and (m.figure, m.field) not in targeted
         and not any(b.covers(m.id) for b in spec.by_construction)
         and all(x in metrics for x in m.needs)

@@ -49,11 +49,20 @@ class Measure:
     figure: str | None = None  # the record id, when the figure is a record's field
     field: str = ""
     bound: str | None = None  # the row's relation, when it is not the field's
+    #: a point figure of a stock or a running total: the first day its count covers (the
+    #: model can speak to it only from a horizon that starts by then)
+    counted_from: dt.date | None = None
 
     @property
     def relation(self) -> str:
         """`about` for a figure that states the quantity, `at_least`/`at_most` for a bound."""
         return self.bound or relation_of(self.field)
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first day the figure counts: a period's first day, the day a running total
+        starts, or the figure's own date."""
+        return self.start or self.counted_from or self.date
 
     @property
     def needs(self) -> tuple[str, ...]:
@@ -87,7 +96,8 @@ def relation_of(field: str) -> str:
 def catalogue() -> tuple[Measure, ...]:
     """Every row of `data/measures.yaml`, series expanded to one measure a month."""
     data = load(CATALOGUE)
-    out = [_figure(row) for row in data["figures"]]
+    since = [(str(r["prefix"]), r["from"]) for r in data["counted_from"]]
+    out = [_figure(row, since) for row in data["figures"]]
     for row in data["series"]:
         out.extend(_series(row))
     return tuple(out)
@@ -108,7 +118,7 @@ def _metrics(row: dict[str, Any]) -> tuple[str, ...]:
     return tuple(metric) if isinstance(metric, list) else (str(metric),)
 
 
-def _figure(row: dict[str, Any]) -> Measure:
+def _figure(row: dict[str, Any], since: list[tuple[str, dt.date]]) -> Measure:
     field = str(row["field"])
     record = figures.records().get(row["figure"])
     if record is None:
@@ -137,7 +147,36 @@ def _figure(row: dict[str, Any]) -> Measure:
         figure=str(row["figure"]),
         field=field,
         bound=row.get("relation"),
+        counted_from=None if period else _counted_from(row, since),
     )
+
+
+def _counted_from(row: dict[str, Any], since: list[tuple[str, dt.date]]) -> dt.date:
+    """The row's own `counted_from`, else that of the longest prefix of its id in the
+    catalogue's `counted_from` list."""
+    if "counted_from" in row:
+        return row["counted_from"]
+    rid = str(row.get("id", row["figure"]))
+    day = _by_prefix(rid, since)
+    if day is None:
+        raise ParameterError(
+            f"{CATALOGUE}: figure {rid!r}: no counted_from (expected the row's own, or a"
+            " prefix of its id in the counted_from list: the first day its count covers)"
+        )
+    return day
+
+
+def counted_from(figure: str) -> dt.date | None:
+    """The first day a point figure `figure` counts, by the catalogue's `counted_from` list
+    (None: no prefix of it is listed)."""
+    return _by_prefix(
+        figure, [(str(r["prefix"]), r["from"]) for r in load(CATALOGUE)["counted_from"]]
+    )
+
+
+def _by_prefix(rid: str, since: list[tuple[str, dt.date]]) -> dt.date | None:
+    matches = [(len(p), day) for p, day in since if rid.startswith(p)]
+    return max(matches)[1] if matches else None
 
 
 def _series(row: dict[str, Any]) -> list[Measure]:

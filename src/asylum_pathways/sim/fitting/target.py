@@ -73,7 +73,13 @@ class Target:
             figure=self.figure,
             field=self.field,
             bound=self.relation,
+            counted_from=None if self.summed else self._counted_from(known),
         )
+
+    def _counted_from(self, known: Measure | None) -> dt.date | None:
+        if known is not None and known.counted_from is not None:
+            return known.counted_from
+        return measures.counted_from(self.figure or self.id)
 
     def statistic(self, daily: Any, first_day: dt.date) -> np.ndarray:
         """The model's value per replication; `daily(metric)` is a [rep, day] array."""

@@ -75,7 +75,9 @@ def as_measure(t: Target, quantity: str, note: str, row_id: str | None = None) -
 
 
 def table(study: Study, scenario: str = "history", spec: Spec | None = None) -> pl.DataFrame:
-    """Validation rows for the figures inside the study's horizon (kinds from `spec`,
+    """Validation rows for the figures inside the study's horizon: everything a figure counts
+    (from its first day, `Measure.first_day`, to its date) must be simulated, so a running
+    total since a program's start needs a horizon that starts by then (kinds from `spec`,
     default the packaged calibration spec)."""
     if scenario not in [s.name for s in study.scenarios]:
         scenario = study.scenarios[0].name
@@ -87,8 +89,7 @@ def table(study: Study, scenario: str = "history", spec: Spec | None = None) -> 
 
     rows = []
     for p, kind in with_targets(spec, metrics):
-        first = p.start or p.date
-        if first < study.start or p.date > study.end:
+        if p.first_day < study.start or p.date > study.end:
             continue
         if not all(m in metrics for m in p.needs):
             continue
