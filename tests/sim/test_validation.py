@@ -147,3 +147,14 @@ def test_a_running_total_is_compared_only_from_a_horizon_that_holds_its_start(
     assert month in short and trac not in short
     assert not any(i.startswith("mpp.") and "enrolled" not in i for i, _ in short)
     assert ("aca.stat.2019-12-12", 24.0) in short  # transfers count from 2019-11-21: inside
+
+
+def test_a_horizon_that_speaks_to_no_figure_still_has_every_column(tree: ParameterTree) -> None:
+    """Twenty days of January 2020 hold no published figure's whole count: the table is
+    empty but typed, so validation.csv keeps its header and the report can read it."""
+    history = load_scenario("history", tree)
+    short = run_scenarios(
+        [history], dt.date(2020, 1, 1), dt.date(2020, 1, 20), 1, 1, workers=1, keep_first=False
+    )
+    table = validation.table(short)
+    assert table.height == 0 and dict(table.schema) == validation.SCHEMA

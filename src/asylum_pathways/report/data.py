@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from asylum_pathways.errors import InputError, Problem
+from asylum_pathways.report import fit
 from asylum_pathways.report.study import StudyView
 
 FLOWS = ("encounters", "mpp_enrolled")  # daily flows summed by week
@@ -73,7 +74,9 @@ def load(folder: Path, shown: Path | None = None) -> Results:
         study = json.loads((folder / "study.json").read_text())
         parameters = json.loads((folder / "parameters.json").read_text())
         daily = pl.read_parquet(folder / "daily.parquet")
-        validation = pl.read_csv(folder / "validation.csv", try_parse_dates=True)
+        validation = pl.read_csv(
+            folder / "validation.csv", try_parse_dates=True, schema_overrides=fit.COLUMNS
+        )
         persons_path = folder / "persons.parquet"
         persons = pl.read_parquet(persons_path) if persons_path.exists() else None
     except (json.JSONDecodeError, pl.exceptions.PolarsError, OSError) as exc:
