@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
+from asylum_pathways import validation_csv
 from asylum_pathways.errors import InputError, Problem
-from asylum_pathways.report import fit
 from asylum_pathways.report.study import StudyView
 
 FLOWS = ("encounters", "mpp_enrolled")  # daily flows summed by week
@@ -75,7 +75,7 @@ def load(folder: Path, shown: Path | None = None) -> Results:
         parameters = json.loads((folder / "parameters.json").read_text())
         daily = pl.read_parquet(folder / "daily.parquet")
         validation = pl.read_csv(
-            folder / "validation.csv", try_parse_dates=True, schema_overrides=fit.COLUMNS
+            folder / "validation.csv", try_parse_dates=True, schema_overrides=validation_csv.COLUMNS
         )
         persons_path = folder / "persons.parquet"
         persons = pl.read_parquet(persons_path) if persons_path.exists() else None

@@ -19,18 +19,6 @@ KIND_LABELS = {
 }
 #: How a published bound is written before its number (validation.csv `relation`).
 BOUND_SIGN = {"at_least": "≥ ", "at_most": "≤ "}
-#: The types of the validation.csv columns the report reads: a horizon that speaks to no
-#: published figure writes the header alone, whose columns a CSV reader would take as text.
-COLUMNS = {
-    "date": pl.Date,
-    "published": pl.Float64,
-    "model_mean": pl.Float64,
-    "model_p5": pl.Float64,
-    "model_p95": pl.Float64,
-    "relative_error": pl.Float64,
-    "within_interval": pl.Boolean,
-    "agrees": pl.Boolean,
-}
 CLOSE = 0.25  # within 25% of the published figure, or the figure inside the model's 5-95% band
 # (for a published bound, the band reaching it: validation.csv `agrees`)
 

@@ -21,27 +21,9 @@ from asylum_pathways.sim.fitting import spec as calibration_spec
 from asylum_pathways.sim.fitting.measures import Measure, relation_of
 from asylum_pathways.sim.fitting.spec import Spec, Target
 from asylum_pathways.sim.runs.montecarlo import Study, summarize
+from asylum_pathways.validation_csv import COLUMNS
 
-__all__ = ["SCHEMA", "agrees", "points", "relation_of", "table", "with_targets"]
-
-#: validation.csv's columns, so a horizon that speaks to no figure still writes its header.
-SCHEMA = {
-    "id": pl.String,
-    "date": pl.Date,
-    "quantity": pl.String,
-    "published": pl.Float64,
-    "model_mean": pl.Float64,
-    "model_p5": pl.Float64,
-    "model_p95": pl.Float64,
-    "relative_error": pl.Float64,
-    "within_interval": pl.Boolean,
-    "kind": pl.String,
-    "scenario": pl.String,
-    "source": pl.String,
-    "note": pl.String,
-    "relation": pl.String,
-    "agrees": pl.Boolean,
-}
+__all__ = ["agrees", "points", "relation_of", "table", "with_targets"]
 
 
 def points() -> list[Measure]:
@@ -136,7 +118,7 @@ def table(study: Study, scenario: str = "history", spec: Spec | None = None) -> 
                 "agrees": agrees(relation, inside, s["p5"], s["p95"], p.published),
             }
         )
-    return pl.DataFrame(rows, schema=SCHEMA)
+    return pl.DataFrame(rows, schema=COLUMNS)  # typed even with no rows
 
 
 def agrees(relation: str, inside: bool, p5: float, p95: float, published: float) -> bool:
