@@ -96,8 +96,7 @@ def relation_of(field: str) -> str:
 def catalogue() -> tuple[Measure, ...]:
     """Every row of `data/measures.yaml`, series expanded to one measure a month."""
     data = load(CATALOGUE)
-    since = [(str(r["prefix"]), r["from"]) for r in data["counted_from"]]
-    out = [_figure(row, since) for row in data["figures"]]
+    out = [_figure(row) for row in data["figures"]]
     for row in data["series"]:
         out.extend(_series(row))
     return tuple(out)
@@ -118,7 +117,7 @@ def _metrics(row: dict[str, Any]) -> tuple[str, ...]:
     return tuple(metric) if isinstance(metric, list) else (str(metric),)
 
 
-def _figure(row: dict[str, Any], since: list[tuple[str, dt.date]]) -> Measure:
+def _figure(row: dict[str, Any]) -> Measure:
     field = str(row["field"])
     record = figures.records().get(row["figure"])
     if record is None:
@@ -147,17 +146,17 @@ def _figure(row: dict[str, Any], since: list[tuple[str, dt.date]]) -> Measure:
         figure=str(row["figure"]),
         field=field,
         bound=row.get("relation"),
-        counted_from=None if period else _counted_from(row, since),
+        counted_from=None if period else _counted_from(row),
     )
 
 
-def _counted_from(row: dict[str, Any], since: list[tuple[str, dt.date]]) -> dt.date:
+def _counted_from(row: dict[str, Any]) -> dt.date:
     """The row's own `counted_from`, else that of the longest prefix of its id in the
     catalogue's `counted_from` list."""
     if "counted_from" in row:
         return row["counted_from"]
     rid = str(row.get("id", row["figure"]))
-    day = _by_prefix(rid, since)
+    day = counted_from(rid)
     if day is None:
         raise ParameterError(
             f"{CATALOGUE}: figure {rid!r}: no counted_from (expected the row's own, or a"
@@ -169,13 +168,8 @@ def _counted_from(row: dict[str, Any], since: list[tuple[str, dt.date]]) -> dt.d
 def counted_from(figure: str) -> dt.date | None:
     """The first day a point figure `figure` counts, by the catalogue's `counted_from` list
     (None: no prefix of it is listed)."""
-    return _by_prefix(
-        figure, [(str(r["prefix"]), r["from"]) for r in load(CATALOGUE)["counted_from"]]
-    )
-
-
-def _by_prefix(rid: str, since: list[tuple[str, dt.date]]) -> dt.date | None:
-    matches = [(len(p), day) for p, day in since if rid.startswith(p)]
+    since = load(CATALOGUE)["counted_from"]
+    matches = [(len(r["prefix"]), r["from"]) for r in since if figure.startswith(r["prefix"])]
     return max(matches)[1] if matches else None
 
 

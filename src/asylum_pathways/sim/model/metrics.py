@@ -118,31 +118,23 @@ def _mpp(tree: ParameterTree, fate: Fate, dayidx: np.ndarray, n_days: int, out: 
         out["mpp_cases_cumulative"] - out["mpp_first_hearings_cumulative"]
     )
     completion, outcome = fate.completion[case], fate.outcome[case]
-    reopened, reopened_termination = fate.reopened[case], fate.reopened_termination[case]
-    undone = cumulative(reopened, n_days)  # terminations reopened: pending again
-    reopened_ended = cumulative(reopened_termination, n_days)
-    ended = cumulative(completion, n_days) + reopened_ended
-    out["mpp_completed_cumulative"] = ended - undone
+    out["mpp_completed_cumulative"] = _ended(fate, case, n_days)
     out["mpp_pending"] = out["mpp_cases_cumulative"] - out["mpp_completed_cumulative"]
     by_outcome = count_by(completion, outcome, len(OUTCOMES), n_days)
     for code, name in enumerate(OUTCOMES):
         if name == "pending":
             continue
-        series = np.cumsum(by_outcome[code])
-        if code == TERMINATED:
-            series = series + reopened_ended - undone
-        out[f"mpp_{name}_cumulative"] = series
-    out["mpp_reopened_cumulative"] = undone
+        out[f"mpp_{name}_cumulative"] = (
+            _ended(fate, case, n_days, TERMINATED)
+            if code == TERMINATED
+            else np.cumsum(by_outcome[code])
+        )
+    # terminations appealed or reopened: pending again
+    out["mpp_reopened_cumulative"] = cumulative(fate.reopened[case], n_days)
     _by_court(fate, dayidx, n_days, out)
     left = fate.left_mexico[case]  # only a case's respondent leaves Mexico
     gone = cumulative(left, n_days) - cumulative(completion[left >= 0], n_days)
-    # a returned case ends at its completion or at a termination later reopened, and the
-    # reopening brings it back
-    returned_ended = (
-        cumulative(fate.completion[returned], n_days)
-        + cumulative(fate.reopened_termination[returned], n_days)
-        - cumulative(fate.reopened[returned], n_days)
-    )
+    returned_ended = _ended(fate, returned, n_days)
     out["mpp_returned_pending"] = out["mpp_enrolled_cumulative"] - returned_ended
     out["mpp_waiting_in_mexico"] = out["mpp_returned_pending"] - gone
     _absence(fate, n_days, out)
@@ -158,13 +150,22 @@ def _by_court(fate: Fate, dayidx: np.ndarray, n_days: int, out: Series) -> None:
         if not mine.shape[0]:
             continue
         slug = court_slug(name)
-        ended = np.where(fate.outcome[mine] == TERMINATED, fate.completion[mine], -1)
         out[f"mpp_cases_{slug}_cumulative"] = cumulative(dayidx[mine], n_days)
-        out[f"mpp_terminated_{slug}_cumulative"] = (
-            cumulative(ended, n_days)
-            + cumulative(fate.reopened_termination[mine], n_days)
-            - cumulative(fate.reopened[mine], n_days)
-        )
+        out[f"mpp_terminated_{slug}_cumulative"] = _ended(fate, mine, n_days, TERMINATED)
+
+
+def _ended(fate: Fate, rows: np.ndarray, n_days: int, outcome: int | None = None) -> np.ndarray:
+    """How many of the cases `rows` have ended as of each day (only those ending in
+    `outcome`, if given): a case ends at its completion or at a termination later reopened,
+    and the reopening brings it back to pending."""
+    completion = fate.completion[rows]
+    if outcome is not None:
+        completion = np.where(fate.outcome[rows] == outcome, completion, -1)
+    return (
+        cumulative(completion, n_days)
+        + cumulative(fate.reopened_termination[rows], n_days)
+        - cumulative(fate.reopened[rows], n_days)
+    )
 
 
 def court_slug(name: str) -> str:

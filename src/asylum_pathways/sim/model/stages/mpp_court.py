@@ -158,10 +158,13 @@ class _Docket:
             [s.pop.draws[k][rows] for k in HEARING_DRAWS],
         )
 
-    def scaled(self, rate: np.ndarray, d: np.ndarray) -> np.ndarray:
-        """A termination `rate` [day] on each case's hearing day `d`, times its court's factor
-        that day, capped at 1."""
-        return np.minimum(rate[d] * self.factor[d, np.maximum(self.name, 0)], 1.0)
+    def scaled(
+        self, rate: np.ndarray, d: np.ndarray, cases: np.ndarray | None = None
+    ) -> np.ndarray:
+        """A termination `rate` [day] on each case's hearing day `d` (of every case, or of the
+        cases at the indexes `cases`), times its court's factor that day, capped at 1."""
+        name = self.name if cases is None else self.name[cases]
+        return np.minimum(rate[d] * self.factor[d, np.maximum(name, 0)], 1.0)
 
 
 def _hearings(
@@ -364,15 +367,14 @@ def _reopened_hearings(court: Court, dk: _Docket) -> None:
     absent = on & (was_absent | (u[idx] < a))
     court.hearing_day[k, idx[on]] = day[on]
     court.hearing_absent[k, idx[absent]] = True
-    factor = dk.factor[d, np.maximum(dk.name[idx], 0)]
-    share = np.minimum(process["absentee_termination_share"][d] * factor, 1.0) * ~dk.ruling[d]
+    share = dk.scaled(process["absentee_termination_share"], d, idx) * ~dk.ruling[d]
     w = np.divide(u[idx] - a, 1 - a, out=np.zeros(idx.shape[0]), where=a < 1)
     v = np.where(was_absent, u[idx], np.divide(u[idx], a, out=np.zeros(idx.shape[0]), where=a > 0))
     outcome = np.full(idx.shape[0], PENDING, dtype=np.int8)
     outcome[absent & (v >= share)] = IN_ABSENTIA
     outcome[absent & (v < share)] = TERMINATED
     g = process["final_grant_rate"][d]
-    t2 = np.minimum(process["final_termination_rate"][d] * factor, 1 - g)
+    t2 = np.minimum(dk.scaled(process["final_termination_rate"], d, idx), 1 - g)
     present = on & ~absent
     outcome[present & (w < g)] = GRANTED
     outcome[present & (w >= g) & (w < g + t2)] = TERMINATED
