@@ -127,6 +127,24 @@ def test_an_impossible_parameter_value_in_a_scenario_is_refused(tmp_path: Path) 
     assert "between 0 and 1, got 1.5" in result.stderr and ">= 0, got -3" in result.stderr
 
 
+def test_a_court_without_a_termination_factor_exits_2_naming_it(tmp_path: Path) -> None:
+    """Bad input found while a replication runs is still bad input: exit 2 with the
+    parameter and the courts, at once, not a replication that 'failed twice' (exit 3)."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: bad\nextends: history\nassumptions:\n  mpp.termination_by_court:\n"
+        "    - {from: 2019-01-29, value: {San Diego: 1.0}}\n"
+    )
+    result = cli(
+        "simulate",
+        *("--scenario", str(bad), "--start", "2019-01-01", "--end", "2019-06-30"),
+        *("--reps", "2", "--workers", "2", "--out", str(tmp_path / "o"), "--no-progress"),
+    )
+    assert result.returncode == 2, result.stderr
+    assert "assumptions.mpp.termination_by_court" in result.stderr and "El Paso" in result.stderr
+    assert "Traceback" not in result.stderr and "failed twice" not in result.stderr
+
+
 @pytest.mark.slow
 def test_a_users_encounter_file_is_simulated_person_by_person(tmp_path: Path) -> None:
     from helpers import record

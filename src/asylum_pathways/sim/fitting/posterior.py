@@ -79,7 +79,12 @@ def problems_applying(tree: ParameterTree, fitted: Fitted) -> list[str]:
         return [f"transform {fitted.transform!r}: expected one of {', '.join(TRANSFORMS)}"]
     targets = [v for v in param.values if _selected(fitted, v)]
     if not targets:
-        return [f"{fitted.parameter}: no dated value starts on {', '.join(fitted.dates)}"]
+        where = (
+            f"starts on {', '.join(fitted.dates)}"
+            if fitted.dates
+            else "of the tree's own files is left (a scenario replaced them)"
+        )
+        return [f"{fitted.parameter}: no dated value {where}"]
     for v in targets:
         if v.value is None:
             continue

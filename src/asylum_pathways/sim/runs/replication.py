@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from asylum_pathways.errors import UserError
 from asylum_pathways.params import ParameterTree
 from asylum_pathways.rules.engine import Determinations, determine, determine_like
 from asylum_pathways.scenarios import Scenario
@@ -108,6 +109,8 @@ def _scenarios(
                 det = determine(tree, pop.enc, groups=pop.groups)
                 answered[key] = (tree, det)
             result = simulate(tree, pop, keep_fate=keep, windows=job.windows, det=det)
+        except UserError:  # bad input, the same on every try: the executor raises it at once
+            raise
         except Exception as exc:  # say where: the replication and the scenario (sweep point)
             raise ReplicationFailed(
                 f"replication {index + 1}, scenario {scenario.name}: {type(exc).__name__}: {exc}"
